@@ -1,0 +1,60 @@
+# NovaRium: `make run` sets up everything and starts the app; `make test` sets up everything and runs the suite.
+# Every step is idempotent: a second run skips what is already done.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+TOOLCHAIN := toolchain/node_modules/.bin
+export PATH := $(CURDIR)/$(TOOLCHAIN):$(CURDIR)/$(BIN):$(PATH)
+export REFLEX_USE_SYSTEM_BUN := 1
+export REFLEX_TELEMETRY_ENABLED := false
+export TELEMETRY_ENABLED := false
+export NEXT_TELEMETRY_DISABLED := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test setup python toolchain browser postgres warehouse lint bench clean
+
+run: setup warehouse ## Set up and start the app at http://localhost:3000 (Lab at /, shop at /shop)
+	$(BIN)/novarium check >/dev/null
+	bash scripts/serve.sh
+
+test: setup browser postgres ## Set up and run the whole suite: unit, storage (DuckDB + PostgreSQL) and e2e
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+setup: python toolchain
+
+python: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+toolchain: toolchain/node_modules/.installed
+
+toolchain/node_modules/.installed: toolchain/package.json toolchain/package-lock.json
+	cd toolchain && npm ci --no-audit --no-fund --loglevel=error
+	@$(TOOLCHAIN)/node --version && $(TOOLCHAIN)/bun --version
+	@touch $@
+
+browser: ## Debian's chromium for the browser tests
+	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+
+postgres: ## Make sure the local PostgreSQL server answers
+	@bash scripts/ensure_postgres.sh
+
+warehouse: python ## Generate the default warehouse and marts if none exist
+	$(BIN)/novarium seed --if-empty
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: setup postgres
+	$(BIN)/python bench/bench_seed.py --backend both
+	$(BIN)/python bench/bench_marts.py --backend both
+
+clean: ## Remove build output (keeps data/, .venv and the toolchain)
+	rm -rf .web .states

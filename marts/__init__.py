@@ -1,0 +1,1 @@
+"""Storage, warehouse, marts and statistics. Imports no other project package."""

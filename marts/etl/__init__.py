@@ -1,0 +1,1 @@
+"""ETL: idempotent builders of the marts."""

@@ -1,0 +1,281 @@
+"""The one schema both backends use, as SQLAlchemy Core tables.
+
+Money is stored as DOUBLE PRECISION rounded to cents: analysis reads it as floats on both backends.
+User and visitor ids are strings everywhere, so warehouse users, shop visitors and swarm agents join.
+JSON documents (configs, designs, run parameters) are TEXT holding JSON, identical on both backends.
+
+Each table carries ``info={"since": N}``: the schema version (see ``marts.storage.migrations``) that created it.
+A column added to an existing table later also gets its own ``add_column`` step there, which skips a table that
+was created with the column already.
+"""
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+
+def _since(version: int) -> dict[str, int]:
+    return {"since": version}
+
+
+# --- version 1: the warehouse ---------------------------------------------------------------------------------
+
+restaurants = sa.Table(
+    "restaurants",
+    metadata,
+    sa.Column("restaurant_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("slug", sa.String(80), nullable=False, unique=True),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("category", sa.String(40), nullable=False),
+    sa.Column("cuisine", sa.String(40), nullable=False),
+    sa.Column("rating", sa.Float, nullable=False),
+    sa.Column("delivery_minutes", sa.Integer, nullable=False),
+    sa.Column("delivery_fee", sa.Float, nullable=False),
+    sa.Column("price_level", sa.Integer, nullable=False),
+    sa.Column("popularity", sa.Float, nullable=False),
+    info=_since(1),
+)
+
+menu_items = sa.Table(
+    "menu_items",
+    metadata,
+    sa.Column("item_id", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("restaurant_id", sa.Integer, sa.ForeignKey("restaurants.restaurant_id"), nullable=False),
+    sa.Column("name", sa.String(120), nullable=False),
+    sa.Column("description", sa.String(300), nullable=False),
+    sa.Column("price", sa.Float, nullable=False),
+    sa.Column("is_popular", sa.Boolean, nullable=False),
+    info=_since(1),
+)
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("user_id", sa.String(40), primary_key=True),
+    sa.Column("signup_at", sa.DateTime, nullable=False),
+    sa.Column("region", sa.String(40), nullable=False),
+    sa.Column("device", sa.String(20), nullable=False),
+    sa.Column("persona", sa.String(30), nullable=False),
+    info=_since(1),
+)
+
+sessions = sa.Table(
+    "sessions",
+    metadata,
+    sa.Column("session_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("user_id", sa.String(40), nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("device", sa.String(20), nullable=False),
+    sa.Column("page_views", sa.Integer, nullable=False),
+    sa.Column("viewed_item", sa.Boolean, nullable=False),
+    sa.Column("added_to_cart", sa.Boolean, nullable=False),
+    sa.Column("started_checkout", sa.Boolean, nullable=False),
+    sa.Column("ordered", sa.Boolean, nullable=False),
+    sa.Index("ix_sessions_user", "user_id"),
+    info=_since(1),
+)
+
+orders = sa.Table(
+    "orders",
+    metadata,
+    sa.Column("order_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("user_id", sa.String(40), nullable=False),
+    sa.Column("session_id", sa.BigInteger, nullable=True),
+    sa.Column("restaurant_id", sa.Integer, nullable=False),
+    sa.Column("ordered_at", sa.DateTime, nullable=False),
+    sa.Column("items_count", sa.Integer, nullable=False),
+    sa.Column("subtotal", sa.Float, nullable=False),
+    sa.Column("discount", sa.Float, nullable=False),
+    sa.Column("delivery_fee", sa.Float, nullable=False),
+    sa.Column("total", sa.Float, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Index("ix_orders_user", "user_id"),
+    info=_since(1),
+)
+
+order_items = sa.Table(
+    "order_items",
+    metadata,
+    sa.Column("order_id", sa.BigInteger, primary_key=True, autoincrement=False),
+    sa.Column("line_no", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("item_id", sa.Integer, nullable=False),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("unit_price", sa.Float, nullable=False),
+    info=_since(1),
+)
+
+# --- version 2: experiments -----------------------------------------------------------------------------------
+
+experiments = sa.Table(
+    "experiments",
+    metadata,
+    sa.Column("key", sa.String(80), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("hypothesis", sa.Text, nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("allocation", sa.Float, nullable=False),
+    sa.Column("salt", sa.String(80), nullable=False),
+    sa.Column("primary_metric", sa.String(80), nullable=True),
+    sa.Column("design", sa.Text, nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("started_at", sa.DateTime, nullable=True),
+    sa.Column("stopped_at", sa.DateTime, nullable=True),
+    info=_since(2),
+)
+
+variants = sa.Table(
+    "variants",
+    metadata,
+    sa.Column("experiment_key", sa.String(80), sa.ForeignKey("experiments.key"), primary_key=True),
+    sa.Column("name", sa.String(80), primary_key=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("config", sa.Text, nullable=False),
+    info=_since(2),
+)
+
+assignments = sa.Table(
+    "assignments",
+    metadata,
+    sa.Column("experiment_key", sa.String(80), primary_key=True),
+    sa.Column("user_id", sa.String(80), primary_key=True),
+    sa.Column("variant", sa.String(80), nullable=False),
+    sa.Column("assigned_at", sa.DateTime, nullable=False),
+    sa.Column("run_id", sa.String(40), nullable=True),
+    info=_since(2),
+)
+
+events = sa.Table(
+    "events",
+    metadata,
+    sa.Column("event_id", sa.String(80), primary_key=True),
+    sa.Column("user_id", sa.String(80), nullable=False),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("ts", sa.DateTime, nullable=False),
+    sa.Column("experiment_key", sa.String(80), nullable=True),
+    sa.Column("variant", sa.String(80), nullable=True),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("props", sa.Text, nullable=True),
+    sa.Column("run_id", sa.String(40), nullable=True),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+    sa.Index("ix_events_experiment_user", "experiment_key", "user_id"),
+    info=_since(2),
+)
+
+runs = sa.Table(
+    "runs",
+    metadata,
+    sa.Column("run_id", sa.String(40), primary_key=True),
+    sa.Column("experiment_key", sa.String(80), nullable=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("seed", sa.BigInteger, nullable=False),
+    sa.Column("params", sa.Text, nullable=False),
+    sa.Column("agents_planned", sa.Integer, nullable=False),
+    sa.Column("agents_done", sa.Integer, nullable=False),
+    sa.Column("events_sent", sa.BigInteger, nullable=False),
+    sa.Column("events_stored", sa.BigInteger, nullable=False),
+    sa.Column("truth", sa.Text, nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("started_at", sa.DateTime, nullable=False),
+    sa.Column("finished_at", sa.DateTime, nullable=True),
+    info=_since(2),
+)
+
+adoptions = sa.Table(
+    "adoptions",
+    metadata,
+    sa.Column("adoption_id", sa.String(40), primary_key=True),
+    sa.Column("experiment_key", sa.String(80), nullable=True),
+    sa.Column("variant", sa.String(80), nullable=True),
+    sa.Column("config", sa.Text, nullable=False),
+    sa.Column("adopted_at", sa.DateTime, nullable=False),
+    sa.Column("rolled_back_at", sa.DateTime, nullable=True),
+    sa.Column("note", sa.Text, nullable=True),
+    info=_since(2),
+)
+
+retrospectives = sa.Table(
+    "retrospectives",
+    metadata,
+    sa.Column("retrospective_id", sa.String(40), primary_key=True),
+    sa.Column("experiment_key", sa.String(80), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.Column("decision", sa.String(20), nullable=False),
+    sa.Column("outcome", sa.String(20), nullable=True),
+    sa.Column("learnings", sa.Text, nullable=False),
+    sa.Column("snapshot", sa.Text, nullable=False),
+    sa.Column("coach_writeup", sa.Text, nullable=True),
+    info=_since(2),
+)
+
+# --- version 3: marts (rebuilt by ``marts.etl``) --------------------------------------------------------------
+
+daily_metrics = sa.Table(
+    "daily_metrics",
+    metadata,
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("visitors", sa.Integer, nullable=False),
+    sa.Column("sessions", sa.Integer, nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False),
+    sa.Column("buyers", sa.Integer, nullable=False),
+    sa.Column("revenue", sa.Float, nullable=False),
+    sa.Column("conversion", sa.Float, nullable=False),
+    sa.Column("aov", sa.Float, nullable=False),
+    sa.Column("revenue_per_visitor", sa.Float, nullable=False),
+    info=_since(3),
+)
+
+user_stats = sa.Table(
+    "user_stats",
+    metadata,
+    sa.Column("user_id", sa.String(40), primary_key=True),
+    sa.Column("persona", sa.String(30), nullable=False),
+    sa.Column("region", sa.String(40), nullable=False),
+    sa.Column("device", sa.String(20), nullable=False),
+    sa.Column("signup_at", sa.DateTime, nullable=False),
+    sa.Column("tenure_days", sa.Integer, nullable=False),
+    sa.Column("sessions", sa.Integer, nullable=False),
+    sa.Column("orders", sa.Integer, nullable=False),
+    sa.Column("revenue", sa.Float, nullable=False),
+    sa.Column("first_order_at", sa.DateTime, nullable=True),
+    sa.Column("last_order_at", sa.DateTime, nullable=True),
+    sa.Column("pre_orders", sa.Integer, nullable=False),
+    sa.Column("pre_revenue", sa.Float, nullable=False),
+    info=_since(3),
+)
+
+experiment_users = sa.Table(
+    "experiment_users",
+    metadata,
+    sa.Column("experiment_key", sa.String(80), primary_key=True),
+    sa.Column("user_id", sa.String(80), primary_key=True),
+    sa.Column("variant", sa.String(80), nullable=False),
+    sa.Column("persona", sa.String(30), nullable=True),
+    sa.Column("first_exposure_at", sa.DateTime, nullable=False),
+    sa.Column("page_views", sa.Integer, nullable=False),
+    sa.Column("banner_clicks", sa.Integer, nullable=False),
+    sa.Column("searches", sa.Integer, nullable=False),
+    sa.Column("item_views", sa.Integer, nullable=False),
+    sa.Column("add_to_carts", sa.Integer, nullable=False),
+    sa.Column("checkouts", sa.Integer, nullable=False),
+    sa.Column("purchases", sa.Integer, nullable=False),
+    sa.Column("revenue", sa.Float, nullable=False),
+    sa.Column("pre_revenue", sa.Float, nullable=False),
+    sa.Column("pre_orders", sa.Integer, nullable=False),
+    info=_since(3),
+)
+
+mart_builds = sa.Table(
+    "mart_builds",
+    metadata,
+    sa.Column("mart", sa.String(40), primary_key=True),
+    sa.Column("built_at", sa.DateTime, nullable=False),
+    sa.Column("row_count", sa.BigInteger, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    info=_since(3),
+)
+
+WAREHOUSE_TABLES = ("restaurants", "menu_items", "users", "sessions", "orders", "order_items")
+EXPERIMENT_TABLES = ("experiments", "variants", "assignments", "events", "runs", "adoptions", "retrospectives")
+MART_TABLES = ("daily_metrics", "user_stats", "experiment_users", "mart_builds")

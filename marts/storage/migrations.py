@@ -1,0 +1,84 @@
+"""Versioned schema creation and upgrades.
+
+``schema_migrations`` records each applied step. Opening a database applies the steps it lacks, in order,
+each in its own transaction, so an older database is upgraded in place without losing rows.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+
+from marts import schema
+from marts.storage.errors import SchemaTooNew
+
+migrations_table = sa.Table(
+    "schema_migrations",
+    sa.MetaData(),
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("description", sa.String(200), nullable=False),
+    sa.Column("applied_at", sa.DateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One schema change, applied once."""
+
+    version: int
+    description: str
+    apply: Callable[[sa.Connection], None]
+
+
+def _create_tables_since(version: int) -> Callable[[sa.Connection], None]:
+    def apply(conn: sa.Connection) -> None:
+        tables = [t for t in schema.metadata.sorted_tables if t.info["since"] == version]
+        schema.metadata.create_all(conn, tables=tables, checkfirst=True)
+
+    return apply
+
+
+STEPS: tuple[Step, ...] = (
+    Step(1, "warehouse: restaurants, menu items, users, sessions, orders, order items", _create_tables_since(1)),
+    Step(
+        2,
+        "experiments: experiments, variants, assignments, events, runs, adoptions, retrospectives",
+        _create_tables_since(2),
+    ),
+    Step(3, "marts: daily_metrics, user_stats, experiment_users, mart_builds", _create_tables_since(3)),
+)
+
+LATEST = STEPS[-1].version
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def current_version(conn: sa.Connection) -> int:
+    """The highest applied version, 0 for an empty database."""
+    if not sa.inspect(conn).has_table(migrations_table.name):
+        return 0
+    return int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(migrations_table.c.version), 0))).scalar_one())
+
+
+def upgrade(engine: sa.Engine, target: int = LATEST) -> list[int]:
+    """Apply every missing step up to ``target``; returns the versions applied."""
+    with engine.begin() as conn:
+        migrations_table.create(conn, checkfirst=True)
+        found = current_version(conn)
+    if found > LATEST:
+        raise SchemaTooNew(f"database schema version {found} is newer than this NovaRium supports ({LATEST})")
+    applied = []
+    for step in STEPS:
+        if found < step.version <= target:
+            with engine.begin() as conn:
+                step.apply(conn)
+                conn.execute(
+                    migrations_table.insert().values(
+                        version=step.version, description=step.description, applied_at=_utcnow()
+                    )
+                )
+            applied.append(step.version)
+    return applied

@@ -1,0 +1,149 @@
+"""The Store: one connection policy over SQLAlchemy, with a DuckDB and a PostgreSQL implementation.
+
+Every query is SQLAlchemy ``text()`` with bound parameters (``:name``) or a Core construct; both backends
+run the same SQL. Only bulk loading differs: DuckDB scans a registered DataFrame, PostgreSQL uses COPY.
+"""
+
+import io
+import itertools
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, ClassVar
+
+import duckdb
+import pandas as pd
+import psycopg
+import sqlalchemy as sa
+from psycopg import sql
+
+from marts.schema import metadata
+from marts.storage.errors import StorageError
+
+Params = Mapping[str, Any] | None
+
+
+class Store:
+    """A database holding the warehouse, the experiments and the marts."""
+
+    backend: ClassVar[str] = ""
+    _driver_errors: ClassVar[tuple[type[Exception], ...]] = ()
+
+    def __init__(self, engine: sa.Engine, location: str) -> None:
+        self.engine = engine
+        self.location = location
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.location})"
+
+    @contextmanager
+    def transaction(self) -> Iterator[sa.Connection]:
+        """A connection inside one transaction: committed on success, rolled back on error."""
+        with self.engine.begin() as conn:
+            yield conn
+
+    def query(self, sql: str, params: Params = None) -> list[dict[str, Any]]:
+        """Rows of a SELECT as dicts."""
+        with self.engine.connect() as conn:
+            return [dict(row) for row in conn.execute(sa.text(sql), dict(params or {})).mappings()]
+
+    def scalar(self, sql: str, params: Params = None) -> Any:
+        """The first column of the first row, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(sa.text(sql), dict(params or {})).scalar()
+
+    def frame(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """A SELECT as a DataFrame."""
+        with self.engine.connect() as conn:
+            result = conn.execute(sa.text(sql), dict(params or {}))
+            return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+    def execute(self, sql: str, params: Params = None) -> int:
+        """Run one statement in its own transaction; returns the affected row count."""
+        with self.transaction() as conn:
+            return conn.execute(sa.text(sql), dict(params or {})).rowcount
+
+    def row_count(self, table: str) -> int:
+        """Rows in a table of the schema."""
+        target = _table(table)
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.count()).select_from(target)).scalar_one())
+
+    def table_columns(self, table: str) -> list[str]:
+        """Column names of a table as the database has it (empty when the table is missing)."""
+        rows = self.query(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_name = :table AND table_schema = current_schema() ORDER BY ordinal_position",
+            {"table": table},
+        )
+        return [row["column_name"] for row in rows]
+
+    def bulk_insert(self, table: str, frame: pd.DataFrame, conn: sa.Connection | None = None) -> int:
+        """Append a DataFrame to a table in one bulk load; returns the rows inserted.
+
+        Pass ``conn`` to load inside a caller's transaction; otherwise the load is its own transaction.
+        """
+        target = _table(table)
+        unknown = [c for c in frame.columns if c not in target.c]
+        if unknown:
+            raise StorageError(f"{table}: unknown column(s) {', '.join(map(str, unknown))}")
+        if frame.empty:
+            return 0
+        try:
+            if conn is None:
+                with self.transaction() as own:
+                    return self._load(own, table, frame)
+            return self._load(conn, table, frame)
+        except self._driver_errors as error:
+            raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
+
+    def _load(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Release every pooled connection (and, for DuckDB, the file lock)."""
+        self.engine.dispose()
+
+
+class DuckDBStore(Store):
+    """Embedded DuckDB in one file."""
+
+    backend = "duckdb"
+    _driver_errors = (duckdb.Error,)
+    _view_ids = itertools.count()
+
+    def _load(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
+        raw = conn.connection.dbapi_connection
+        view = f"_novarium_load_{next(self._view_ids)}"
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        raw.register(view, frame)
+        try:
+            raw.execute(f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM {view}')
+        finally:
+            raw.unregister(view)
+        return len(frame)
+
+
+class PostgresStore(Store):
+    """PostgreSQL through psycopg 3."""
+
+    backend = "postgres"
+    _driver_errors = (psycopg.Error,)
+
+    def _load(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
+
+        buffer = io.StringIO()
+        frame.to_csv(buffer, index=False, header=False)
+        copy = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+        )
+        raw = conn.connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(copy) as loader:
+            loader.write(buffer.getvalue())
+        return len(frame)
+
+
+def _table(name: str) -> sa.Table:
+    try:
+        return metadata.tables[name]
+    except KeyError:
+        raise StorageError(f"table: unknown table {name!r}") from None

@@ -1,0 +1,1 @@
+"""Warehouse generator: a deterministic, persona-driven history of the NovaEats shop."""

@@ -1,0 +1,86 @@
+"""Shared fixtures: a fresh Store on each backend.
+
+Storage tests take the ``store`` fixture and run twice: on a DuckDB file under ``tmp_path`` and on a throwaway
+PostgreSQL database on the local server, dropped afterwards. An unreachable PostgreSQL fails the run; it never
+turns into skips.
+"""
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from marts.storage import Store, open_store
+
+PG_ADMIN_URL = os.environ.get("NOVARIUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = ("duckdb", "postgres")
+
+
+def _admin_engine() -> sa.Engine:
+    url = sa.engine.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
+    return sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+
+
+@pytest.fixture(scope="session")
+def pg_admin() -> Iterator[sa.Engine]:
+    """An autocommit engine on the local server's admin database; fails the run when unreachable."""
+    engine = _admin_engine()
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text("SELECT 1"))
+    except sa.exc.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is unreachable at {PG_ADMIN_URL} ({str(error.orig).splitlines()[0]}). "
+            "Storage tests run on both backends and never skip: start it with "
+            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`.",
+            pytrace=False,
+        )
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_database_url(pg_admin: sa.Engine) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    name = f"novarium_test_{uuid.uuid4().hex[:12]}"
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
+    yield url.render_as_string(hide_password=False)
+    with pg_admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each storage test runs once per backend."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest) -> str | None:
+    """None for DuckDB, a fresh PostgreSQL database URL otherwise."""
+    if backend == "postgres":
+        return request.getfixturevalue("pg_database_url")
+    return None
+
+
+@pytest.fixture
+def store(database_url: str | None, tmp_path: Path) -> Iterator[Store]:
+    """A freshly migrated, empty Store on the current backend."""
+    opened = open_store(database_url, tmp_path / "data")
+    yield opened
+    opened.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests under tests/storage are storage tests; tests under tests/e2e are browser tests."""
+    for item in items:
+        parts = Path(str(item.fspath)).parts
+        if "storage" in parts:
+            item.add_marker(pytest.mark.storage)
+        if "e2e" in parts:
+            item.add_marker(pytest.mark.e2e)
