@@ -17,7 +17,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 run: setup warehouse ## Set up and start the app at http://localhost:3000 (Lab at /, shop at /shop)
 	$(BIN)/novarium check >/dev/null
-	bash scripts/serve.sh
+	$(BIN)/novarium serve
 
 test: setup browser postgres ## Set up and run the whole suite: unit, storage (DuckDB + PostgreSQL) and e2e
 	$(BIN)/ruff check .

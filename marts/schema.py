@@ -1,6 +1,6 @@
 """The one schema both backends use, as SQLAlchemy Core tables.
 
-Money is stored as DOUBLE PRECISION rounded to cents: analysis reads it as floats on both backends.
+Money is stored as 8-byte DOUBLE PRECISION rounded to cents: analysis reads it as floats on both backends.
 User and visitor ids are strings everywhere, so warehouse users, shop visitors and swarm agents join.
 JSON documents (configs, designs, run parameters) are TEXT holding JSON, identical on both backends.
 
@@ -28,11 +28,11 @@ restaurants = sa.Table(
     sa.Column("name", sa.String(120), nullable=False),
     sa.Column("category", sa.String(40), nullable=False),
     sa.Column("cuisine", sa.String(40), nullable=False),
-    sa.Column("rating", sa.Float, nullable=False),
+    sa.Column("rating", sa.Double, nullable=False),
     sa.Column("delivery_minutes", sa.Integer, nullable=False),
-    sa.Column("delivery_fee", sa.Float, nullable=False),
+    sa.Column("delivery_fee", sa.Double, nullable=False),
     sa.Column("price_level", sa.Integer, nullable=False),
-    sa.Column("popularity", sa.Float, nullable=False),
+    sa.Column("popularity", sa.Double, nullable=False),
     info=_since(1),
 )
 
@@ -43,7 +43,7 @@ menu_items = sa.Table(
     sa.Column("restaurant_id", sa.Integer, sa.ForeignKey("restaurants.restaurant_id"), nullable=False),
     sa.Column("name", sa.String(120), nullable=False),
     sa.Column("description", sa.String(300), nullable=False),
-    sa.Column("price", sa.Float, nullable=False),
+    sa.Column("price", sa.Double, nullable=False),
     sa.Column("is_popular", sa.Boolean, nullable=False),
     info=_since(1),
 )
@@ -84,10 +84,10 @@ orders = sa.Table(
     sa.Column("restaurant_id", sa.Integer, nullable=False),
     sa.Column("ordered_at", sa.DateTime, nullable=False),
     sa.Column("items_count", sa.Integer, nullable=False),
-    sa.Column("subtotal", sa.Float, nullable=False),
-    sa.Column("discount", sa.Float, nullable=False),
-    sa.Column("delivery_fee", sa.Float, nullable=False),
-    sa.Column("total", sa.Float, nullable=False),
+    sa.Column("subtotal", sa.Double, nullable=False),
+    sa.Column("discount", sa.Double, nullable=False),
+    sa.Column("delivery_fee", sa.Double, nullable=False),
+    sa.Column("total", sa.Double, nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
     sa.Index("ix_orders_user", "user_id"),
     info=_since(1),
@@ -100,7 +100,7 @@ order_items = sa.Table(
     sa.Column("line_no", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("item_id", sa.Integer, nullable=False),
     sa.Column("quantity", sa.Integer, nullable=False),
-    sa.Column("unit_price", sa.Float, nullable=False),
+    sa.Column("unit_price", sa.Double, nullable=False),
     info=_since(1),
 )
 
@@ -113,7 +113,7 @@ experiments = sa.Table(
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("hypothesis", sa.Text, nullable=False),
     sa.Column("status", sa.String(20), nullable=False),
-    sa.Column("allocation", sa.Float, nullable=False),
+    sa.Column("allocation", sa.Double, nullable=False),
     sa.Column("salt", sa.String(80), nullable=False),
     sa.Column("primary_metric", sa.String(80), nullable=True),
     sa.Column("design", sa.Text, nullable=False),
@@ -129,7 +129,7 @@ variants = sa.Table(
     sa.Column("experiment_key", sa.String(80), sa.ForeignKey("experiments.key"), primary_key=True),
     sa.Column("name", sa.String(80), primary_key=True),
     sa.Column("position", sa.Integer, nullable=False),
-    sa.Column("weight", sa.Float, nullable=False),
+    sa.Column("weight", sa.Double, nullable=False),
     sa.Column("config", sa.Text, nullable=False),
     info=_since(2),
 )
@@ -154,7 +154,7 @@ events = sa.Table(
     sa.Column("ts", sa.DateTime, nullable=False),
     sa.Column("experiment_key", sa.String(80), nullable=True),
     sa.Column("variant", sa.String(80), nullable=True),
-    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("value", sa.Double, nullable=True),
     sa.Column("props", sa.Text, nullable=True),
     sa.Column("run_id", sa.String(40), nullable=True),
     sa.Column("received_at", sa.DateTime, nullable=False),
@@ -219,10 +219,10 @@ daily_metrics = sa.Table(
     sa.Column("sessions", sa.Integer, nullable=False),
     sa.Column("orders", sa.Integer, nullable=False),
     sa.Column("buyers", sa.Integer, nullable=False),
-    sa.Column("revenue", sa.Float, nullable=False),
-    sa.Column("conversion", sa.Float, nullable=False),
-    sa.Column("aov", sa.Float, nullable=False),
-    sa.Column("revenue_per_visitor", sa.Float, nullable=False),
+    sa.Column("revenue", sa.Double, nullable=False),
+    sa.Column("conversion", sa.Double, nullable=False),
+    sa.Column("aov", sa.Double, nullable=False),
+    sa.Column("revenue_per_visitor", sa.Double, nullable=False),
     info=_since(3),
 )
 
@@ -237,11 +237,11 @@ user_stats = sa.Table(
     sa.Column("tenure_days", sa.Integer, nullable=False),
     sa.Column("sessions", sa.Integer, nullable=False),
     sa.Column("orders", sa.Integer, nullable=False),
-    sa.Column("revenue", sa.Float, nullable=False),
+    sa.Column("revenue", sa.Double, nullable=False),
     sa.Column("first_order_at", sa.DateTime, nullable=True),
     sa.Column("last_order_at", sa.DateTime, nullable=True),
     sa.Column("pre_orders", sa.Integer, nullable=False),
-    sa.Column("pre_revenue", sa.Float, nullable=False),
+    sa.Column("pre_revenue", sa.Double, nullable=False),
     info=_since(3),
 )
 
@@ -260,8 +260,8 @@ experiment_users = sa.Table(
     sa.Column("add_to_carts", sa.Integer, nullable=False),
     sa.Column("checkouts", sa.Integer, nullable=False),
     sa.Column("purchases", sa.Integer, nullable=False),
-    sa.Column("revenue", sa.Float, nullable=False),
-    sa.Column("pre_revenue", sa.Float, nullable=False),
+    sa.Column("revenue", sa.Double, nullable=False),
+    sa.Column("pre_revenue", sa.Double, nullable=False),
     sa.Column("pre_orders", sa.Integer, nullable=False),
     info=_since(3),
 )
@@ -272,7 +272,7 @@ mart_builds = sa.Table(
     sa.Column("mart", sa.String(40), primary_key=True),
     sa.Column("built_at", sa.DateTime, nullable=False),
     sa.Column("row_count", sa.BigInteger, nullable=False),
-    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("seconds", sa.Double, nullable=False),
     info=_since(3),
 )
 

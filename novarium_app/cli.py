@@ -1,6 +1,7 @@
 """The ``novarium`` command."""
 
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -55,16 +56,38 @@ def check() -> None:
 
 
 @main.command()
+@one_line_errors
+def serve() -> None:
+    """Start the Lab and the shop in production mode at NOVARIUM_HOST:NOVARIUM_PORT (default 127.0.0.1:3000)."""
+    from novarium_app.serve import PROJECT_ROOT, reflex_command, reflex_environment
+
+    settings = get_settings()
+    get_store().close()  # fail fast with one line; release the DuckDB file for the server process
+    command = reflex_command(settings)
+    console.print(
+        f"NovaRium on {settings.backend}: the Lab at http://localhost:{settings.port}/ "
+        f"and the shop at http://localhost:{settings.port}/shop"
+    )
+    os.chdir(PROJECT_ROOT)
+    os.execvpe(command[0], command, reflex_environment(settings))
+
+
+@main.command()
 @click.option("--users", type=click.IntRange(min=1), default=None, help="Users to generate [default: 50,000].")
 @click.option("--days", type=click.IntRange(min=1, max=730), default=None, help="Days of history [default: 90].")
 @click.option("--seed", "seed_value", type=click.IntRange(min=0), default=None, help="Random seed [default: 7].")
-@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="First day after the history [default: today, UTC].")
+@click.option(
+    "--end",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="First day after the history [default: today, UTC].",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when a warehouse already exists.")
 @click.option("--no-marts", is_flag=True, help="Skip building the marts afterwards.")
 @one_line_errors
-def seed(users: int | None, days: int | None, seed_value: int | None, end: datetime | None, if_empty: bool,
-         no_marts: bool) -> None:
+def seed(
+    users: int | None, days: int | None, seed_value: int | None, end: datetime | None, if_empty: bool, no_marts: bool
+) -> None:
     """Generate the NovaEats warehouse (replacing any existing one) and build the marts."""
     from marts.warehouse.generator import generate, load
 
@@ -100,8 +123,13 @@ def marts() -> None:
 
 
 @marts.command("build")
-@click.option("--pre-period-days", type=click.IntRange(min=1, max=365), default=28, show_default=True,
-              help="Length of the pre-period used for CUPED covariates.")
+@click.option(
+    "--pre-period-days",
+    type=click.IntRange(min=1, max=365),
+    default=28,
+    show_default=True,
+    help="Length of the pre-period used for CUPED covariates.",
+)
 @one_line_errors
 def marts_build(pre_period_days: int) -> None:
     """Rebuild daily_metrics, user_stats and experiment_users (idempotent)."""
@@ -120,4 +148,3 @@ def _build_marts(store: Store, pre_period_days: int = 28) -> None:
         table.add_row(result.mart, f"{result.rows:,}", f"{result.seconds:.2f}")
     table.add_row("total", "", f"{sum(r.seconds for r in results):.2f}")
     console.print(table)
-

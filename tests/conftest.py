@@ -8,6 +8,7 @@ turns into skips.
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,16 +43,24 @@ def pg_admin() -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-@pytest.fixture
-def pg_database_url(pg_admin: sa.Engine) -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+@contextmanager
+def temporary_database(pg_admin: sa.Engine) -> Iterator[str]:
+    """Create a new, empty PostgreSQL database; yield its URL; drop it afterwards."""
     name = f"novarium_test_{uuid.uuid4().hex[:12]}"
     with pg_admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(PG_ADMIN_URL).set(database=name)
-    yield url.render_as_string(hide_password=False)
-    with pg_admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    try:
+        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with pg_admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def pg_database_url(pg_admin: sa.Engine) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test."""
+    with temporary_database(pg_admin) as url:
+        yield url
 
 
 @pytest.fixture(params=BACKENDS)

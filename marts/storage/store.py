@@ -68,6 +68,12 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(sa.func.count()).select_from(target)).scalar_one())
 
+    def analyze(self, *tables: str) -> None:
+        """Refresh the planner's statistics after a bulk change (PostgreSQL plans badly without them)."""
+        for name in tables:
+            _table(name)
+            self.execute(f'ANALYZE "{name}"')
+
     def table_columns(self, table: str) -> list[str]:
         """Column names of a table as the database has it (empty when the table is missing)."""
         rows = self.query(
@@ -96,6 +102,20 @@ class Store:
         except self._driver_errors as error:
             raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
 
+    def replace_tables(self, conn: sa.Connection, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
+        """Make each table in ``frames`` (ordered parents first) hold exactly its frame, inside ``conn``'s transaction.
+
+        Returns rows loaded per table. Children are cleared before parents; a failure rolls everything back.
+        """
+        tables = [_table(name) for name in frames]
+        self._clear(conn, tables)
+        return {name: self.bulk_insert(name, frame, conn=conn) for name, frame in frames.items()}
+
+    def _clear(self, conn: sa.Connection, tables: list[sa.Table]) -> None:
+        """Empty the tables, children first; readers keep seeing the old rows until the commit."""
+        for table in reversed(tables):
+            conn.execute(sa.delete(table))
+
     def _load(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
         raise NotImplementedError
 
@@ -121,6 +141,28 @@ class DuckDBStore(Store):
         finally:
             raw.unregister(view)
         return len(frame)
+
+
+    def _clear(self, conn: sa.Connection, tables: list[sa.Table]) -> None:
+        """Drop and recreate the tables (with their indexes) instead of deleting their rows.
+
+        Two DuckDB behaviours rule out DELETE for a reload: committing a DELETE of a million indexed rows takes tens
+        of seconds, and foreign keys are checked against the state at the start of the transaction, so a parent
+        cannot be deleted in the transaction that deleted its children. DuckDB's DDL is transactional, so a failed
+        load rolls the drops back too. A table referenced from outside the replaced set keeps the DELETE path.
+        """
+        names = {t.name for t in tables}
+        pinned = {
+            fk.column.table.name for t in metadata.tables.values() if t.name not in names for fk in t.foreign_keys
+        }
+        for table in reversed(tables):
+            if table.name in pinned:
+                conn.execute(sa.delete(table))
+            else:
+                table.drop(conn)
+        for table in tables:
+            if table.name not in pinned:
+                table.create(conn)
 
 
 class PostgresStore(Store):

@@ -1,0 +1,47 @@
+"""The JSON API under /api, mounted into the Reflex app through ``api_transformer``."""
+
+import asyncio
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from marts.storage import StorageError
+from novarium_app import __version__, routes
+from novarium_app.services import get_store
+from novarium_app.settings import SettingsError
+
+
+class Health(BaseModel):
+    """The app is up and its database answers."""
+
+    status: str
+    backend: str
+    version: str
+
+
+class Problem(BaseModel):
+    """Why a request could not be served."""
+
+    status: str
+    detail: str
+
+
+api = FastAPI(
+    title="NovaRium API",
+    version=__version__,
+    openapi_url=routes.OPENAPI,
+    docs_url=None,
+    redoc_url=None,
+)
+
+
+@api.get(routes.HEALTH, response_model=Health, responses={503: {"model": Problem}})
+async def health() -> Health | JSONResponse:
+    """Report the storage backend and the version; 503 with the reason when the database is unusable."""
+    try:
+        store = await asyncio.to_thread(get_store)
+        await asyncio.to_thread(store.scalar, "SELECT 1")
+    except (SettingsError, StorageError) as error:
+        return JSONResponse(status_code=503, content=Problem(status="error", detail=str(error)).model_dump())
+    return Health(status="ok", backend=store.backend, version=__version__)

@@ -1,0 +1,109 @@
+"""The Lab's shell: a sidebar, a header and the page, as a decorator around ``rx.page``."""
+
+from collections.abc import Callable
+
+import reflex as rx
+
+from novarium_app import routes
+
+NAV = (("Overview", "layout-dashboard", routes.OVERVIEW),)
+
+
+def _nav_link(label: str, icon: str, href: str) -> rx.Component:
+    active = rx.State.router.page.path == href
+    return rx.link(
+        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3", weight="medium"), spacing="3", align="center"),
+        href=href,
+        underline="none",
+        color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
+        background=rx.cond(active, rx.color("accent", 3), "transparent"),
+        padding_x="0.75rem",
+        padding_y="0.5rem",
+        border_radius="var(--radius-3)",
+        width="100%",
+        _hover={"background": rx.color("accent", 2)},
+    )
+
+
+def sidebar() -> rx.Component:
+    """Brand, navigation and the colour-mode switch."""
+    return rx.vstack(
+        rx.hstack(
+            rx.center(
+                rx.icon("flask-conical", size=20, color="white"),
+                width="2.25rem",
+                height="2.25rem",
+                border_radius="var(--radius-3)",
+                background=rx.color("accent", 9),
+            ),
+            rx.vstack(
+                rx.heading("NovaRium", size="4", weight="bold"),
+                rx.text("Experimentation Lab", size="1", color=rx.color("gray", 10)),
+                spacing="0",
+            ),
+            spacing="3",
+            align="center",
+            padding_bottom="1rem",
+        ),
+        *[_nav_link(label, icon, href) for label, icon, href in NAV],
+        rx.divider(),
+        rx.link(
+            rx.hstack(
+                rx.icon("store", size=18),
+                rx.text("NovaEats shop", size="3", weight="medium", white_space="nowrap"),
+                rx.icon("arrow-up-right", size=14),
+                spacing="3",
+                align="center",
+            ),
+            href=routes.SHOP,
+            is_external=True,
+            underline="none",
+            color=rx.color("gray", 11),
+            padding_x="0.75rem",
+            padding_y="0.5rem",
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.text("Theme", size="2", color=rx.color("gray", 10)),
+            rx.color_mode.switch(),
+            align="center",
+            justify="between",
+            width="100%",
+            padding_x="0.75rem",
+        ),
+        width="15rem",
+        min_width="15rem",
+        height="100vh",
+        position="sticky",
+        top="0",
+        padding="1.25rem",
+        spacing="1",
+        border_right=f"1px solid {rx.color('gray', 4)}",
+        background=rx.color("gray", 1),
+    )
+
+
+def lab_page(route: str, title: str, on_load: rx.event.EventType | None = None) -> Callable:
+    """Register a Lab page at ``route`` wrapped in the shell."""
+
+    def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        @rx.page(route=route, title=f"{title} · NovaRium", on_load=on_load)
+        def page() -> rx.Component:
+            return rx.hstack(
+                sidebar(),
+                rx.box(
+                    rx.box(content(), max_width="80rem", margin_x="auto", padding="2rem"),
+                    flex="1",
+                    min_width="0",
+                    background=rx.color("gray", 2),
+                    min_height="100vh",
+                ),
+                spacing="0",
+                align="start",
+                width="100%",
+            )
+
+        page.__name__ = content.__name__
+        return page
+
+    return decorator

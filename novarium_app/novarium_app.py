@@ -1,0 +1,34 @@
+"""The Reflex app: pages, the /api router and start-up checks. Kept small on purpose."""
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import reflex as rx
+
+from marts.storage import StorageError
+from novarium_app.api import api
+from novarium_app.pages import overview  # noqa: F401  (registers the page)
+from novarium_app.services import get_store
+from novarium_app.settings import SettingsError, get_settings
+from shop.pages.home import SHOP_ROUTE, shop_home
+
+log = logging.getLogger("novarium")
+
+
+@contextlib.asynccontextmanager
+async def open_storage() -> AsyncIterator[None]:
+    """Open (and upgrade) the database at start-up; stop with one line when that fails."""
+    try:
+        logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
+        get_store()
+    except (SettingsError, StorageError) as error:
+        log.error("novarium cannot start: %s", error)
+        raise SystemExit(1) from None
+    yield
+    get_store().close()
+
+
+app = rx.App(api_transformer=api)
+app.add_page(shop_home, route=SHOP_ROUTE, title="NovaEats · Food delivery")
+app.register_lifespan_task(open_storage)

@@ -1,0 +1,7 @@
+"""Route constants, in one place."""
+
+OVERVIEW = "/"
+SHOP = "/shop"
+API_PREFIX = "/api"
+HEALTH = f"{API_PREFIX}/health"
+OPENAPI = f"{API_PREFIX}/openapi.json"

@@ -1,0 +1,1 @@
+"""The NovaEats shop's Reflex pages under /shop."""

@@ -1,0 +1,138 @@
+"""Browser tests against the production build: one `novarium serve` per backend, driven by Debian's chromium.
+
+The server fixture seeds a small warehouse into a throwaway data dir (or PostgreSQL database), records what the
+marts say, starts the app in its own process group, and stops the whole group afterwards.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from marts.overview import WarehouseOverview, warehouse_overview
+from marts.storage import open_store
+from tests.conftest import temporary_database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PORT = int(os.environ.get("NOVARIUM_E2E_PORT", "3100"))
+BIN = Path(sys.executable).parent
+START_TIMEOUT = 420
+# The suite builds its frontend in its own folder, so it never clobbers the build of a running `make run`.
+WEB_WORKDIR = Path(__file__).resolve().parents[2] / ".web-e2e"
+
+
+@dataclass(frozen=True)
+class RunningApp:
+    """A served app and what its warehouse holds."""
+
+    url: str
+    backend: str
+    overview: WarehouseOverview
+    log: Path
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture(scope="session", params=["duckdb", "postgres"])
+def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    """The app in production mode on one port, on each backend in turn."""
+    with ExitStack() as cleanup:
+        database_url = None
+        if request.param == "postgres":
+            database_url = cleanup.enter_context(temporary_database(request.getfixturevalue("pg_admin")))
+        yield from _serve(request.param, database_url, tmp_path_factory)
+
+
+def _serve(backend: str, database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
+    base = f"http://localhost:{PORT}"
+    if _answers(f"{base}/api/health"):
+        pytest.fail(f"port {PORT} is already serving; stop that server or set NOVARIUM_E2E_PORT", pytrace=False)
+    workdir = tmp_path_factory.mktemp(f"e2e-{backend}")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REFLEX_REDIS_URL")}
+    env.update(NOVARIUM_DATA_DIR=str(workdir / "data"), NOVARIUM_PORT=str(PORT), REFLEX_WEB_WORKDIR=str(WEB_WORKDIR))
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    subprocess.run(
+        [str(BIN / "novarium"), "seed", "--users", "2000", "--days", "60", "--seed", "11", "--end", "2026-11-01"],
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    store = open_store(env.get("DATABASE_URL"), workdir / "data")
+    overview = warehouse_overview(store)
+    store.close()
+
+    log_path = workdir / "server.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [str(BIN / "novarium"), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + START_TIMEOUT
+            while not (_answers(f"{base}/api/health") and _answers(f"{base}/")):
+                if server.poll() is not None:
+                    pytest.fail(
+                        f"the app exited with {server.returncode}:\n{log_path.read_text()[-3000:]}", pytrace=False
+                    )
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the app was not ready in {START_TIMEOUT}s; see {log_path}", pytrace=False)
+                time.sleep(0.5)
+            yield RunningApp(base, backend, overview, log_path)
+        finally:
+            _stop(server)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    """Debian's chromium, headless."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator:
+    """A fresh browser context per test; console errors are collected on ``page.console_errors``."""
+    context = browser.new_context(viewport={"width": 1440, "height": 960})
+    new_page = context.new_page()
+    errors: list[str] = []
+    new_page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    new_page.console_errors = errors
+    yield new_page
+    context.close()

@@ -1,0 +1,46 @@
+"""The Lab's first screen and the shop, opened in a real browser against the production build."""
+
+import re
+
+import httpx
+from playwright.sync_api import expect
+
+from novarium_app import __version__
+from novarium_app.formatting import format_value
+
+
+def test_health_reports_backend_and_version(app_server):
+    response = httpx.get(f"{app_server.url}/api/health", timeout=10)
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "backend": app_server.backend, "version": __version__}
+    schema = httpx.get(f"{app_server.url}/api/openapi.json", timeout=10).json()
+    assert "/api/health" in schema["paths"]
+
+
+def test_lab_home_shows_the_warehouse_kpis_and_trend(app_server, page):
+    overview = app_server.overview
+    assert not overview.is_empty
+    page.goto(f"{app_server.url}/")
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+    cards = page.locator(".kpi-card")
+    expect(cards).to_have_count(len(overview.kpis), timeout=30_000)
+    for kpi in overview.kpis:
+        card = page.locator(f'[data-kpi="{kpi.key}"]')
+        expect(card).to_contain_text(kpi.label)
+        expect(card).to_contain_text(format_value(kpi.value, kpi.unit))
+    expect(page.get_by_text(app_server.backend, exact=True)).to_be_visible()
+    for chart in ("#traffic-chart", "#revenue-chart"):
+        expect(page.locator(f"{chart} .main-svg").first).to_be_visible(timeout=30_000)
+        expect(page.locator(f"{chart} .trace").first).to_be_attached()
+    bars = page.locator("#traffic-chart .bars .point")
+    expect(bars).to_have_count(len(overview.daily))
+    assert page.console_errors == []
+
+
+def test_shop_is_served_under_shop(app_server, page):
+    page.goto(f"{app_server.url}/shop")
+    expect(page).to_have_title(re.compile("NovaEats"))
+    expect(page.get_by_role("heading", name="Hungry? NovaEats delivers.")).to_be_visible()
+    expect(page.locator("#shop-placeholder")).to_be_visible()
+    page.get_by_role("link", name="Back to the Lab").click()
+    expect(page.get_by_role("heading", name="Overview")).to_be_visible()
