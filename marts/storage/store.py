@@ -102,6 +102,31 @@ class Store:
         except self._driver_errors as error:
             raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
 
+    def bulk_insert_ignore(self, table: str, frame: pd.DataFrame, conn: sa.Connection | None = None) -> int:
+        """Append the rows whose primary key is not stored yet, in one bulk load; returns the rows inserted.
+
+        A key repeated inside the frame is loaded once (its first row); a key already stored keeps its stored row
+        (``INSERT ... ON CONFLICT DO NOTHING``). Pass ``conn`` to load inside a caller's transaction.
+        """
+        target = _table(table)
+        key = [column.name for column in target.primary_key.columns]
+        unknown = [str(c) for c in frame.columns if c not in target.c]
+        missing = [name for name in key if name not in frame.columns]
+        problems = [f"unknown column(s) {', '.join(unknown)}"] if unknown else []
+        problems += [f"missing primary-key column(s) {', '.join(missing)}"] if missing else []
+        if problems:
+            raise StorageError(f"{table}: {'; '.join(problems)}")
+        if frame.empty:
+            return 0
+        frame = frame.drop_duplicates(subset=key)
+        try:
+            if conn is None:
+                with self.transaction() as own:
+                    return self._load_ignore(own, table, frame)
+            return self._load_ignore(conn, table, frame)
+        except self._driver_errors as error:
+            raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
+
     def replace_tables(self, conn: sa.Connection, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
         """Make each table in ``frames`` (ordered parents first) hold exactly its frame, inside ``conn``'s transaction.
 
@@ -117,6 +142,9 @@ class Store:
             conn.execute(sa.delete(table))
 
     def _load(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
+        raise NotImplementedError
+
+    def _load_ignore(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -142,6 +170,19 @@ class DuckDBStore(Store):
             raw.unregister(view)
         return len(frame)
 
+    def _load_ignore(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
+        raw = conn.connection.dbapi_connection
+        view = f"_novarium_load_{next(self._view_ids)}"
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        raw.register(view, frame)
+        try:
+            inserted = raw.execute(
+                f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM {view} ON CONFLICT DO NOTHING'
+            ).fetchone()
+        finally:
+            raw.unregister(view)
+        return int(inserted[0]) if inserted else 0
+
 
     def _clear(self, conn: sa.Connection, tables: list[sa.Table]) -> None:
         """Drop and recreate the tables (with their indexes) instead of deleting their rows.
@@ -151,10 +192,7 @@ class DuckDBStore(Store):
         cannot be deleted in the transaction that deleted its children. DuckDB's DDL is transactional, so a failed
         load rolls the drops back too. A table referenced from outside the replaced set keeps the DELETE path.
         """
-        names = {t.name for t in tables}
-        pinned = {
-            fk.column.table.name for t in metadata.tables.values() if t.name not in names for fk in t.foreign_keys
-        }
+        pinned = _referenced_from_outside(tables)
         for table in reversed(tables):
             if table.name in pinned:
                 conn.execute(sa.delete(table))
@@ -171,6 +209,20 @@ class PostgresStore(Store):
     backend = "postgres"
     _driver_errors = (psycopg.Error,)
 
+    def _clear(self, conn: sa.Connection, tables: list[sa.Table]) -> None:
+        """TRUNCATE the tables in one statement: transactional in PostgreSQL, and far faster than DELETE.
+
+        Other sessions wait for the commit instead of seeing empty tables. A table referenced from outside the
+        replaced set keeps the DELETE path (TRUNCATE would need CASCADE).
+        """
+        pinned = _referenced_from_outside(tables)
+        truncate = [t for t in tables if t.name not in pinned]
+        if truncate:
+            conn.execute(sa.text("TRUNCATE " + ", ".join(f'"{t.name}"' for t in truncate)))
+        for table in reversed(tables):
+            if table.name in pinned:
+                conn.execute(sa.delete(table))
+
     def _load(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
 
         buffer = io.StringIO()
@@ -182,6 +234,33 @@ class PostgresStore(Store):
         with raw.cursor() as cursor, cursor.copy(copy) as loader:
             loader.write(buffer.getvalue())
         return len(frame)
+
+    _temp_ids = itertools.count()
+
+    def _load_ignore(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
+        """COPY into a temporary table dropped at commit, then insert what is new from it."""
+        temp = f"_novarium_new_{next(self._temp_ids)}"
+        columns = sql.SQL(", ").join(map(sql.Identifier, frame.columns))
+        raw = conn.connection.dbapi_connection
+        with raw.cursor() as cursor:
+            cursor.execute(
+                sql.SQL("CREATE TEMPORARY TABLE {} (LIKE {}) ON COMMIT DROP").format(
+                    sql.Identifier(temp), sql.Identifier(table)
+                )
+            )
+            self._load(conn, temp, frame)
+            cursor.execute(
+                sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ON CONFLICT DO NOTHING").format(
+                    sql.Identifier(table), columns, columns, sql.Identifier(temp)
+                )
+            )
+            return cursor.rowcount
+
+
+def _referenced_from_outside(tables: list[sa.Table]) -> set[str]:
+    """Names of the tables that a table outside ``tables`` references by foreign key."""
+    names = {t.name for t in tables}
+    return {fk.column.table.name for t in metadata.tables.values() if t.name not in names for fk in t.foreign_keys}
 
 
 def _table(name: str) -> sa.Table:
