@@ -55,6 +55,8 @@ lint:
 bench: setup postgres
 	$(BIN)/python bench/bench_seed.py --backend both
 	$(BIN)/python bench/bench_marts.py --backend both
+	$(BIN)/python bench/bench_api.py
+	$(BIN)/python bench/bench_api.py --backend postgres
 
 clean: ## Remove build output (keeps data/, .venv and the toolchain)
 	rm -rf .web .states

@@ -14,4 +14,7 @@ config = rx.Config(
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
     show_built_with_reflex=False,
+    # Never a wildcard: Reflex sends credentials. `novarium serve` sets REFLEX_CORS_ALLOWED_ORIGINS to the app's own
+    # origins for the configured host and port; this default covers the default port.
+    cors_allowed_origins=["http://localhost:3000", "http://127.0.0.1:3000"],
 )

@@ -1,37 +1,21 @@
 """The ``novarium`` command."""
 
-import functools
 import os
-import sys
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from marts.storage import StorageError, Store
+from marts.storage import Store
 from novarium_app import __version__
+from novarium_app.commands.errors import one_line_errors
+from novarium_app.commands.experiments import experiments
 from novarium_app.services import get_store
-from novarium_app.settings import SettingsError, get_settings
+from novarium_app.settings import get_settings
 
 console = Console()
-
-
-def one_line_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Show settings and storage errors as one line on stderr and exit 1, with no traceback."""
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return command(*args, **kwargs)
-        except (SettingsError, StorageError, ValueError) as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
-
-    return wrapper
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,3 +132,6 @@ def _build_marts(store: Store, pre_period_days: int = 28) -> None:
         table.add_row(result.mart, f"{result.rows:,}", f"{result.seconds:.2f}")
     table.add_row("total", "", f"{sum(r.seconds for r in results):.2f}")
     console.print(table)
+
+
+main.add_command(experiments)

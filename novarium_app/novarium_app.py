@@ -11,9 +11,11 @@ from novarium_app.api import api
 from novarium_app.pages import overview  # noqa: F401  (registers the page)
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError, get_settings
-from shop.pages.home import SHOP_ROUTE, shop_home
+from shop import runtime as shop_runtime
+from shop.pages import cart_page, checkout, home, item, order, restaurant, search  # noqa: F401  (register the shop)
 
 log = logging.getLogger("novarium")
+shop_runtime.configure(get_store)  # stores the function only; the database opens on first use
 
 
 @contextlib.asynccontextmanager
@@ -30,5 +32,4 @@ async def open_storage() -> AsyncIterator[None]:
 
 
 app = rx.App(api_transformer=api)
-app.add_page(shop_home, route=SHOP_ROUTE, title="NovaEats · Food delivery")
 app.register_lifespan_task(open_storage)

@@ -24,6 +24,7 @@ def reflex_environment(settings: Settings, base: dict[str, str] | None = None) -
         GRANIAN_WORKERS="1",
         NOVARIUM_PORT=str(settings.port),
         NOVARIUM_HOST=settings.host,
+        REFLEX_CORS_ALLOWED_ORIGINS=",".join(allowed_origins(settings)),
     )
     env.pop("REFLEX_REDIS_URL", None)
     registry = _npm_registry()
@@ -41,6 +42,14 @@ def _npm_registry() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return found.stdout.strip() or None
+
+
+def allowed_origins(settings: Settings) -> list[str]:
+    """The app's own origins: the browser pages are served from the same port as the API, so nothing else."""
+    hosts = ["localhost", "127.0.0.1"]
+    if settings.host not in (*hosts, "0.0.0.0", "::"):
+        hosts.append(settings.host)
+    return [f"http://{host}:{settings.port}" for host in hosts]
 
 
 def reflex_command(settings: Settings) -> list[str]:

@@ -4,13 +4,16 @@ Every query is SQLAlchemy ``text()`` with bound parameters (``:name``) or a Core
 run the same SQL. Only bulk loading differs: DuckDB scans a registered DataFrame, PostgreSQL uses COPY.
 """
 
+import contextlib
 import io
 import itertools
+import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar
 
 import duckdb
+import numpy as np
 import pandas as pd
 import psycopg
 import sqlalchemy as sa
@@ -20,6 +23,7 @@ from marts.schema import metadata
 from marts.storage.errors import StorageError
 
 Params = Mapping[str, Any] | None
+SMALL_LOAD_ROWS = 10  # bulk_insert_ignore inserts at most this many rows with bound parameters instead of a bulk load
 
 
 class Store:
@@ -118,14 +122,28 @@ class Store:
             raise StorageError(f"{table}: {'; '.join(problems)}")
         if frame.empty:
             return 0
-        frame = frame.drop_duplicates(subset=key)
+        repeated = frame.duplicated(subset=key)
+        if repeated.any():
+            frame = frame[~repeated]
+        load = self._insert_values_ignore if len(frame) <= SMALL_LOAD_ROWS else self._load_ignore
         try:
             if conn is None:
                 with self.transaction() as own:
-                    return self._load_ignore(own, table, frame)
-            return self._load_ignore(conn, table, frame)
-        except self._driver_errors as error:
+                    return load(own, table, frame)
+            return load(conn, table, frame)
+        except (*self._driver_errors, sa.exc.DBAPIError) as error:
             raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
+
+    def _insert_values_ignore(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
+        """A few rows: one ``INSERT ... VALUES`` with bound parameters, cheaper than a bulk load's set-up."""
+        key = _table(table).primary_key.columns[0].name
+        columns = ", ".join(f'"{c}"' for c in frame.columns)
+        rows = frame.itertuples(index=False, name=None)
+        params = {f"p{i}_{j}": _plain(value) for i, row in enumerate(rows) for j, value in enumerate(row)}
+        width = len(frame.columns)
+        values = ", ".join("(" + ", ".join(f":p{i}_{j}" for j in range(width)) + ")" for i in range(len(frame)))
+        statement = f'INSERT INTO "{table}" ({columns}) VALUES {values} ON CONFLICT DO NOTHING RETURNING "{key}"'
+        return len(conn.execute(sa.text(statement), params).fetchall())
 
     def replace_tables(self, conn: sa.Connection, frames: Mapping[str, pd.DataFrame]) -> dict[str, int]:
         """Make each table in ``frames`` (ordered parents first) hold exactly its frame, inside ``conn``'s transaction.
@@ -180,9 +198,9 @@ class DuckDBStore(Store):
                 f'INSERT INTO "{table}" ({columns}) SELECT {columns} FROM {view} ON CONFLICT DO NOTHING'
             ).fetchone()
         finally:
-            raw.unregister(view)
+            with contextlib.suppress(duckdb.Error):  # fails in an aborted transaction; the insert's error matters
+                raw.unregister(view)
         return int(inserted[0]) if inserted else 0
-
 
     def _clear(self, conn: sa.Connection, tables: list[sa.Table]) -> None:
         """Drop and recreate the tables (with their indexes) instead of deleting their rows.
@@ -261,6 +279,15 @@ def _referenced_from_outside(tables: list[sa.Table]) -> set[str]:
     """Names of the tables that a table outside ``tables`` references by foreign key."""
     names = {t.name for t in tables}
     return {fk.column.table.name for t in metadata.tables.values() if t.name not in names for fk in t.foreign_keys}
+
+
+def _plain(value: Any) -> Any:
+    """A DataFrame cell as the plain Python value drivers bind (missing values become None)."""
+    if value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _table(name: str) -> sa.Table:

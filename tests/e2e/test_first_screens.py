@@ -41,6 +41,19 @@ def test_shop_is_served_under_shop(app_server, page):
     page.goto(f"{app_server.url}/shop")
     expect(page).to_have_title(re.compile("NovaEats"))
     expect(page.get_by_role("heading", name="Hungry? NovaEats delivers.")).to_be_visible()
-    expect(page.locator("#shop-placeholder")).to_be_visible()
+    expect(page.locator("#shop-banner")).to_be_visible()
     page.get_by_role("link", name="Back to the Lab").click()
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+
+
+def test_cors_allows_only_the_apps_own_origin(app_server):
+    own = app_server.url.replace("localhost", "127.0.0.1")
+    for origin, allowed in ((own, True), (app_server.url, True), ("http://evil.example", False)):
+        response = httpx.options(
+            f"{app_server.url}/api/events",
+            headers={"Origin": origin, "Access-Control-Request-Method": "POST"},
+            timeout=10,
+        )
+        header = response.headers.get("access-control-allow-origin")
+        assert header == (origin if allowed else None), (origin, header)
+        assert header != "*"

@@ -1,0 +1,1 @@
+"""Command groups of the ``novarium`` CLI, registered in ``novarium_app.cli``."""

@@ -1,0 +1,375 @@
+"""The shop's JSON API: assignment, event tracking, experiments and adoptions (a FastAPI router).
+
+The composition root includes ``router`` under ``/api`` and overrides two dependencies: ``get_store`` (the open
+Store) and ``get_admin_policy`` (from the Settings). Until overridden, admin actions are refused and the Store is
+missing, so an unwired router fails closed. Blocking database work runs in ``asyncio.to_thread``; no endpoint runs
+SQL from a request. Admin actions (create, start, stop, complete, adopt, roll back) need
+``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is not bound to localhost.
+"""
+
+import asyncio
+import hmac
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Body, Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field, WithJsonSchema
+
+from marts.storage import StorageError, Store
+from shop import adoptions, repository, summary, tracking
+from shop.experiments import SpecError
+from shop.visitors import MAX_ID_LENGTH, live, resolve_visitor
+
+T = TypeVar("T")
+
+router = APIRouter(tags=["shop"])
+
+
+def get_store() -> Store:
+    """The open Store; the composition root overrides this dependency."""
+    raise RuntimeError("shop.api.get_store is not wired: the app must override it in dependency_overrides")
+
+
+@dataclass(frozen=True)
+class AdminPolicy:
+    """Who may run admin actions: anyone when bound to localhost, else only holders of the token."""
+
+    is_local: bool
+    token: str | None
+
+
+async def get_admin_policy() -> AdminPolicy:
+    """Fail closed (not local, no token) until the composition root overrides this dependency from the Settings."""
+    return AdminPolicy(is_local=False, token=None)
+
+
+_bearer = HTTPBearer(auto_error=False, description="NOVARIUM_ADMIN_TOKEN; required when not bound to localhost.")
+
+
+async def require_admin(
+    policy: Annotated[AdminPolicy, Depends(get_admin_policy)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Refuse an admin action unless the app is local or the request carries the admin token."""
+    if policy.is_local:
+        return
+    if not policy.token:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "admin actions are disabled: the app is not bound to localhost and NOVARIUM_ADMIN_TOKEN is not set",
+        )
+    given = credentials.credentials if credentials else ""
+    if not hmac.compare_digest(given.encode(), policy.token.encode()):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            "Authorization: admin actions need the header 'Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>'",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+ADMIN = [Depends(require_admin)]
+
+
+async def _run(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking domain work in a thread and turn its refusals into HTTP errors that name the rule."""
+    try:
+        return await asyncio.to_thread(function, *args)
+    except SpecError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, error.problems) from None
+    except (repository.ExperimentNotFound, adoptions.AdoptionNotFound) as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    except repository.ExperimentError as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    except tracking.BatchError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [str(error)]) from None
+    except StorageError as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
+
+
+# --- assignment ---------------------------------------------------------------------------------------------------
+
+
+class AssignIn(BaseModel):
+    """Who asks, and optionally for which experiment."""
+
+    user_id: str = Field(pattern=tracking.ID_PATTERN, max_length=MAX_ID_LENGTH)
+    experiment_key: str | None = Field(None, max_length=80)
+    run_id: str | None = Field(None, pattern=tracking.RUN_ID_PATTERN)
+
+
+class AssignmentOut(BaseModel):
+    """One running experiment the visitor is in."""
+
+    experiment_key: str
+    variant: str
+
+
+class AssignOut(BaseModel):
+    """The visitor's variant (of the asked experiment, else of the first they are in) and their full config."""
+
+    experiment_key: str | None
+    variant: str | None
+    config: dict[str, Any]
+    in_experiment: bool
+    assignments: list[AssignmentOut]
+
+
+def _assign(store: Store, body: AssignIn) -> AssignOut:
+    if body.experiment_key is not None:
+        experiment = live(store).experiments.get(body.experiment_key)
+        if experiment is None:
+            raise repository.ExperimentNotFound(body.experiment_key)
+        if experiment.status != "running":
+            raise repository.TransitionError(
+                f"experiment {experiment.key!r} is {experiment.status}; only running experiments assign visitors"
+            )
+    view = resolve_visitor(store, body.user_id, run_id=body.run_id)
+    key = body.experiment_key or (view.assignments[0][0] if view.assignments else None)
+    variant = view.variant(key) if key else None
+    return AssignOut(
+        experiment_key=key,
+        variant=variant,
+        config=view.config,
+        in_experiment=variant is not None,
+        assignments=[AssignmentOut(experiment_key=k, variant=v) for k, v in view.assignments],
+    )
+
+
+@router.post("/assign", response_model=AssignOut, responses={404: {}, 409: {}})
+async def assign(body: AssignIn, store: StoreDep) -> AssignOut:
+    """Assign a visitor (sticky, deterministic) and return the config they see; records the assignment."""
+    return await _run(_assign, store, body)
+
+
+# --- events -------------------------------------------------------------------------------------------------------
+
+_EVENTS_SCHEMA = {"type": "array", "items": tracking.EventIn.model_json_schema(), "maxItems": tracking.MAX_BATCH}
+
+
+class EventsIn(BaseModel):
+    """A batch of events. Per-event problems are reported in ``rejected``; only a malformed batch is a 422."""
+
+    events: Annotated[list[Any], Field(max_length=tracking.MAX_BATCH), WithJsonSchema(_EVENTS_SCHEMA)]
+
+
+class RejectionOut(BaseModel):
+    """An event that was not stored and why."""
+
+    index: int
+    reason: str
+
+
+class IngestOut(BaseModel):
+    """accepted + duplicates + len(rejected) == len(events)."""
+
+    accepted: int
+    duplicates: int
+    rejected: list[RejectionOut]
+
+
+_EVENTS_DESCRIPTION = (
+    "Ingest up to 1,000 events, idempotent by event_id: each is stored, counted as a duplicate or rejected with a "
+    "reason.\n\nEvent names:\n" + "\n".join(f"- `{name}`: {doc}" for name, doc in tracking.EVENT_NAMES.items())
+)
+
+
+@router.post("/events", response_model=IngestOut, description=_EVENTS_DESCRIPTION)
+async def post_events(body: EventsIn, store: StoreDep) -> IngestOut:
+    """Ingest a batch of events."""
+    result = await _run(tracking.ingest, store, body.events)
+    return IngestOut(
+        accepted=result.accepted,
+        duplicates=result.duplicates,
+        rejected=[RejectionOut(index=r.index, reason=r.reason) for r in result.rejected],
+    )
+
+
+# --- experiments --------------------------------------------------------------------------------------------------
+
+
+class VariantOut(BaseModel):
+    """One arm."""
+
+    name: str
+    weight: float
+    config: dict[str, Any]
+
+
+class ExperimentOut(BaseModel):
+    """A stored experiment."""
+
+    key: str
+    name: str
+    hypothesis: str
+    status: str
+    allocation: float
+    salt: str
+    primary_metric: str | None
+    variants: list[VariantOut]
+    secondary_metrics: list[str]
+    guardrails: list[dict[str, Any]]
+    design: dict[str, Any]
+    created_at: datetime
+    started_at: datetime | None
+    stopped_at: datetime | None
+
+    @classmethod
+    def of(cls, record: repository.ExperimentRecord) -> "ExperimentOut":
+        """The response body of a record."""
+        return cls(
+            key=record.key,
+            name=record.name,
+            hypothesis=record.hypothesis,
+            status=record.status,
+            allocation=record.allocation,
+            salt=record.salt,
+            primary_metric=record.primary_metric,
+            variants=[VariantOut(name=v.name, weight=v.weight, config=v.config) for v in record.variants],
+            secondary_metrics=record.secondary_metrics,
+            guardrails=record.guardrails,
+            design=record.design.get("design", {}),
+            created_at=record.created_at,
+            started_at=record.started_at,
+            stopped_at=record.stopped_at,
+        )
+
+
+SPEC_EXAMPLE = {
+    "key": "red-banner",
+    "hypothesis": "A red hero banner draws more clicks and orders than the orange one.",
+    "allocation": 100,
+    "variants": [
+        {"name": "control", "weight": 50, "config": {}},
+        {"name": "treatment", "weight": 50, "config": {"banner_color": "red"}},
+    ],
+    "primary_metric": "conversion",
+    "guardrails": [{"metric": "aov", "margin": 0.05}],
+}
+
+
+@router.get("/experiments", response_model=list[ExperimentOut])
+async def get_experiments(store: StoreDep) -> list[ExperimentOut]:
+    """Every experiment, oldest first."""
+    return [ExperimentOut.of(record) for record in await _run(repository.list_experiments, store)]
+
+
+@router.post(
+    "/experiments",
+    response_model=ExperimentOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=ADMIN,
+    responses={422: {"description": "Every failed field, named; nothing is stored."}},
+)
+async def create_experiment(
+    spec: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE])], store: StoreDep
+) -> ExperimentOut:
+    """Create a draft experiment from the JSON spec that ``novarium experiments create`` also takes."""
+    return ExperimentOut.of(await _run(repository.create_experiment, store, spec))
+
+
+@router.get("/experiments/{key}", response_model=ExperimentOut, responses={404: {}})
+async def get_experiment(key: str, store: StoreDep) -> ExperimentOut:
+    """One experiment."""
+    return ExperimentOut.of(await _run(repository.get_experiment, store, key))
+
+
+@router.post("/experiments/{key}/start", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
+async def start_experiment(key: str, store: StoreDep) -> ExperimentOut:
+    """draft or stopped -> running; 409 names the rule or the clashing knob and experiment."""
+    return ExperimentOut.of(await _run(repository.start_experiment, store, key))
+
+
+@router.post("/experiments/{key}/stop", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
+async def stop_experiment(key: str, store: StoreDep) -> ExperimentOut:
+    """running -> stopped: no new assignments or exposures."""
+    return ExperimentOut.of(await _run(repository.stop_experiment, store, key))
+
+
+@router.post("/experiments/{key}/complete", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
+async def complete_experiment(key: str, store: StoreDep) -> ExperimentOut:
+    """stopped -> completed (final)."""
+    return ExperimentOut.of(await _run(repository.complete_experiment, store, key))
+
+
+class VariantCountsOut(BaseModel):
+    """One variant's traffic."""
+
+    name: str
+    weight: float
+    assigned: int
+    exposed: int
+    events: dict[str, int]
+
+
+class SummaryOut(BaseModel):
+    """Counts per variant, control first."""
+
+    key: str
+    status: str
+    variants: list[VariantCountsOut]
+
+
+@router.get("/experiments/{key}/summary", response_model=SummaryOut, responses={404: {}})
+async def experiment_summary(key: str, store: StoreDep) -> SummaryOut:
+    """Per variant: assigned, exposed, and attributed events by name."""
+    counts = await _run(summary.summarize, store, key)
+    return SummaryOut(key=counts.key, status=counts.status, variants=[asdict(v) for v in counts.variants])
+
+
+# --- adoptions ----------------------------------------------------------------------------------------------------
+
+
+class AdoptIn(BaseModel):
+    """The variant to ship to every visitor outside running experiments."""
+
+    experiment_key: str = Field(max_length=80)
+    variant: str = Field(max_length=80)
+    note: str = Field("", max_length=2000)
+
+
+class AdoptionOut(BaseModel):
+    """One adoption."""
+
+    adoption_id: str
+    experiment_key: str | None
+    variant: str | None
+    config: dict[str, Any]
+    adopted_at: datetime
+    rolled_back_at: datetime | None
+    note: str
+    active: bool
+
+    @classmethod
+    def of(cls, record: adoptions.AdoptionRecord) -> "AdoptionOut":
+        """The response body of a record."""
+        return cls(**asdict(record), active=record.active)
+
+
+@router.get("/adoptions", response_model=list[AdoptionOut])
+async def get_adoptions(store: StoreDep) -> list[AdoptionOut]:
+    """Every adoption, rolled back or not, in adoption order."""
+    return [AdoptionOut.of(record) for record in await _run(adoptions.list_adoptions, store)]
+
+
+@router.post(
+    "/adoptions",
+    response_model=AdoptionOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=ADMIN,
+    responses={404: {}, 409: {}},
+)
+async def adopt(body: AdoptIn, store: StoreDep) -> AdoptionOut:
+    """Adopt a variant: every visitor outside running experiments sees its config at once."""
+    return AdoptionOut.of(await _run(adoptions.adopt, store, body.experiment_key, body.variant, body.note))
+
+
+@router.post(
+    "/adoptions/{adoption_id}/rollback", response_model=AdoptionOut, dependencies=ADMIN, responses={404: {}, 409: {}}
+)
+async def rollback(adoption_id: str, store: StoreDep) -> AdoptionOut:
+    """Roll an adoption back (it stays recorded); visitors see the change at once."""
+    return AdoptionOut.of(await _run(adoptions.rollback_adoption, store, adoption_id))
