@@ -57,6 +57,8 @@ bench: setup postgres
 	$(BIN)/python bench/bench_marts.py --backend both
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_api.py --backend postgres
+	$(BIN)/python bench/bench_engine.py
+	$(BIN)/python bench/bench_swarm.py
 
 clean: ## Remove build output (keeps data/, .venv and the toolchain)
 	rm -rf .web .states

@@ -12,6 +12,8 @@ from marts.storage import Store
 from novarium_app import __version__
 from novarium_app.commands.errors import one_line_errors
 from novarium_app.commands.experiments import experiments
+from novarium_app.commands.simulate import simulate
+from novarium_app.commands.swarm import swarm
 from novarium_app.services import get_store
 from novarium_app.settings import get_settings
 
@@ -135,3 +137,5 @@ def _build_marts(store: Store, pre_period_days: int = 28) -> None:
 
 
 main.add_command(experiments)
+main.add_command(swarm)
+main.add_command(simulate)

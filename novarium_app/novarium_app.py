@@ -8,7 +8,7 @@ import reflex as rx
 
 from marts.storage import StorageError
 from novarium_app.api import api
-from novarium_app.pages import overview  # noqa: F401  (registers the page)
+from novarium_app.pages import overview, runs  # noqa: F401  (registers the pages)
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError, get_settings
 from shop import runtime as shop_runtime
@@ -24,6 +24,10 @@ async def open_storage() -> AsyncIterator[None]:
     try:
         logging.basicConfig(level=get_settings().log_level, format="%(levelname)s %(name)s: %(message)s")
         get_store()
+        from swarm.runner import mark_interrupted  # imported here: the app module must stay cheap to import
+
+        if interrupted := mark_interrupted(get_store()):
+            log.warning("%d swarm run(s) left running by a previous process are now interrupted", interrupted)
     except (SettingsError, StorageError) as error:
         log.error("novarium cannot start: %s", error)
         raise SystemExit(1) from None

@@ -1,6 +1,7 @@
 """Route constants, in one place."""
 
 OVERVIEW = "/"
+RUNS = "/runs"
 SHOP = "/shop"
 API_PREFIX = "/api"
 HEALTH = f"{API_PREFIX}/health"

@@ -1,10 +1,16 @@
-"""Composition root: builds the process-wide Store from the Settings, once."""
+"""Composition root: builds the process-wide Store and RunManager from the Settings, once."""
+
+from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import TYPE_CHECKING
 
 from marts.storage import Store, open_store
 from novarium_app.settings import get_settings
+
+if TYPE_CHECKING:
+    from swarm.runner import RunManager
 
 log = logging.getLogger("novarium")
 
@@ -16,3 +22,11 @@ def get_store() -> Store:
     store = open_store(settings.database_url, settings.data_dir)
     log.info("storage ready: %s", store)
     return store
+
+
+@cache
+def get_run_manager() -> RunManager:
+    """The process-wide RunManager: its agents call this same server over HTTP on the loopback interface."""
+    from swarm.runner import RunManager  # imported on first use: the app module must stay cheap to import
+
+    return RunManager(get_store, f"http://127.0.0.1:{get_settings().port}")

@@ -2,26 +2,32 @@
 
 The composition root includes ``router`` under ``/api`` and overrides two dependencies: ``get_store`` (the open
 Store) and ``get_admin_policy`` (from the Settings). Until overridden, admin actions are refused and the Store is
-missing, so an unwired router fails closed. Blocking database work runs in ``asyncio.to_thread``; no endpoint runs
-SQL from a request. Admin actions (create, start, stop, complete, adopt, roll back) need
-``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is not bound to localhost.
+missing, so an unwired router fails closed. Blocking database work runs in ``asyncio.to_thread``, and ingestion
+writes through the group commit (``shop.group_commit``); no endpoint runs SQL from a request. Admin actions (create,
+start, stop, complete, adopt, roll back) need ``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is
+not bound to localhost. ``IngestFastPath`` serves the two endpoints the swarm hammers with the same code, without
+FastAPI's per-request machinery.
 """
 
 import asyncio
 import hmac
-from collections.abc import Callable
+import inspect
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marts.storage import StorageError, Store
 from shop import adoptions, repository, summary, tracking
 from shop.experiments import SpecError
-from shop.visitors import MAX_ID_LENGTH, live, resolve_visitor
+from shop.visitors import MAX_ID_LENGTH, Live, VisitorView, live_async, record_assignments_async, visitor_view
 
 T = TypeVar("T")
 
@@ -74,10 +80,11 @@ StoreDep = Annotated[Store, Depends(get_store)]
 ADMIN = [Depends(require_admin)]
 
 
-async def _run(function: Callable[..., T], *args: Any) -> T:
-    """Run blocking domain work in a thread and turn its refusals into HTTP errors that name the rule."""
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn the domain's refusals into HTTP errors that name the rule."""
     try:
-        return await asyncio.to_thread(function, *args)
+        yield
     except SpecError as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, error.problems) from None
     except (repository.ExperimentNotFound, adoptions.AdoptionNotFound) as error:
@@ -88,6 +95,12 @@ async def _run(function: Callable[..., T], *args: Any) -> T:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [str(error)]) from None
     except StorageError as error:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
+
+
+async def _run(function: Callable[..., T], *args: Any) -> T:
+    """Run blocking domain work in a thread and turn its refusals into HTTP errors that name the rule."""
+    with _refusals():
+        return await asyncio.to_thread(function, *args)
 
 
 # --- assignment ---------------------------------------------------------------------------------------------------
@@ -118,16 +131,29 @@ class AssignOut(BaseModel):
     assignments: list[AssignmentOut]
 
 
-def _assign(store: Store, body: AssignIn) -> AssignOut:
+def _assign_view(store: Store, body: AssignIn, state: Live) -> VisitorView:
     if body.experiment_key is not None:
-        experiment = live(store).experiments.get(body.experiment_key)
+        experiment = state.experiments.get(body.experiment_key)
         if experiment is None:
             raise repository.ExperimentNotFound(body.experiment_key)
         if experiment.status != "running":
             raise repository.TransitionError(
                 f"experiment {experiment.key!r} is {experiment.status}; only running experiments assign visitors"
             )
-    view = resolve_visitor(store, body.user_id, run_id=body.run_id)
+    return visitor_view(store, body.user_id, run_id=body.run_id, state=state)
+
+
+@router.post("/assign", response_model=AssignOut, responses={404: {}, 409: {}})
+async def assign(body: AssignIn, store: StoreDep) -> AssignOut:
+    """Assign a visitor (sticky, deterministic) and return the config they see; records the assignment."""
+    return await _assign(store, body)
+
+
+async def _assign(store: Store, body: AssignIn) -> AssignOut:
+    with _refusals():
+        view = _assign_view(store, body, await live_async(store))
+        if view.assignments:
+            await record_assignments_async(store, body.user_id, list(view.assignments), run_id=body.run_id)
     key = body.experiment_key or (view.assignments[0][0] if view.assignments else None)
     variant = view.variant(key) if key else None
     return AssignOut(
@@ -137,12 +163,6 @@ def _assign(store: Store, body: AssignIn) -> AssignOut:
         in_experiment=variant is not None,
         assignments=[AssignmentOut(experiment_key=k, variant=v) for k, v in view.assignments],
     )
-
-
-@router.post("/assign", response_model=AssignOut, responses={404: {}, 409: {}})
-async def assign(body: AssignIn, store: StoreDep) -> AssignOut:
-    """Assign a visitor (sticky, deterministic) and return the config they see; records the assignment."""
-    return await _run(_assign, store, body)
 
 
 # --- events -------------------------------------------------------------------------------------------------------
@@ -180,12 +200,119 @@ _EVENTS_DESCRIPTION = (
 @router.post("/events", response_model=IngestOut, description=_EVENTS_DESCRIPTION)
 async def post_events(body: EventsIn, store: StoreDep) -> IngestOut:
     """Ingest a batch of events."""
-    result = await _run(tracking.ingest, store, body.events)
+    return await _ingest(store, body)
+
+
+async def _ingest(store: Store, body: EventsIn) -> IngestOut:
+    with _refusals():
+        result = await tracking.ingest_async(store, body.events)
     return IngestOut(
         accepted=result.accepted,
         duplicates=result.duplicates,
         rejected=[RejectionOut(index=r.index, reason=r.reason) for r in result.rejected],
     )
+
+
+# --- the hot path -------------------------------------------------------------------------------------------------
+
+
+class IngestFastPath:
+    """ASGI middleware that serves ``POST /api/assign`` and ``POST /api/events`` without FastAPI's per-request work.
+
+    Swarm agents send these two requests by the hundred per second. FastAPI's routing, dependency solving (redone on
+    every request once an app has dependency overrides), body handling and response validation cost about as much
+    CPU as the work itself. This middleware runs the same code as the routes above (``_assign``, ``_ingest``, the
+    same pydantic models, the same refusals) on a well-formed JSON body and answers the same JSON. Anything else (a
+    body that fails validation, another content type, another path) goes on to FastAPI untouched, so malformed
+    requests still get FastAPI's own 422 answers and the routes stay the documented reference.
+    """
+
+    def __init__(self, app: ASGIApp, prefix: str = "/api") -> None:
+        self.app = app
+        self.routes: dict[str, Callable[[Store, bytes], Awaitable[BaseModel | None]]] = {
+            f"{prefix}/assign": _fast_assign,
+            f"{prefix}/events": _fast_ingest,
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer the hot endpoints; hand everything else to the wrapped app."""
+        handler = self.routes.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if handler is None or scope.get("method") != "POST" or not _json_request(scope):
+            await self.app(scope, receive, send)
+            return
+        body = await _read_body(receive)
+        if body is None:
+            return  # the client went away
+        try:
+            answer = await handler(await _store_of(scope), body)
+        except HTTPException as refusal:
+            await _respond(send, refusal.status_code, json.dumps({"detail": refusal.detail}).encode())
+            return
+        if answer is None:
+            await self.app(scope, _replay(body, receive), send)
+            return
+        await _respond(send, status.HTTP_200_OK, answer.model_dump_json().encode())
+
+
+async def _fast_assign(store: Store, body: bytes) -> AssignOut | None:
+    try:
+        request = AssignIn.model_validate_json(body)
+    except ValidationError:
+        return None
+    return await _assign(store, request)
+
+
+async def _fast_ingest(store: Store, body: bytes) -> IngestOut | None:
+    try:
+        batch = EventsIn.model_validate_json(body)
+    except ValidationError:
+        return None
+    return await _ingest(store, batch)
+
+
+async def _store_of(scope: Scope) -> Store:
+    """The Store the routes would get: the app's override of ``get_store`` (refusing, like them, when unwired)."""
+    overrides = getattr(scope.get("app"), "dependency_overrides", {})
+    store = overrides.get(get_store, get_store)()
+    return await store if inspect.isawaitable(store) else store
+
+
+def _json_request(scope: Scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-type":
+            return value.split(b";", 1)[0].strip().lower() == b"application/json"
+    return False
+
+
+async def _read_body(receive: Receive) -> bytes | None:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands the already-read body to the wrapped app first, then listens to the client again."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def _respond(send: Send, status_code: int, payload: bytes) -> None:
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
+    await send({"type": "http.response.start", "status": status_code, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
 # --- experiments --------------------------------------------------------------------------------------------------

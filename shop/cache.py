@@ -45,6 +45,16 @@ def cached(store: object, load: Callable[[], T]) -> T:
     return value
 
 
+def peek(store: object) -> Any:
+    """The store's cached value when it is fresh, else None (never loads: safe to call on the event loop)."""
+    now = clock()
+    with _lock:
+        entry = _entries.get(store)
+        if entry is not None and entry.generation == _generations.get(store, 0) and now - entry.loaded_at < TTL_SECONDS:
+            return entry.value
+    return None
+
+
 def invalidate(store: object) -> None:
     """Forget the store's cached value; the next ``cached`` call loads it again."""
     with _lock:

@@ -3,7 +3,8 @@
 Every event of a batch ends up stored, counted as a duplicate (its ``event_id`` is already stored or repeats an
 earlier event of the batch; the first one stored is kept), or rejected with a reason naming the field and the rule.
 Nothing is dropped silently: ``accepted + duplicates + len(rejected) == len(batch)``. A batch is stored in one
-transaction through one bulk insert that skips stored ids, so ingestion is idempotent by ``event_id``.
+transaction through one bulk insert that skips stored ids (together with concurrent batches, see
+``shop.group_commit``), so ingestion is idempotent by ``event_id``.
 
 Experiments. An ``exposure`` must carry ``experiment_key``; the server fills its variant from the assignment function
 and records the assignment, and rejects it when the experiment is not running or the user is outside its
@@ -14,6 +15,7 @@ attribute a keyless event to every experiment the user was exposed to before it 
 ``marts.etl.experiment_users``). An event that does carry a key gets its variant filled the same way.
 """
 
+import asyncio
 import hashlib
 import json
 import math
@@ -23,12 +25,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, NamedTuple
 
-import pandas as pd
-import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from marts.storage import StorageError, Store
-from shop.visitors import Live, live
+from marts.storage import Store
+from shop import group_commit
+from shop.visitors import Live, live, live_async
 
 EVENT_NAMES: Mapping[str, str] = {
     "page_view": "A shop page was shown. props.path: the route.",
@@ -57,7 +58,7 @@ EventName = Literal[
 ]
 
 MAX_BATCH = 1000
-WRITE_ATTEMPTS = 3
+INLINE_EVENTS = 50
 MAX_FUTURE = timedelta(minutes=5)
 MAX_PROPS_CHARS = 2000
 ID_PATTERN = r"^[A-Za-z0-9_.:@-]{1,80}$"
@@ -149,18 +150,62 @@ def track(
     return ingest(store, [event])
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A validated batch ready to store: its new rows, the exposures' assignments, repeats and rejections."""
+
+    rows: list[tuple]
+    exposures: list[tuple]
+    repeats: int
+    rejected: tuple[Rejection, ...]
+
+    def result(self, inserted: int) -> IngestResult:
+        """The batch's outcome once ``inserted`` of its rows were new."""
+        return IngestResult(
+            accepted=inserted, duplicates=self.repeats + len(self.rows) - inserted, rejected=self.rejected
+        )
+
+
 def ingest(store: Store, raw_events: Sequence[Any]) -> IngestResult:
     """Validate and store a batch of at most ``MAX_BATCH`` events (see the module docstring for the rules).
+
+    The rows are written by the store's group commit (``shop.group_commit``), together with concurrent batches.
 
     Raises:
         BatchError: when the batch is not a list or holds more than MAX_BATCH events; nothing is stored.
         StorageError: when the database fails; nothing from the batch is stored.
     """
+    prepared = prepare(store, raw_events)
+    inserted = group_commit.writer(store).write(prepared.rows, prepared.exposures) if prepared.rows else 0
+    return prepared.result(inserted)
+
+
+async def ingest_async(store: Store, raw_events: Sequence[Any]) -> IngestResult:
+    """``ingest`` for async callers: the group commit is awaited without holding a thread.
+
+    A small batch is validated on the event loop (a thread hop would cost more than the work); a large one, and a
+    reload of the live experiments, run in a worker thread.
+    """
+    state = await live_async(store)
+    if isinstance(raw_events, list | tuple) and len(raw_events) <= INLINE_EVENTS:
+        prepared = prepare(store, raw_events, state)
+    else:
+        prepared = await asyncio.to_thread(prepare, store, raw_events, state)
+    if not prepared.rows:
+        return prepared.result(0)
+    return prepared.result(await group_commit.writer(store).write_async(prepared.rows, prepared.exposures))
+
+
+def prepare(store: Store, raw_events: Sequence[Any], state: Live | None = None) -> Prepared:
+    """Validate a batch and build its rows; raises BatchError when the batch as a whole is malformed.
+
+    ``state`` (the live experiments) is read from the store's cache when not given.
+    """
     if not isinstance(raw_events, list | tuple):
         raise BatchError("events: must be a list of event objects")
     if len(raw_events) > MAX_BATCH:
         raise BatchError(f"events: must hold at most {MAX_BATCH} events (got {len(raw_events)})")
-    state = live(store)
+    state = state or live(store)
     rows: list[tuple] = []
     exposures: list[tuple] = []
     rejected: list[Rejection] = []
@@ -182,8 +227,7 @@ def ingest(store: Store, raw_events: Sequence[Any]) -> IngestResult:
         rows.append(_row(valid, variant, now))
         if event.name == "exposure":
             exposures.append((event.experiment_key, event.user_id, variant, valid.ts or now, event.run_id))
-    inserted = _store(store, rows, exposures) if rows else 0
-    return IngestResult(accepted=inserted, duplicates=repeats + len(rows) - inserted, rejected=tuple(rejected))
+    return Prepared(rows, exposures, repeats, tuple(rejected))
 
 
 def parse_events(raw_events: Sequence[Any], now: datetime | None = None) -> list[tuple[ValidEvent | None, str | None]]:
@@ -256,22 +300,8 @@ def _variant(index: int, event: EventIn, state: Live) -> tuple[str | None, str |
     return variant, None
 
 
-_EVENT_COLUMNS = (
-    "event_id",
-    "user_id",
-    "name",
-    "ts",
-    "experiment_key",
-    "variant",
-    "value",
-    "props",
-    "run_id",
-    "received_at",
-)
-_ASSIGNMENT_COLUMNS = ("experiment_key", "user_id", "variant", "assigned_at", "run_id")
-
-
 def _row(valid: ValidEvent, variant: str | None, now: datetime) -> tuple:
+    """The event as a row in ``group_commit.EVENT_COLUMNS`` order."""
     event = valid.event
     value = event.value if event.value is not None else math.nan
     return (
@@ -286,28 +316,6 @@ def _row(valid: ValidEvent, variant: str | None, now: datetime) -> tuple:
         event.run_id,
         now,
     )
-
-
-def _store(store: Store, rows: list[tuple], exposures: list[tuple]) -> int:
-    """Insert new events (and the exposures' assignments) in one transaction; returns the events inserted."""
-    events = pd.DataFrame.from_records(rows, columns=_EVENT_COLUMNS)
-    assignments = pd.DataFrame.from_records(exposures, columns=_ASSIGNMENT_COLUMNS) if exposures else None
-    for _ in range(WRITE_ATTEMPTS - 1):
-        try:
-            return _write(store, events, assignments)
-        except (StorageError, sa.exc.DBAPIError):
-            # Batches sharing an event id can collide before either commits (DuckDB reports it as an error);
-            # a retry sees the committed rows and counts them as duplicates.
-            continue
-    return _write(store, events, assignments)
-
-
-def _write(store: Store, events: pd.DataFrame, assignments: pd.DataFrame | None) -> int:
-    with store.transaction() as conn:
-        inserted = store.bulk_insert_ignore("events", events, conn=conn)
-        if assignments is not None:
-            store.bulk_insert_ignore("assignments", assignments, conn=conn)
-    return inserted
 
 
 _MESSAGES = {

@@ -17,6 +17,7 @@ parameters exactly. The novelty switch scales every shift by a factor that decay
 """
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -96,7 +97,7 @@ def knob_shifts(persona: Persona, config: Mapping[str, Any]) -> dict[str, float]
     fee_change = _fee_share(persona, full["free_delivery_threshold"]) - _fee_share(
         persona, defaults["free_delivery_threshold"]
     )
-    button = full["checkout_button_text"].lower()
+    words = set(re.findall(r"[a-z]+", full["checkout_button_text"].lower()))
     layout = 1.0 if full["recommendation_layout"] == "grid" else -1.0
     default_layout = 1.0 if defaults["recommendation_layout"] == "grid" else -1.0
     ratings_hidden = (not full["show_ratings"]) - (not defaults["show_ratings"])
@@ -111,8 +112,8 @@ def knob_shifts(persona: Persona, config: Mapping[str, Any]) -> dict[str, float]
         "purchase": 0.20 * badge * urgency_mind
         + 1.2 * discount * persona.discount_sensitivity
         - 0.9 * fee_change * persona.price_sensitivity
-        + (0.15 * max(urgency_mind, 0.0) if "now" in button.split() else 0.0)
-        + (0.20 * persona.rating_reliance if ("secure" in button or "safe" in button) else 0.0),
+        + (0.15 * max(urgency_mind, 0.0) if "now" in words else 0.0)
+        + (0.20 * persona.rating_reliance if words & {"secure", "safe"} else 0.0),
     }
 
 

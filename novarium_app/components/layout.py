@@ -6,7 +6,10 @@ import reflex as rx
 
 from novarium_app import routes
 
-NAV = (("Overview", "layout-dashboard", routes.OVERVIEW),)
+NAV = (
+    ("Overview", "layout-dashboard", routes.OVERVIEW),
+    ("Runs", "rocket", routes.RUNS),
+)
 
 
 def _nav_link(label: str, icon: str, href: str) -> rx.Component:

@@ -1,0 +1,83 @@
+"""Small UI pieces of the Runs page: a status badge, a metric tile and a form field with its inline error."""
+
+from collections.abc import Callable
+
+import reflex as rx
+
+
+def status_badge(row: rx.Var, size: str = "2") -> rx.Component:
+    """A run's status in its colour, from a row with keys status, status_color and status_icon."""
+    return rx.badge(
+        rx.icon(row["status_icon"].to(str), size=13),
+        row["status"],
+        color_scheme=row["status_color"].to(str),
+        variant="soft",
+        size=size,
+        radius="full",
+        class_name="run-status",
+        custom_attrs={"data-status": row["status"]},
+    )
+
+
+def metric_tile(label: str, value: rx.Var | str, icon: str, tile_id: str, detail: rx.Var | str = "") -> rx.Component:
+    """A labelled figure inside the live run card."""
+    return rx.box(
+        rx.hstack(
+            rx.icon(icon, size=14, color=rx.color("gray", 10)),
+            rx.text(label, size="1", weight="medium", color=rx.color("gray", 11), text_transform="uppercase"),
+            spacing="2",
+            align="center",
+        ),
+        rx.text(value, size="6", weight="bold", id=tile_id, class_name="tabular-nums", white_space="nowrap"),
+        rx.text(detail, size="1", color=rx.color("gray", 10), min_height="1rem"),
+        padding="0.85rem 1rem",
+        border_radius="var(--radius-3)",
+        background=rx.color("gray", 2),
+        border=f"1px solid {rx.color('gray', 4)}",
+        min_width="0",
+    )
+
+
+def form_field(
+    label: str,
+    name: str,
+    value: rx.Var,
+    error: rx.Var,
+    on_change: Callable[[rx.Var], rx.event.EventSpec],
+    hint: str = "",
+    suffix: str = "",
+    aside: rx.Component | None = None,
+) -> rx.Component:
+    """A labelled text input; its error (naming the field and the rule) replaces the hint below it.
+
+    ``aside`` sits at the right of the label, e.g. quick picks.
+    """
+    has_error = error != ""
+    label_row = rx.text(label, as_="label", html_for=f"run-{name}", size="2", weight="medium")
+    if aside is not None:
+        label_row = rx.hstack(label_row, rx.spacer(), aside, align="center", width="100%")
+    return rx.vstack(
+        label_row,
+        rx.input(
+            *([rx.input.slot(rx.text(suffix, size="2", color=rx.color("gray", 10)), side="right")] if suffix else []),
+            id=f"run-{name}",
+            name=name,
+            value=value,
+            on_change=on_change,
+            input_mode="decimal",
+            auto_complete="off",
+            color_scheme=rx.cond(has_error, "red", "gray"),
+            variant="surface",
+            size="2",
+            width="100%",
+            custom_attrs={"aria-invalid": rx.cond(has_error, "true", "false")},
+        ),
+        rx.cond(
+            has_error,
+            rx.text(error, size="1", color=rx.color("red", 11), id=f"error-{name}", role="alert"),
+            rx.text(hint, size="1", color=rx.color("gray", 10)),
+        ),
+        spacing="1",
+        width="100%",
+        min_width="0",
+    )

@@ -1,0 +1,210 @@
+"""Swarm runs over HTTP (a FastAPI router): what the CLI needs, since only the server may open embedded DuckDB.
+
+Reads of runs are open; creating a run, recording its progress, resuming it and reading its users are admin actions
+(``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` when the app is not bound to localhost), like the shop's. Bodies
+carry typed fields only; no endpoint runs SQL from a request, and none returns a run's ground truth (the Lab reveals
+it after the learner's decision).
+"""
+
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from marts.storage import StorageError
+from shop.api import ADMIN, StoreDep
+from shop.repository import ExperimentNotFound, TransitionError
+from shop.tracking import RUN_ID_PATTERN
+from swarm import runs
+from swarm.switches import Switches
+
+T = TypeVar("T")
+
+router = APIRouter(prefix="/runs", tags=["swarm"])
+
+
+class SwitchesIn(BaseModel):
+    """The realism switches (``swarm.switches.Switches``); all off by default."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    novelty: float = 0.0
+    novelty_half_life_days: float = 2.0
+    seasonality: bool = False
+    bot_share: float = 0.0
+    exposure_bug: float = 0.0
+    exposure_bug_variant: str | None = Field(None, max_length=80)
+
+
+class RunIn(BaseModel):
+    """A new run of HTTP agents against a running experiment."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    run_id: str = Field(pattern=RUN_ID_PATTERN, description="Chosen by the caller, so a retried create is detected.")
+    experiment_key: str = Field(max_length=80)
+    agents: int = Field(ge=1, le=10_000_000)
+    concurrency: int = Field(64, ge=1, le=10_000)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+    days: int = Field(1, ge=1, le=90)
+    think_time: float = Field(0.0, ge=0.0, le=60.0)
+    switches: SwitchesIn = SwitchesIn()
+    ends_at: datetime | None = Field(None, description="End of the simulated window (default: now); not in future.")
+
+
+class ProgressIn(BaseModel):
+    """A run's progress as its executor sees it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str = Field(pattern="^(running|completed|stopped|failed|interrupted)$")
+    agents_done: int = Field(ge=0)
+    events_sent: int = Field(ge=0)
+    events_stored: int = Field(ge=0)
+    error: str | None = Field(None, max_length=4000)
+    finished_at: datetime | None = None
+
+
+class RunOut(BaseModel):
+    """A stored run (never its ground truth)."""
+
+    run_id: str
+    experiment_key: str
+    kind: str
+    status: str
+    seed: int
+    params: dict[str, Any]
+    agents_planned: int
+    agents_done: int
+    events_sent: int
+    events_stored: int
+    error: str | None
+    started_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def of(cls, row: runs.RunRow) -> "RunOut":
+        """The response body of a row."""
+        return cls(**{name: getattr(row, name) for name in cls.model_fields})
+
+
+class ResumeOut(BaseModel):
+    """A reopened run and the agents already done, as [start, end) index ranges."""
+
+    run: RunOut
+    done: list[tuple[int, int]]
+    events_stored: int
+
+
+class RosterOut(BaseModel):
+    """Who the run's agents are: warehouse users first (with their personas), and the mix new visitors draw from."""
+
+    user_ids: list[str]
+    personas: list[str]
+    mix: dict[str, float]
+
+
+class AuditOut(BaseModel):
+    """A run's stored data checked (see ``swarm.runs.RunAudit``); agent sets as [start, end) index ranges."""
+
+    events_stored: int
+    agents_done: list[tuple[int, int]]
+    agents_with_events: list[tuple[int, int]]
+    exposures: int
+    exposure_mismatches: int
+    assignment_mismatches: int
+    decisions_digest: str
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn refusals into HTTP errors that name the rule."""
+    try:
+        yield
+    except (runs.RunNotFound, ExperimentNotFound) as error:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(error)) from None
+    except (runs.RunStateError, TransitionError) as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    except StorageError as error:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(error)) from None
+    except ValueError as error:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, [str(error)]) from None
+
+
+async def _run(function: Callable[..., T], *args: Any) -> T:
+    with _refusals():
+        return await asyncio.to_thread(function, *args)
+
+
+@router.get("", response_model=list[RunOut])
+async def get_runs(store: StoreDep, experiment_key: str | None = Query(None, max_length=80)) -> list[RunOut]:
+    """Every run (or one experiment's), newest first."""
+    return [RunOut.of(row) for row in await _run(runs.list_runs, store, experiment_key)]
+
+
+@router.post(
+    "", response_model=RunOut, status_code=status.HTTP_201_CREATED, dependencies=ADMIN, responses={404: {}, 409: {}}
+)
+async def create_run(body: RunIn, store: StoreDep) -> RunOut:
+    """Record a new running run with its plan and ground truth; 409 when the experiment is not running."""
+    with _refusals():
+        switches = Switches(**body.switches.model_dump())
+    spec = runs.RunSpec(
+        run_id=body.run_id,
+        experiment_key=body.experiment_key,
+        agents=body.agents,
+        concurrency=body.concurrency,
+        seed=body.seed,
+        days=body.days,
+        think_time=body.think_time,
+        switches=switches,
+        ends_at=body.ends_at,
+    )
+    return RunOut.of(await _run(runs.create_run, store, spec))
+
+
+@router.get("/{run_id}", response_model=RunOut, responses={404: {}})
+async def get_run(run_id: str, store: StoreDep) -> RunOut:
+    """One run."""
+    return RunOut.of(await _run(runs.get_run, store, run_id))
+
+
+@router.post("/{run_id}/progress", response_model=RunOut, dependencies=ADMIN, responses={404: {}})
+async def record_progress(run_id: str, body: ProgressIn, store: StoreDep) -> RunOut:
+    """Record a run's counts and status (what its executor flushes every second or so)."""
+    with _refusals():
+        update = runs.RunUpdate(**body.model_dump())
+    return RunOut.of(await _run(runs.update_run, store, run_id, update))
+
+
+@router.post("/{run_id}/resume", response_model=ResumeOut, dependencies=ADMIN, responses={404: {}, 409: {}})
+async def resume_run(run_id: str, store: StoreDep) -> ResumeOut:
+    """Set a stopped, interrupted or failed run running again; returns the agents already done."""
+    row, done = await _run(runs.reopen_run, store, run_id)
+    return ResumeOut(run=RunOut.of(row), done=runs.to_ranges(done.agents), events_stored=done.events_stored)
+
+
+@router.get("/{run_id}/population", response_model=RosterOut, dependencies=ADMIN, responses={404: {}})
+async def population(run_id: str, store: StoreDep) -> RosterOut:
+    """The run's warehouse users in its seeded order, with their personas, and the population mix."""
+    roster = await _run(runs.roster, store, run_id)
+    return RosterOut(user_ids=roster.user_ids, personas=roster.personas, mix=roster.mix)
+
+
+@router.get("/{run_id}/audit", response_model=AuditOut, responses={404: {}})
+async def audit(run_id: str, store: StoreDep) -> AuditOut:
+    """Check a run's stored events: agents done, variants against assignments and the assignment function."""
+    found = await _run(runs.audit, store, run_id)
+    return AuditOut(
+        events_stored=found.events_stored,
+        agents_done=runs.to_ranges(found.agents_done),
+        agents_with_events=runs.to_ranges(found.agents_with_events),
+        exposures=found.exposures,
+        exposure_mismatches=found.exposure_mismatches,
+        assignment_mismatches=found.assignment_mismatches,
+        decisions_digest=found.decisions_digest,
+    )

@@ -1,0 +1,218 @@
+"""What a simulation needs besides its users: the arms, the population mix, the realism switches and the run's days.
+
+The ground truth (``swarm.truth``) and the vectorised engine (``swarm.simulation``, ``swarm.engine``) read the same
+``Plan``, so the truth describes exactly the process the engine samples from.
+
+Days. A run covers ``days`` consecutive 24-hour windows ending at ``end`` (now, for a real run). Day ``d`` starts at
+``end - (days - d) * 24h``; its weekday is that of its midpoint. A user's first visit falls on a day drawn with
+``Plan.day_weights`` (uniform, or ``WEEKDAY_VOLUME``-weighted with seasonality); each return visit falls on a day
+drawn with the same weights restricted to the first visit's day and later, so return visits come later and nothing
+lands outside the window.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from shop.knobs import config_problems
+from swarm.behaviour import VisitModel, visit_model
+from swarm.personas import PERSONAS, check_mix, default_mix
+from swarm.switches import Switches
+
+PERSONA_NAMES: tuple[str, ...] = tuple(PERSONAS)
+"""Every persona, bot last; engine arrays store a persona as its index here."""
+MAX_DAYS = 90
+DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One variant as visitors see it.
+
+    Attributes:
+        name: the variant's name; the first arm of a plan is the control.
+        config: the knobs it sets, layered over any adopted config (missing knobs take their defaults).
+        weight: its traffic weight.
+    """
+
+    name: str
+    config: Mapping[str, Any]
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything that defines a simulated experiment except its users.
+
+    Attributes:
+        arms: the variants, control first.
+        mix: the population: persona name -> share (sums to 1; the bot share is included).
+        switches: the realism switches.
+        days: how many days the run covers.
+        end: the end of the run window (naive UTC).
+    """
+
+    arms: tuple[Arm, ...]
+    mix: Mapping[str, float]
+    switches: Switches = field(default_factory=Switches)
+    days: int = 1
+    end: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None, microsecond=0))
+
+    @classmethod
+    def build(
+        cls,
+        variants: Sequence[tuple[str, Mapping[str, Any]] | Arm],
+        *,
+        mix: Mapping[str, float] | None = None,
+        switches: Switches | None = None,
+        days: int = 1,
+        end: datetime | None = None,
+    ) -> "Plan":
+        """A checked plan; ``mix`` (default: the personas' shares) gets the switches' bot share added.
+
+        To rebuild a stored plan use ``from_dict``: its mix already holds the bots.
+
+        Raises:
+            ValueError: naming the field and the rule that failed.
+        """
+        arms = tuple(v if isinstance(v, Arm) else Arm(v[0], dict(v[1])) for v in variants)
+        switches = switches or Switches()
+        _check_arms(arms, switches)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+            raise ValueError(f"days: must be a whole number from 1 to {MAX_DAYS} (got {days!r})")
+        end = end or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        if end.tzinfo is not None:
+            end = end.astimezone(UTC).replace(tzinfo=None)
+        return cls(arms, population_mix(mix, switches.bot_share), switches, days, end)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Plan":
+        """The plan ``to_dict`` wrote, exactly (its mix already holds the bot share, so it is not added again)."""
+        arms = tuple(Arm(v["name"], dict(v["config"]), float(v["weight"])) for v in data["variants"])
+        switches = Switches(**data["switches"])
+        _check_arms(arms, switches)
+        mix = {name: float(share) for name, share in data["mix"].items()}
+        return cls(arms, check_mix(mix), switches, int(data["days"]), datetime.fromisoformat(data["end"]))
+
+    @property
+    def control(self) -> str:
+        """The control's name."""
+        return self.arms[0].name
+
+    @property
+    def arm_names(self) -> tuple[str, ...]:
+        """The variants' names, control first."""
+        return tuple(arm.name for arm in self.arms)
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The arms' traffic shares."""
+        weights = np.array([arm.weight for arm in self.arms], dtype=float)
+        return weights / weights.sum()
+
+    @property
+    def personas(self) -> tuple[str, ...]:
+        """The personas of the mix, in ``PERSONA_NAMES`` order."""
+        return tuple(name for name in PERSONA_NAMES if self.mix.get(name, 0.0) > 0)
+
+    @property
+    def start(self) -> datetime:
+        """The start of the run window."""
+        return self.end - self.days * DAY
+
+    @property
+    def time_varying(self) -> bool:
+        """Whether visit behaviour changes from day to day (novelty or seasonality)."""
+        return self.switches.novelty > 0 or self.switches.seasonality
+
+    @property
+    def bug_arm(self) -> int | None:
+        """The index of the arm whose exposures the exposure bug drops, or None when the bug is off."""
+        if self.switches.exposure_bug <= 0:
+            return None
+        name = self.switches.exposure_bug_variant
+        return len(self.arms) - 1 if name is None else self.arm_names.index(name)
+
+    def weekday(self, day: int) -> int:
+        """The weekday (0 = Monday) of the middle of ``day`` (0-based)."""
+        return (self.start + day * DAY + DAY / 2).weekday()
+
+    @cached_property
+    def day_weights(self) -> np.ndarray:
+        """The chance that a first visit falls on each day (seasonality-weighted when on)."""
+        volumes = np.array([self.switches.volume(self.weekday(day)) for day in range(self.days)])
+        return volumes / volumes.sum()
+
+    @cached_property
+    def models(self) -> dict[tuple[str, int, int], VisitModel]:
+        """(persona, arm index, day) -> the visit model of that day, novelty and seasonality applied."""
+        return {
+            (persona, index, day): visit_model(
+                PERSONAS[persona],
+                arm.config,
+                effect_scale=self.switches.effect_scale(day),
+                purchase_shift=self.switches.purchase_shift(self.weekday(day)),
+            )
+            for persona in self.personas
+            for index, arm in enumerate(self.arms)
+            for day in range(self.days)
+        }
+
+    @cached_property
+    def lasting_models(self) -> dict[tuple[str, int, int], VisitModel]:
+        """Like ``models`` once novelty has worn off (knob shifts at their lasting size; seasonality kept)."""
+        return {
+            (persona, index, day): visit_model(
+                PERSONAS[persona],
+                arm.config,
+                effect_scale=1.0,
+                purchase_shift=self.switches.purchase_shift(self.weekday(day)),
+            )
+            for persona in self.personas
+            for index, arm in enumerate(self.arms)
+            for day in range(self.days)
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary, as stored with a run's parameters."""
+        return {
+            "variants": [{"name": a.name, "weight": a.weight, "config": dict(a.config)} for a in self.arms],
+            "mix": dict(self.mix),
+            "switches": self.switches.to_dict(),
+            "days": self.days,
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+        }
+
+
+def population_mix(mix: Mapping[str, float] | None, bot_share: float = 0.0) -> dict[str, float]:
+    """The normalised mix (default: the personas' shares) with ``bot_share`` of bots added, in persona order."""
+    shares = check_mix(mix if mix is not None else default_mix())
+    if bot_share > 0:
+        shares = {name: share * (1.0 - bot_share) for name, share in shares.items()}
+        shares["bot"] = shares.get("bot", 0.0) + bot_share
+    return {name: shares[name] for name in PERSONA_NAMES if shares.get(name, 0.0) > 0}
+
+
+def _check_arms(arms: tuple[Arm, ...], switches: Switches) -> None:
+    problems = []
+    if not arms:
+        problems.append("variants: must hold at least one variant (the control)")
+    names = [arm.name for arm in arms]
+    for index, arm in enumerate(arms):
+        if not isinstance(arm.name, str) or not arm.name:
+            problems.append(f"variants[{index}].name: must be a non-empty string")
+        elif names.index(arm.name) != index:
+            problems.append(f"variants[{index}].name: duplicate variant name {arm.name!r}")
+        if not arm.weight > 0:
+            problems.append(f"variants[{index}].weight: must be greater than 0 (got {arm.weight})")
+        problems += [f"variants[{index}].config.{problem}" for problem in config_problems(arm.config)]
+    bug_variant = switches.exposure_bug_variant
+    if bug_variant is not None and bug_variant not in names:
+        problems.append(f"exposure_bug_variant: unknown variant {bug_variant!r}; variants are {', '.join(names)}")
+    if problems:
+        raise ValueError("; ".join(problems))
