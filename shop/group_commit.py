@@ -46,7 +46,7 @@ MIN_FLUSH_INTERVAL = 0.2
 2,000, so when the last flush carried several writers, the next waits up to this long for more to join it, unless
 writes stop arriving for ``QUIET_SECONDS``; a lone writer (a visitor clicking through the shop, a test) is flushed
 at once."""
-QUIET_SECONDS = float(__import__("os").environ.get("TMP_QUIET", "0.01"))
+QUIET_SECONDS = 0.01
 LOOKUP_CHUNK = 500
 
 _STORED = sa.text("SELECT event_id FROM events WHERE event_id IN :ids").bindparams(sa.bindparam("ids", expanding=True))

@@ -26,7 +26,13 @@ REFRESH_SECONDS = 0.25
 @click.command()
 @click.option("--experiment", "experiment_key", default=None, help="Key of a running experiment.  [required]")
 @click.option("--agents", type=click.IntRange(1, 10_000_000), default=None, help="Agents (users) to run.  [required]")
-@click.option("--concurrency", type=click.IntRange(1, 10_000), default=64, show_default=True, help="Agents at once.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 10_000),
+    default=64,
+    show_default=True,
+    help="Agents in flight at once (256-512 for large runs).",
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Same seed, same decisions.")
 @click.option("--days", type=click.IntRange(1, 90), default=1, show_default=True, help="Simulated days, ending now.")
 @click.option("--think-time", type=click.FloatRange(0, 60), default=0.0, show_default=True, help="Seconds per step.")
