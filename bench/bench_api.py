@@ -19,29 +19,21 @@ import argparse
 import asyncio
 import json
 import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
+from support import bench_database
 
 from marts.storage import open_store
+from novarium_app.devserver import BIN, answers, served
 from shop.tracking import exposure_event_id
 
-BIN = Path(sys.executable).parent
-PG_ADMIN_URL = os.environ.get(
-    "NOVARIUM_BENCH_PG_URL", os.environ.get("NOVARIUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-)
-START_TIMEOUT = 600
 KEY = "bench-banner"
 SPEC = {
     "key": KEY,
@@ -171,63 +163,6 @@ def _latency_line(what: str, values: list[float], clients: int) -> str:
     )
 
 
-@contextmanager
-def database(backend: str) -> Iterator[str | None]:
-    """None for DuckDB; a throwaway PostgreSQL database's URL, dropped afterwards."""
-    if backend == "duckdb":
-        yield None
-        return
-    admin_url = sa.engine.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"novarium_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def served(env: dict[str, str], base: str, log_path: Path) -> Iterator[None]:
-    """``novarium serve`` in its own process group until the block ends; the whole group is stopped afterwards."""
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(BIN / "novarium"), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _answers(f"{base}/api/health"):
-                if server.poll() is not None:
-                    raise RuntimeError(f"the app exited with {server.returncode}:\n{log_path.read_text()[-3000:]}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the app was not ready in {START_TIMEOUT}s; see {log_path}")
-                time.sleep(0.5)
-            yield
-        finally:
-            _stop(server)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--backend", choices=("duckdb", "postgres"), default="duckdb")
@@ -238,10 +173,10 @@ def main() -> int:
     parser.add_argument("--assigns", type=int, default=1000, help="assign requests per client count [1,000]")
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
-    if _answers(f"{base}/api/health"):
+    if answers(f"{base}/api/health"):
         print(f"port {args.port} is already serving; stop that server or pass --port", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="novarium-bench-") as tmp, database(args.backend) as database_url:
+    with tempfile.TemporaryDirectory(prefix="novarium-bench-") as tmp, bench_database(args.backend) as database_url:
         workdir = Path(tmp)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REFLEX_REDIS_URL")}
         env.update(NOVARIUM_DATA_DIR=str(workdir / "data"), NOVARIUM_PORT=str(args.port), NOVARIUM_LOG_LEVEL="WARNING")

@@ -14,18 +14,12 @@ engine's steps one after the other on a fresh database, to show where the time g
 
 import argparse
 import math
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
 import numpy as np
-import sqlalchemy as sa
+from support import bench_store
 
-from marts.storage import Store, open_store
 from marts.warehouse.generator import generate, load
 from shop import repository
 from shop.assignment import assign
@@ -35,7 +29,6 @@ from swarm.plan import Plan
 from swarm.population import draw_population
 from swarm.simulation import iter_experiments, simulate_outcomes, simulate_visits
 
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 KEY = "bench-engine"
 SPEC = {
     "key": KEY,
@@ -47,38 +40,10 @@ SPEC = {
 }
 
 
-@contextmanager
-def open_bench_store(backend: str) -> Iterator[Store]:
-    """A fresh, empty store on ``backend``, removed afterwards."""
-    with tempfile.TemporaryDirectory(prefix="novarium-bench-") as folder:
-        if backend == "duckdb":
-            store = open_store(None, Path(folder))
-            try:
-                yield store
-            finally:
-                store.close()
-            return
-        admin_url = sa.engine.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
-        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-        name = f"novarium_bench_{uuid.uuid4().hex[:12]}"
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        try:
-            store = open_store(admin_url.set(database=name).render_as_string(hide_password=False), Path(folder))
-            try:
-                yield store
-            finally:
-                store.close()
-        finally:
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-
-
 def bench_run(args: argparse.Namespace) -> None:
     """One engine run of ``--users`` users, timed end to end, ``--repeat`` times on fresh databases."""
     for attempt in range(args.repeat):
-        with open_bench_store(args.backend) as store:
+        with bench_store(args.backend) as store:
             load(store, generate(users=args.warehouse_users, days=30, seed=args.seed, end=date.today()))
             repository.create_experiment(store, SPEC)
             repository.start_experiment(store, SPEC["key"])
@@ -103,7 +68,7 @@ def bench_run(args: argparse.Namespace) -> None:
 
 def bench_profile(args: argparse.Namespace) -> None:
     """The engine's steps one after the other (no overlap), to show where the time goes."""
-    with open_bench_store(args.backend) as store:
+    with bench_store(args.backend) as store:
         load(store, generate(users=args.warehouse_users, days=30, seed=args.seed, end=date.today()))
         repository.create_experiment(store, SPEC)
         record = repository.start_experiment(store, SPEC["key"])

@@ -9,27 +9,18 @@ throwaway database on the server at $NOVARIUM_BENCH_PG_URL (default: the test se
 """
 
 import argparse
-import os
 import signal
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import sqlalchemy as sa
+from support import bench_store
 
 from marts.etl import build_all, build_experiment_users
-from marts.storage import Store, open_store
+from marts.storage import Store
 
-PG_ADMIN_URL = os.environ.get(
-    "NOVARIUM_BENCH_PG_URL", os.environ.get("NOVARIUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-)
 USERS, DAYS, SEED = 50_000, 90, 7
 END = date(2026, 3, 1)  # first day after the history
 SESSIONS, ORDERS = 700_000, 150_000
@@ -169,39 +160,9 @@ def _real_generator():
     return generate, load
 
 
-@contextmanager
-def open_bench_store(backend: str) -> Iterator[Store]:
-    """A fresh store: a DuckDB file in a temporary folder, or a throwaway PostgreSQL database."""
-    if backend == "duckdb":
-        with tempfile.TemporaryDirectory(prefix="bench_marts_") as folder:
-            store = open_store(None, Path(folder))
-            try:
-                yield store
-            finally:
-                store.close()
-        return
-    admin = sa.create_engine(
-        sa.engine.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    name = f"novarium_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    store = None
-    try:
-        url = sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-        store = open_store(url, Path(tempfile.gettempdir()))
-        yield store
-    finally:
-        if store is not None:
-            store.close()
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 def bench(backend: str, synthetic: bool) -> None:
     """Load, then build every mart twice (fresh, then over existing marts) and one experiment alone."""
-    with open_bench_store(backend) as store:
+    with bench_store(backend) as store:
         started = time.perf_counter()
         source = load_warehouse(store, synthetic)
         loaded = time.perf_counter() - started

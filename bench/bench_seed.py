@@ -8,60 +8,19 @@ dropped afterwards. ``replace`` times a second load over the first one (delete +
 """
 
 import argparse
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
-from pathlib import Path
 
-import sqlalchemy as sa
+from support import BACKENDS, bench_store
 
-from marts.storage import Store, open_store
 from marts.warehouse import Warehouse, generate, load
-
-PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-@contextmanager
-def duckdb_store() -> Iterator[Store]:
-    with tempfile.TemporaryDirectory(prefix="novarium-bench-") as folder:
-        store = open_store(None, Path(folder))
-        try:
-            yield store
-        finally:
-            store.close()
-
-
-@contextmanager
-def postgres_store() -> Iterator[Store]:
-    admin_url = sa.engine.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
-    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    name = f"novarium_bench_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        with tempfile.TemporaryDirectory(prefix="novarium-bench-") as folder:
-            store = open_store(admin_url.set(database=name).render_as_string(hide_password=False), Path(folder))
-            try:
-                yield store
-            finally:
-                store.close()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-STORES = {"duckdb": duckdb_store, "postgres": postgres_store}
 
 
 def bench_backend(backend: str, args: argparse.Namespace, end: date) -> None:
     started = time.perf_counter()
     warehouse: Warehouse = generate(args.users, args.days, args.seed, end)
     generated = time.perf_counter()
-    with STORES[backend]() as store:
+    with bench_store(backend) as store:
         load_started = time.perf_counter()
         counts = load(store, warehouse)
         loaded = time.perf_counter()
@@ -86,7 +45,7 @@ def main() -> None:
     parser.add_argument("--end", type=date.fromisoformat, default=date(2026, 3, 2), help="first day after the history")
     parser.add_argument("--backend", choices=["duckdb", "postgres", "both"], default="duckdb")
     args = parser.parse_args()
-    for backend in STORES if args.backend == "both" else [args.backend]:
+    for backend in BACKENDS if args.backend == "both" else [args.backend]:
         bench_backend(backend, args, args.end)
 
 

@@ -22,30 +22,22 @@ import argparse
 import asyncio
 import os
 import resource
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import sqlalchemy as sa
+from support import bench_database
 
 from marts.storage import open_store
+from novarium_app.devserver import BIN, answers, served
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest
 
-BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN_URL = os.environ.get(
-    "NOVARIUM_BENCH_PG_URL", os.environ.get("NOVARIUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-)
-START_TIMEOUT = 600
 KEY = "bench-swarm"
 SPEC = {
     "key": KEY,
@@ -169,64 +161,6 @@ async def drive(base: str, args: argparse.Namespace, server_pgid: int) -> dict:
     }
 
 
-@contextmanager
-def database(backend: str) -> Iterator[str | None]:
-    """None for DuckDB; a throwaway PostgreSQL database's URL, dropped afterwards."""
-    if backend == "duckdb":
-        yield None
-        return
-    admin = sa.create_engine(
-        sa.engine.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT"
-    )
-    name = f"novarium_bench_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
-def served(env: dict[str, str], base: str, log_path: Path) -> Iterator[subprocess.Popen]:
-    """``novarium serve`` in its own process group until the block ends; the whole group is stopped afterwards."""
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(BIN / "novarium"), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _answers(f"{base}/api/health"):
-                if server.poll() is not None:
-                    raise RuntimeError(f"the app exited with {server.returncode}:\n{log_path.read_text()[-3000:]}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"the app was not ready in {START_TIMEOUT}s; see {log_path}")
-                time.sleep(0.5)
-            yield server
-        finally:
-            _stop(server)
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2, trust_env=False).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
-
-
 def report(result: dict, memory: TreeMemory, stored: int, stored_row: int, args: argparse.Namespace) -> bool:
     """Print the figures; True when events stored == events sent."""
     final, summary = result["final"], result["summary"]
@@ -281,10 +215,10 @@ def main() -> int:
     parser.add_argument("--web-workdir", default=str(ROOT / ".web-bench"), help="REFLEX_WEB_WORKDIR [.web-bench]")
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
-    if _answers(f"{base}/api/health"):
+    if answers(f"{base}/api/health"):
         print(f"port {args.port} is already serving; stop that server or pass --port", file=sys.stderr)
         return 2
-    with tempfile.TemporaryDirectory(prefix="novarium-bench-") as tmp, database(args.backend) as database_url:
+    with tempfile.TemporaryDirectory(prefix="novarium-bench-") as tmp, bench_database(args.backend) as database_url:
         workdir = Path(tmp)
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REFLEX_REDIS_URL")}
         env.update(

@@ -6,29 +6,23 @@ turns into skips.
 """
 
 import os
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from marts.storage import Store, open_store
+from marts.storage.scratch import LOCAL_ADMIN_URL, admin_engine, scratch_database
 
-PG_ADMIN_URL = os.environ.get("NOVARIUM_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get("NOVARIUM_TEST_PG_URL", LOCAL_ADMIN_URL)
 BACKENDS = ("duckdb", "postgres")
-
-
-def _admin_engine() -> sa.Engine:
-    url = sa.engine.make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
-    return sa.create_engine(url, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
 
 
 @pytest.fixture(scope="session")
 def pg_admin() -> Iterator[sa.Engine]:
     """An autocommit engine on the local server's admin database; fails the run when unreachable."""
-    engine = _admin_engine()
+    engine = admin_engine(PG_ADMIN_URL)
     try:
         with engine.connect() as conn:
             conn.execute(sa.text("SELECT 1"))
@@ -43,17 +37,9 @@ def pg_admin() -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-@contextmanager
-def temporary_database(pg_admin: sa.Engine) -> Iterator[str]:
+def temporary_database(pg_admin: sa.Engine):
     """Create a new, empty PostgreSQL database; yield its URL; drop it afterwards."""
-    name = f"novarium_test_{uuid.uuid4().hex[:12]}"
-    with pg_admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield sa.engine.make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with pg_admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return scratch_database(pg_admin, prefix="novarium_test")
 
 
 @pytest.fixture

@@ -5,20 +5,17 @@ marts say, starts the app in its own process group, and stops the whole group af
 """
 
 import os
-import signal
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from marts.overview import WarehouseOverview, warehouse_overview
 from marts.storage import open_store
+from novarium_app.devserver import BIN, ServerStartError, served, server_environment
 from tests.conftest import temporary_database
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,8 +28,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PORT = int(os.environ.get("NOVARIUM_E2E_PORT", "3100"))
-BIN = Path(sys.executable).parent
-START_TIMEOUT = 420
 # The suite builds its frontend in its own folder, so it never clobbers the build of a running `make run`.
 WEB_WORKDIR = Path(__file__).resolve().parents[2] / ".web-e2e"
 
@@ -47,13 +42,6 @@ class RunningApp:
     log: Path
 
 
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @pytest.fixture(scope="session", params=["duckdb", "postgres"])
 def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     """The app in production mode on one port, on each backend in turn."""
@@ -66,13 +54,8 @@ def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 def _serve(backend: str, database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
     base = f"http://localhost:{PORT}"
-    if _answers(f"{base}/api/health"):
-        pytest.fail(f"port {PORT} is already serving; stop that server or set NOVARIUM_E2E_PORT", pytrace=False)
     workdir = tmp_path_factory.mktemp(f"e2e-{backend}")
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REFLEX_REDIS_URL")}
-    env.update(NOVARIUM_DATA_DIR=str(workdir / "data"), NOVARIUM_PORT=str(PORT), REFLEX_WEB_WORKDIR=str(WEB_WORKDIR))
-    if database_url:
-        env["DATABASE_URL"] = database_url
+    env = server_environment(workdir / "data", PORT, WEB_WORKDIR, database_url)
     subprocess.run(
         [str(BIN / "novarium"), "seed", "--users", "2000", "--days", "60", "--seed", "11", "--end", "2026-11-01"],
         env=env,
@@ -85,39 +68,20 @@ def _serve(backend: str, database_url: str | None, tmp_path_factory: pytest.Temp
     store.close()
 
     log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [str(BIN / "novarium"), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            deadline = time.monotonic() + START_TIMEOUT
-            while not (_answers(f"{base}/api/health") and _answers(f"{base}/")):
-                if server.poll() is not None:
-                    pytest.fail(
-                        f"the app exited with {server.returncode}:\n{log_path.read_text()[-3000:]}", pytrace=False
-                    )
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the app was not ready in {START_TIMEOUT}s; see {log_path}", pytrace=False)
-                time.sleep(0.5)
-            yield RunningApp(base, backend, overview, log_path)
-        finally:
-            _stop(server)
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
     try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+        with served(env, base, log_path, ready=("/api/health", "/")):
+            yield RunningApp(base, backend, overview, log_path)
+    except ServerStartError as error:
+        pytest.fail(f"{error} (set NOVARIUM_E2E_PORT to use another port)", pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator:
-    """Debian's chromium, headless."""
+    """Debian's chromium, headless.
+
+    Package-scoped: Playwright's sync API runs an event loop in the main thread while it is open, so it must
+    close before the storage and unit tests (which call ``asyncio.run``) start.
+    """
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

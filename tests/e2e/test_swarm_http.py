@@ -7,9 +7,7 @@ the browser tests' build or port. Every check reads through the API, since the s
 
 import asyncio
 import os
-import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
@@ -18,15 +16,14 @@ from pathlib import Path
 import httpx
 import pytest
 
+from novarium_app.devserver import BIN, ServerStartError, served, server_environment
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest
 from swarm.runs import from_ranges
 from tests.conftest import temporary_database
-from tests.e2e.conftest import BIN
 
 PORT = int(os.environ.get("NOVARIUM_SWARM_E2E_PORT", "3610"))
 WEB_WORKDIR = Path(__file__).resolve().parents[2] / ".web-swarm-e2e"
-START_TIMEOUT = 420
 WAREHOUSE_USERS = 2000
 VARIANTS = [
     {"name": "control", "weight": 50, "config": {}},
@@ -38,53 +35,20 @@ VARIANTS = [
 def shop_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app in production mode with a small seeded warehouse, on each backend in turn."""
     base = f"http://127.0.0.1:{PORT}"
-    if _answers(f"{base}/api/health"):
-        pytest.fail(f"port {PORT} is already serving; stop it or set NOVARIUM_SWARM_E2E_PORT", pytrace=False)
     with ExitStack() as cleanup:
         workdir = tmp_path_factory.mktemp(f"swarm-{request.param}")
-        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REFLEX_REDIS_URL")}
-        env.update(
-            NOVARIUM_DATA_DIR=str(workdir / "data"),
-            NOVARIUM_PORT=str(PORT),
-            NOVARIUM_LOG_LEVEL="WARNING",
-            REFLEX_WEB_WORKDIR=str(WEB_WORKDIR),
-        )
+        database_url = None
         if request.param == "postgres":
-            env["DATABASE_URL"] = cleanup.enter_context(temporary_database(request.getfixturevalue("pg_admin")))
+            database_url = cleanup.enter_context(temporary_database(request.getfixturevalue("pg_admin")))
+        env = server_environment(workdir / "data", PORT, WEB_WORKDIR, database_url)
+        env["NOVARIUM_LOG_LEVEL"] = "WARNING"
         seed = [str(BIN / "novarium"), "seed", "--users", str(WAREHOUSE_USERS), "--days", "30", "--seed", "5"]
         subprocess.run(seed, env=env, check=True, capture_output=True, timeout=300)
-        log_path = workdir / "server.log"
-        with log_path.open("w") as log:
-            server = subprocess.Popen(
-                [str(BIN / "novarium"), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-            )
-            cleanup.callback(_stop, server)
-            deadline = time.monotonic() + START_TIMEOUT
-            while not _answers(f"{base}/api/health"):
-                if server.poll() is not None:
-                    pytest.fail(f"the app exited:\n{log_path.read_text()[-3000:]}", pytrace=False)
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the app was not ready in {START_TIMEOUT}s; see {log_path}", pytrace=False)
-                time.sleep(0.5)
-            yield base
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2, trust_env=False).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
-def _stop(server: subprocess.Popen) -> None:
-    if server.poll() is not None:
-        return
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+        try:
+            cleanup.enter_context(served(env, base, workdir / "server.log"))
+        except ServerStartError as error:
+            pytest.fail(f"{error} (set NOVARIUM_SWARM_E2E_PORT to use another port)", pytrace=False)
+        yield base
 
 
 def start_experiment(base: str, key: str, **spec: object) -> None:
