@@ -10,6 +10,7 @@ from rich.table import Table
 
 from marts.storage import Store
 from novarium_app import __version__
+from novarium_app.commands.analyze import analyze
 from novarium_app.commands.errors import one_line_errors
 from novarium_app.commands.experiments import experiments
 from novarium_app.commands.simulate import simulate
@@ -139,3 +140,4 @@ def _build_marts(store: Store, pre_period_days: int = 28) -> None:
 main.add_command(experiments)
 main.add_command(swarm)
 main.add_command(simulate)
+main.add_command(analyze)

@@ -1,0 +1,121 @@
+"""Segment breakdowns: the same comparison within each value of a dimension (persona, device, country, ...).
+
+Every segment is another test, so a breakdown always carries a multiple-comparison warning: with k segments tested
+at alpha, the chance of at least one false positive when the variant does nothing is 1 - (1 - alpha)^k. Each
+segment also gets a Holm-adjusted p-value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from marts.metrics import MetricKind
+from marts.stats.frequentist import Comparison, FrequentistConfig, compare
+from marts.stats.multiple import Correction, adjust_p_values
+from marts.stats.sufficient import RatioStats, SampleStats
+
+
+@dataclass(frozen=True)
+class SegmentComparison:
+    """The comparison within one segment value, with its p-value adjusted across the segments."""
+
+    value: str
+    comparison: Comparison
+    adjusted_p_value: float | None = None
+
+
+@dataclass(frozen=True)
+class SegmentBreakdown:
+    """A comparison per segment value, and the multiple-comparison warning that goes with it.
+
+    Attributes:
+        dimension: what the segments split by (e.g. "persona").
+        segments: one result per segment value, in sorted order of the values.
+        n_tested: how many segments produced a p-value.
+        false_positive_chance: 1 - (1 - alpha)^n_tested, the chance of at least one false positive at alpha.
+        alpha: the significance level used.
+        correction: how ``adjusted_p_value`` was computed.
+        warning: the same in plain words ("" when at most one segment was tested).
+    """
+
+    dimension: str
+    segments: tuple[SegmentComparison, ...]
+    n_tested: int
+    false_positive_chance: float
+    alpha: float
+    correction: Correction
+    warning: str
+
+
+def compare_segments(
+    kind: MetricKind,
+    control: Mapping[str, SampleStats | RatioStats],
+    treatment: Mapping[str, SampleStats | RatioStats],
+    config: FrequentistConfig | None = None,
+    *,
+    dimension: str = "segment",
+    correction: Correction = "holm",
+) -> SegmentBreakdown:
+    """Compare treatment with control within each segment value found in either variant.
+
+    A value present in only one variant gives a comparison with a ``SINGLE_VARIANT`` error.
+    """
+    config = config or FrequentistConfig()
+    values = sorted(set(control) | set(treatment), key=str)
+    comparisons = [compare(kind, control.get(value), treatment.get(value), config) for value in values]
+    tested = [index for index, comparison in enumerate(comparisons) if comparison.p_value is not None]
+    adjusted = dict(zip(tested, adjust_p_values([comparisons[i].p_value for i in tested], correction), strict=True))
+    segments = tuple(
+        SegmentComparison(str(value), comparison, adjusted.get(index))
+        for index, (value, comparison) in enumerate(zip(values, comparisons, strict=True))
+    )
+    k = len(tested)
+    chance = 1.0 - (1.0 - config.alpha) ** k
+    warning = ""
+    if k > 1:
+        wins = sum(segment.comparison.significant for segment in segments)
+        warning = (
+            f"{k} {dimension} segments were tested at alpha {config.alpha:g}: even if the variant did nothing, the "
+            f"chance of at least one false positive is {chance:.0%}. {wins} of {k} look significant before "
+            "correction; treat a segment-only win as a hypothesis for a new experiment, not a result."
+        )
+    return SegmentBreakdown(dimension, segments, k, chance, config.alpha, correction, warning)
+
+
+def sample_stats_by_segment(values, labels) -> dict[str, SampleStats]:
+    """``SampleStats`` per segment label from per-unit values and labels of equal length, in one pass."""
+    values = np.asarray(values, dtype=float)
+    keys, index = _group_index(labels, values.size, values)
+    n = np.bincount(index, minlength=keys.size)
+    sums = np.bincount(index, weights=values, minlength=keys.size)
+    squares = np.bincount(index, weights=values * values, minlength=keys.size)
+    return {str(key): SampleStats(int(n[i]), float(sums[i]), float(squares[i])) for i, key in enumerate(keys)}
+
+
+def ratio_stats_by_segment(numerators, denominators, labels) -> dict[str, RatioStats]:
+    """``RatioStats`` per segment label from per-unit numerators, denominators and labels of equal length."""
+    x = np.asarray(numerators, dtype=float)
+    y = np.asarray(denominators, dtype=float)
+    if x.shape != y.shape:
+        raise ValueError(f"denominators: must have the same shape as numerators {x.shape}, got {y.shape}")
+    keys, index = _group_index(labels, x.size, x, y)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(index, weights=weights, minlength=keys.size)
+
+    n = np.bincount(index, minlength=keys.size)
+    columns = [total(x), total(y), total(x * x), total(y * y), total(x * y)]
+    return {str(key): RatioStats(int(n[i]), *(float(column[i]) for column in columns)) for i, key in enumerate(keys)}
+
+
+def _group_index(labels, size: int, *columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct labels and each unit's position among them; checks shapes and finiteness."""
+    if any(column.ndim != 1 or not np.all(np.isfinite(column)) for column in columns):
+        raise ValueError("values: must be one-dimensional finite numbers (no NaN or inf)")
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or labels.size != size:
+        raise ValueError(f"labels: must be one-dimensional with one label per unit ({size}), got shape {labels.shape}")
+    return np.unique(labels, return_inverse=True)
