@@ -22,7 +22,7 @@ from support import bench_store
 
 from marts.warehouse.generator import generate, load
 from shop import repository
-from shop.assignment import assign
+from shop.assignment import assign_indices
 from swarm.engine import plan_for, run_engine
 from swarm.event_log import Chunk, assignment_frame, event_frame
 from swarm.plan import Plan
@@ -78,9 +78,7 @@ def bench_profile(args: argparse.Namespace) -> None:
         population = draw_population(store, args.users, plan.mix, rng, id_prefix="eng-bench-", experiment_key=KEY)
         clock.lap("draw the population")
         variants = [(v.name, v.weight) for v in record.variants]
-        names = {name: i for i, name in enumerate(plan.arm_names)}
-        arm = np.array([names[assign(record.salt, u, variants, record.allocation)] for u in population.user_id])
-        arm = arm.astype(np.int8)
+        arm = assign_indices(record.salt, population.user_id, variants, record.allocation)
         clock.lap("assign (hash every user)")
         visits = simulate_visits(plan, population.persona, arm, rng)
         chunk = Chunk(population.user_id, arm, np.ones(len(arm), dtype=bool), visits)

@@ -1,12 +1,12 @@
 """The vectorised engine: simulate an experiment's users in-process and write the tables the HTTP path writes.
 
 One run: a ``runs`` row (kind ``engine``) holding its parameters, seed, counts, timings and the analytic ground
-truth; an ``assignments`` row per user in the experiment, from the shop's assignment function
-(``shop.assignment.assign``, called as ``ExperimentRecord.assign`` calls it); and their ``events`` (see
-``swarm.event_log``). Users come from ``swarm.population`` (warehouse users first, then new visitor ids); users
-outside the experiment's traffic allocation are drawn and counted but not simulated (they are not in the
-experiment). Visits come from ``swarm.simulation`` through the shared ``sample_visits``, so the engine and the HTTP
-agents cannot drift apart.
+truth; an ``assignments`` row per user in the experiment, from the shop's assignment hashes
+(``shop.assignment.assign_indices``, the batch form of the ``assign`` that ``ExperimentRecord.assign`` calls); and
+their ``events`` (see ``swarm.event_log``). Users come from ``swarm.population`` (warehouse users first, then new
+visitor ids); users outside the experiment's traffic allocation are drawn and counted but not simulated (they are
+not in the experiment). Visits come from ``swarm.simulation`` through the shared ``sample_visits``, so the engine
+and the HTTP agents cannot drift apart.
 
 All of a run's rows are written in one transaction, so a failed or interrupted run stores no partial data (its
 ``runs`` row says what happened). Users are simulated and loaded in blocks of ``BLOCK_USERS``, which bounds the
@@ -27,7 +27,7 @@ import numpy as np
 
 from marts.storage import Store
 from shop.adoptions import adopted_config
-from shop.assignment import assign
+from shop.assignment import assign_indices
 from shop.repository import ExperimentRecord, get_experiment
 from swarm.event_log import Chunk, assignment_frame, event_frame
 from swarm.plan import Arm, Plan
@@ -236,11 +236,11 @@ def _chunk(
     record: ExperimentRecord, plan: Plan, population: Population, rows: slice, rng: np.random.Generator
 ) -> Chunk:
     """Assign a block of the population with the shop's function and simulate the users in the experiment."""
-    index = {name: i for i, name in enumerate(plan.arm_names)}
     user_id = population.user_id[rows]
-    variants = [(v.name, v.weight) for v in record.variants]  # what ExperimentRecord.assign passes, built once
-    salt, allocation = record.salt, record.allocation
-    arm = np.array([index.get(assign(salt, uid, variants, allocation), -1) for uid in user_id], dtype=np.int8)
+    variants = [(v.name, v.weight) for v in record.variants]  # what ExperimentRecord.assign passes
+    if tuple(name for name, _ in variants) != plan.arm_names:
+        raise ValueError(f"plan: arms {plan.arm_names} must be the experiment's variants in order")
+    arm = assign_indices(record.salt, user_id, variants, record.allocation)
     inside = arm >= 0
     user_id, arm, persona = user_id[inside], arm[inside], population.persona[rows][inside]
     visits = simulate_visits(plan, persona, arm, rng)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from shop.assignment import assign, bucket, in_allocation, variant_index
+from shop.assignment import assign, assign_indices, bucket, in_allocation, variant_index
 
 IDS = [f"user-{i}" for i in range(100_000)]
 
@@ -59,3 +59,19 @@ def test_buckets_are_uniform():
 def test_weights_must_be_positive(weights):
     with pytest.raises(ValueError, match="weights: must be a non-empty list of positive numbers"):
         variant_index("s", "u", weights)
+
+
+@pytest.mark.parametrize(
+    ("variants", "allocation"),
+    [
+        ([("control", 50), ("treatment", 50)], 100.0),
+        ([("a", 10), ("b", 30), ("c", 60)], 100.0),
+        ([("a", 1), ("b", 1), ("c", 1), ("d", 97)], 37.5),
+        ([("only", 1)], 5.0),
+    ],
+)
+def test_the_batch_form_gives_every_user_the_same_variant_as_assign(variants, allocation):
+    ids = IDS[:20_000]
+    names = {name: index for index, (name, _) in enumerate(variants)}
+    expected = [names.get(assign("batch-salt", uid, variants, allocation), -1) for uid in ids]
+    assert assign_indices("batch-salt", ids, variants, allocation).tolist() == expected
