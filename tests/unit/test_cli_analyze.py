@@ -1,4 +1,7 @@
-"""``novarium analyze``: the cookie_cats figures, the JSON shape, and one clear line for bad input."""
+"""``novarium analyze``: the cookie_cats figures, the JSON shape, and one clear line for bad input.
+
+A few tests run the installed command in a subprocess; the rest call the click command in-process (faster).
+"""
 
 import json
 import math
@@ -10,7 +13,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from statsmodels.stats.proportion import proportions_ztest
+
+from novarium_app.commands.analyze import analyze as analyze_command
 
 NOVARIUM = Path(sys.executable).with_name("novarium")
 COOKIE_CATS = Path(__file__).resolve().parents[3] / "shared" / "data" / "cookie_cats.csv"
@@ -19,6 +25,10 @@ COOKIE_CATS = Path(__file__).resolve().parents[3] / "shared" / "data" / "cookie_
 def analyze(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200"}
     return subprocess.run([str(NOVARIUM), "analyze", *args], capture_output=True, text=True, env=env, timeout=120)
+
+
+def analyze_in_process(*args: str):
+    return CliRunner().invoke(analyze_command, list(args), env={"COLUMNS": "200"})
 
 
 def cookie_cats(*extra: str) -> dict:
@@ -134,3 +144,76 @@ def test_an_empty_file_a_missing_file_and_a_single_variant_are_one_line(tmp_path
         result = analyze(str(path), "--variant-col", "group", "--control", "a", "--metric", "converted")
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and fragment in result.stderr
+
+
+def test_guardrails_the_ship_rule_sequential_and_power_reach_the_json():
+    report = cookie_cats("--guardrail", "sum_game_rounds=5%", "--guardrail", "retention_7=0.5")
+    json.dumps(report, allow_nan=False)
+    assert report["family_size"] == 2  # retention_1 and retention_7; sum_game_rounds is a guardrail only
+    roles = {m["metric"]: m["role"] for m in report["metrics"]}
+    assert roles == {"retention_1": "goal", "retention_7": "goal", "sum_game_rounds": "guardrail"}
+    by_metric = {m["metric"]: m["comparisons"][0] for m in report["metrics"]}
+    assert by_metric["sum_game_rounds"]["guardrail"]["verdict"] == "inconclusive"
+    assert by_metric["sum_game_rounds"]["p_value_adjusted"] is None
+    assert by_metric["retention_7"]["guardrail"]["verdict"] == "non_inferior"  # within an absolute 0.5
+    (decision,) = report["decisions"]
+    assert decision["variant"] == "gate_40" and decision["verdict"] == "dont_ship"
+    assert decision["reasons"][0] == "Do not ship gate_40: a goal metric got worse."
+    for comparison in by_metric.values():
+        sequential = comparison["sequential"]
+        assert sequential["p_value"] >= comparison["p_value"] and "90,189 units" in sequential["tuning"]
+        assert sequential["ci"][0] < comparison["abs_ci"][0] and sequential["ci"][1] > comparison["abs_ci"][1]
+        assert comparison["mde"]["power"] == 0.8 and comparison["mde"]["abs"] > 0
+    assert by_metric["retention_7"]["mde"]["rel"] == pytest.approx(0.0388, abs=5e-4)
+
+
+def test_the_tables_show_sequential_power_segments_and_the_verdict(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 6000
+    arm = np.where(rng.random(n) < 0.5, "a", "b")
+    frame = pd.DataFrame(
+        {
+            "arm": arm,
+            "bought": (rng.random(n) < np.where(arm == "b", 0.16, 0.10)).astype(int),
+            "latency": rng.normal(np.where(arm == "b", 130.0, 100.0), 20.0),
+            "device": rng.choice(["desktop", "mobile"], n),
+        }
+    )
+    path = tmp_path / "units.csv"
+    frame.to_csv(path, index=False)
+    result = analyze_in_process(
+        str(path), "--variant-col", "arm", "--control", "a", "--metric", "bought", "--guardrail", "latency=2%",
+        "--lower-is-better", "latency", "--segment", "device", "--planned-units", "8000",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "latency (continuous) · guardrail only, margin 2%, lower is better" in out
+    assert "always-valid p [CI]" in out and "guardrail harmed: latency in b: the upper 95% bound" in out
+    assert out.count("this test could detect ±") == 2 and "with 80% power at alpha 0.05" in out
+    assert "bought: b vs a by device" in out and "2 device segments were tested" in out
+    assert "tuned for the tightest interval at 8,000 planned units" in out
+    assert "b: don't ship" in out and "a guardrail was harmed" in out
+    assert out.rstrip().endswith("╯")  # the verdict panel comes last
+    assert "nan" not in out.lower().replace("non-inferior", "")
+    assert "inf" not in out.lower().replace("non-inferior", "")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--guardrail", "revenue=5%"], "--guardrail revenue: no such column"),
+        (["--guardrail", "converted=five"], "--guardrail converted: margin 'five' must be a number >= 0"),
+        (["--guardrail", "converted"], "--guardrail: 'converted' must be COLUMN=MARGIN"),
+        (["--guardrail", "city=5%"], "--guardrail city: must be numeric or True/False"),
+        (["--lower-is-better", "city"], "--lower-is-better city: not an analysed column"),
+        (["--segment", "country"], "--segment country: no such column"),
+    ],
+)
+def test_bad_guardrail_direction_and_segment_options_are_one_line_and_exit_1(small_csv, args, fragment):
+    result = analyze_in_process(
+        str(small_csv), "--variant-col", "group", "--control", "a", "--metric", "converted", *args
+    )
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and result.stdout == "", result.stderr
+    assert fragment in lines[0]

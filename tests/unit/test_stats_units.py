@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from marts.stats.units import parse_weights, prepare_units
+from marts.stats.units import GuardrailMargin, parse_guardrails, parse_weights, prepare_units
 
 
 def frame() -> pd.DataFrame:
@@ -80,3 +80,68 @@ def test_an_empty_file_a_single_variant_and_missing_values_are_refused():
 def test_bad_weights_name_the_option(text):
     with pytest.raises(ValueError, match=r"--weights: .* must be variant=weight"):
         parse_weights(text)
+
+
+def test_guardrail_margins_are_relative_with_a_percent_sign_and_absolute_without():
+    margins = parse_guardrails(["spend=5%", " pre = 0.25 ", "a=b=0"])
+    assert margins["spend"] == GuardrailMargin(0.05, True, "5%")
+    assert margins["pre"] == GuardrailMargin(0.25, False, "0.25")
+    assert margins["a=b"] == GuardrailMargin(0.0, False, "0")  # the margin follows the last "="
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        (["spend"], "--guardrail: 'spend' must be COLUMN=MARGIN"),
+        (["=5%"], "--guardrail: '=5%' must be COLUMN=MARGIN"),
+        (["spend=abc"], "--guardrail spend: margin 'abc' must be a number >= 0"),
+        (["spend=-5%"], "--guardrail spend: margin '-5%' must be a number >= 0"),
+        (["spend=inf"], "--guardrail spend: margin 'inf' must be a number >= 0"),
+        (["spend=%"], "--guardrail spend: margin '%' must be a number >= 0"),
+        (["spend=1", "spend=2"], "--guardrail spend: given twice"),
+    ],
+)
+def test_bad_guardrails_name_the_option_the_column_and_the_rule(texts, message):
+    with pytest.raises(ValueError) as error:
+        parse_guardrails(texts)
+    assert message in str(error.value)
+
+
+def test_guardrail_only_columns_follow_the_goals_and_directions_are_set():
+    data = prepare_units(
+        frame(),
+        variant_col="group",
+        control="a",
+        metrics=["converted", "spend"],
+        guardrails=parse_guardrails(["pre=2", "spend=5%"]),
+        lower_is_better=["pre", "spend"],
+    )
+    summary = [(m.name, m.goal, m.higher_is_better, m.guardrail and m.guardrail.text) for m in data.metrics]
+    assert summary == [("converted", True, True, None), ("spend", True, False, "5%"), ("pre", False, False, "2")]
+    assert data.metrics[2].values[0].tolist() == [2.0, 3.0, 6.0] and data.segment is None
+
+
+def test_segment_labels_are_text_split_by_variant_with_missing_values_named():
+    df = frame().assign(level=[1.0, 2.0, np.nan, 1.0, 2.0, 2.0])
+    data = prepare_units(df, variant_col="group", control="a", metrics=["spend"], segment="level")
+    assert data.segment.name == "level"
+    assert [labels.tolist() for labels in data.segment.labels] == [["2", "(missing)", "2"], ["1", "1"], ["2"]]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"guardrails": {"revenue": GuardrailMargin(0.05, True, "5%")}}, "--guardrail revenue: no such column"),
+        ({"guardrails": {"label": GuardrailMargin(0.05, True, "5%")}}, "--guardrail label: must be numeric"),
+        ({"lower_is_better": ["pre"]}, "--lower-is-better pre: not an analysed column"),
+        ({"lower_is_better": ["nope"]}, "--lower-is-better nope: not an analysed column"),
+        ({"segment": "device"}, "--segment device: no such column"),
+        ({"segment": "group"}, "--segment group: is the variant column"),
+        ({"segment": "spend", "frame": pd.DataFrame({"group": ["a", "b"] * 30, "spend": range(60)})}, "at most 50"),
+    ],
+)
+def test_bad_guardrail_direction_and_segment_columns_are_refused(kwargs, message):
+    data = kwargs.pop("frame", frame())
+    with pytest.raises(ValueError) as error:
+        prepare_units(data, **{"variant_col": "group", "control": "a", "metrics": ["spend"], **kwargs})
+    assert message in str(error.value)
