@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 import reflex as rx
 
 from marts.storage import StorageError
+from novarium_app import pages  # noqa: F401  (registers every page module)
 from novarium_app.api import api
-from novarium_app.pages import overview, runs  # noqa: F401  (registers the pages)
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError, get_settings
 from shop import runtime as shop_runtime

@@ -5,17 +5,19 @@ from collections.abc import Callable
 import reflex as rx
 
 from novarium_app import routes
+from novarium_app.i18n import Text, language_switch, t
 
-NAV = (
-    ("Overview", "layout-dashboard", routes.OVERVIEW),
-    ("Runs", "rocket", routes.RUNS),
+NAV: tuple[tuple[Text, str, str], ...] = (
+    (("Overview", "개요"), "layout-dashboard", routes.OVERVIEW),
+    (("Runs", "실행"), "rocket", routes.RUNS),
 )
 
 
-def _nav_link(label: str, icon: str, href: str) -> rx.Component:
-    active = rx.State.router.page.path == href
+def _nav_link(label: Text, icon: str, href: str) -> rx.Component:
+    path = rx.State.router.page.path
+    active = (path == href) | (path.startswith(href + "/")) if href != routes.OVERVIEW else path == href
     return rx.link(
-        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3", weight="medium"), spacing="3", align="center"),
+        rx.hstack(rx.icon(icon, size=18), rx.text(t(label), size="3", weight="medium"), spacing="3", align="center"),
         href=href,
         underline="none",
         color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
@@ -41,7 +43,7 @@ def sidebar() -> rx.Component:
             ),
             rx.vstack(
                 rx.heading("NovaRium", size="4", weight="bold"),
-                rx.text("Experimentation Lab", size="1", color=rx.color("gray", 10)),
+                rx.text(t(("Experimentation Lab", "실험 연구실")), size="1", color=rx.color("gray", 10)),
                 spacing="0",
             ),
             spacing="3",
@@ -53,7 +55,7 @@ def sidebar() -> rx.Component:
         rx.link(
             rx.hstack(
                 rx.icon("store", size=18),
-                rx.text("NovaEats shop", size="3", weight="medium", white_space="nowrap"),
+                rx.text(t(("NovaEats shop", "NovaEats 쇼핑몰")), size="3", weight="medium", white_space="nowrap"),
                 rx.icon("arrow-up-right", size=14),
                 spacing="3",
                 align="center",
@@ -67,7 +69,15 @@ def sidebar() -> rx.Component:
         ),
         rx.spacer(),
         rx.hstack(
-            rx.text("Theme", size="2", color=rx.color("gray", 10)),
+            rx.text(t(("Language", "언어")), size="2", color=rx.color("gray", 10)),
+            language_switch(),
+            align="center",
+            justify="between",
+            width="100%",
+            padding_x="0.75rem",
+        ),
+        rx.hstack(
+            rx.text(t(("Theme", "테마")), size="2", color=rx.color("gray", 10)),
             rx.color_mode.switch(),
             align="center",
             justify="between",

@@ -29,7 +29,9 @@ CHROMIUM_ARGS = [
 ]
 PORT = int(os.environ.get("NOVARIUM_E2E_PORT", "3100"))
 # The suite builds its frontend in its own folder, so it never clobbers the build of a running `make run`.
-WEB_WORKDIR = Path(__file__).resolve().parents[2] / ".web-e2e"
+WEB_WORKDIR = Path(
+    os.environ.get("NOVARIUM_E2E_WEB_WORKDIR", Path(__file__).resolve().parents[2] / ".web-e2e")
+).resolve()
 
 
 @dataclass(frozen=True)

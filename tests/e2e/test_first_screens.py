@@ -57,3 +57,17 @@ def test_cors_allows_only_the_apps_own_origin(app_server):
         header = response.headers.get("access-control-allow-origin")
         assert header == (origin if allowed else None), (origin, header)
         assert header != "*"
+
+
+def test_the_language_switch_turns_the_lab_korean_and_remembers_it(app_server, page):
+    page.goto(f"{app_server.url}/")
+    nav = page.locator("a[href='/runs']").first
+    expect(nav).to_have_text("Runs")
+    page.get_by_role("radio", name="한국어").click()
+    expect(nav).to_have_text("실행")
+    expect(page.get_by_text("실험 연구실")).to_be_visible()
+    page.reload()
+    expect(page.locator("a[href='/runs']").first).to_have_text("실행")
+    page.get_by_role("radio", name="English").click()
+    expect(page.locator("a[href='/runs']").first).to_have_text("Runs")
+    assert page.console_errors == []
