@@ -40,8 +40,9 @@ toolchain/node_modules/.installed: toolchain/package.json toolchain/package-lock
 	@$(TOOLCHAIN)/node --version && $(TOOLCHAIN)/bun --version
 	@touch $@
 
-browser: ## Debian's chromium for the browser tests
-	@command -v chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium)
+browser: ## Debian's chromium (and a Korean font, for the Korean UI) for the browser tests
+	@command -v chromium >/dev/null && fc-list :lang=ko | grep -q . || \
+		(apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
 
 postgres: ## Make sure the local PostgreSQL server answers
 	@bash scripts/ensure_postgres.sh
@@ -59,6 +60,8 @@ bench: setup postgres
 	$(BIN)/python bench/bench_api.py --backend postgres
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_swarm.py
+	$(BIN)/python bench/bench_stats.py
+	$(BIN)/python bench/bench_monitor.py
 
 clean: ## Remove build output (keeps data/, .venv and the toolchain)
 	rm -rf .web .states

@@ -276,6 +276,19 @@ mart_builds = sa.Table(
     info=_since(3),
 )
 
+# --- version 4: the learner's own peeking ------------------------------------------------------------------------
+
+results_views = sa.Table(
+    "results_views",
+    metadata,
+    sa.Column("view_id", sa.String(40), primary_key=True),
+    sa.Column("experiment_key", sa.String(80), nullable=False),
+    sa.Column("viewed_at", sa.DateTime, nullable=False),
+    sa.Column("run_id", sa.String(40), nullable=True),
+    sa.Index("ix_results_views_experiment", "experiment_key", "viewed_at"),
+    info=_since(4),
+)
+
 WAREHOUSE_TABLES = ("restaurants", "menu_items", "users", "sessions", "orders", "order_items")
 EXPERIMENT_TABLES = ("experiments", "variants", "assignments", "events", "runs", "adoptions", "retrospectives")
 MART_TABLES = ("daily_metrics", "user_stats", "experiment_users", "mart_builds")

@@ -11,8 +11,9 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import reflex as rx
 import sqlalchemy as sa
@@ -30,6 +31,9 @@ STORAGE_ERRORS = (StorageError, sa.exc.SQLAlchemyError)
 VISITOR_COOKIE = "novaeats_visitor"
 _VISITOR_ID = re.compile(tracking.ID_PATTERN)
 _ONE_YEAR = 365 * 24 * 3600
+PREVIEW_PARAM = "preview"
+MAX_PREVIEW = 2000
+PREVIEW_NOTICE = "Preview of an experiment variant: nothing you do here is recorded."
 
 T = TypeVar("T")
 
@@ -72,6 +76,28 @@ async def emit_batch(events: list[dict[str, Any]]) -> bool:
     return True
 
 
+def preview_config(raw: str) -> dict[str, Any] | None:
+    """The knob config of a preview link (JSON of knob -> value), or None unless every knob is valid."""
+    if not raw or len(raw) > MAX_PREVIEW:
+        return None
+    try:
+        config = json.loads(raw)
+    except ValueError:
+        return None
+    if not isinstance(config, dict) or knobs.config_problems(config):
+        return None
+    return knobs.normalise(config)
+
+
+def preview_href(config: Mapping[str, Any]) -> str:
+    """The shop's home showing ``config`` (a variant's knobs) read-only: no visitor id, assignment or event."""
+    return f"{routes.HOME}?{PREVIEW_PARAM}={quote(json.dumps(dict(config), separators=(',', ':')))}"
+
+
+def _adopted(store: Any) -> dict[str, Any]:
+    return dict(visitors.live(store).adopted)
+
+
 def new_visitor_id() -> str:
     """A fresh anonymous visitor id, e.g. 'v-3f2a9c0d1b7e4a56'."""
     return f"v-{uuid.uuid4().hex[:16]}"
@@ -96,6 +122,7 @@ class ShopState(rx.State):
     recommendation_layout: str = knobs.DEFAULTS["recommendation_layout"]
     show_ratings: bool = knobs.DEFAULTS["show_ratings"]
 
+    preview: bool = False
     replace_open: bool = False
     replace_message: str = ""
     _pending_item: int = 0
@@ -104,7 +131,12 @@ class ShopState(rx.State):
 
     @rx.event
     async def visit(self):
-        """Identify the visitor, resolve what they see, and log the page view."""
+        """Identify the visitor, resolve what they see, and log the page view (a preview link does none of it)."""
+        raw = self.router.url.query_parameters.get(PREVIEW_PARAM)
+        if raw is not None:
+            await self._preview(raw)
+            return
+        self.preview = False
         if not _VISITOR_ID.fullmatch(self.visitor_id or ""):
             self.visitor_id = new_visitor_id()
         try:
@@ -121,6 +153,24 @@ class ShopState(rx.State):
         self.ready = True
         yield
         await emit(self.visitor_id, "page_view", props={"path": self.router.url.path})
+
+    async def _preview(self, raw: str) -> None:
+        """Show the adopted config overlaid by the link's knobs; read-only: no visitor id, assignment or event."""
+        self.preview = True
+        self._assignments = []
+        config = preview_config(raw)
+        try:
+            adopted = await read(_adopted)
+        except STORAGE_ERRORS as error:
+            log.error("could not read the adopted config for a preview: %s", error)
+            adopted = {}
+        if config is None:
+            self.notice = "This preview link holds no valid variant, so you are seeing the standard shop."
+            self._apply(knobs.resolve(adopted))
+        else:
+            self.notice = PREVIEW_NOTICE
+            self._apply(knobs.resolve(adopted, config))
+        self.ready = True
 
     def _apply(self, config: dict[str, Any]) -> None:
         config = knobs.resolve(config)
@@ -188,7 +238,10 @@ class ShopState(rx.State):
 
     @rx.event
     async def add_item(self, item_id: int, quantity: int = 1):
-        """Add a dish; a dish from another restaurant asks before starting a new cart."""
+        """Add a dish; a dish from another restaurant asks before starting a new cart (never in a preview)."""
+        if self.preview:
+            yield rx.toast.info("This is a preview: the cart is off.")
+            return
         found = await self._dish(item_id)
         if isinstance(found, str):
             yield rx.toast.error(found)

@@ -47,6 +47,7 @@ STEPS: tuple[Step, ...] = (
         _create_tables_since(2),
     ),
     Step(3, "marts: daily_metrics, user_stats, experiment_users, mart_builds", _create_tables_since(3)),
+    Step(4, "peeking: results_views", _create_tables_since(4)),
 )
 
 LATEST = STEPS[-1].version

@@ -67,3 +67,39 @@ def revenue_trend(days: list, revenue: list[float], window: int = 7) -> go.Figur
     )
     figure.update_yaxes(tickprefix="$")
     return base_layout(figure)
+
+
+def session_funnel(labels: list[str], sessions: list[int]) -> go.Figure:
+    """Sessions reaching each step, with the share of all sessions."""
+    figure = go.Figure(
+        go.Funnel(
+            y=labels,
+            x=sessions,
+            textinfo="value+percent initial",
+            marker={"color": [ACCENT, "#8e79e0", "#a996ea", SECOND, "#0d8a7c"][: len(labels)]},
+            connector={"line": {"color": GRID}},
+        )
+    )
+    figure = base_layout(figure, height=300)
+    figure.update_layout(hovermode="closest", margin={"l": 140, "r": 24, "t": 12, "b": 24})
+    return figure
+
+
+def persona_mix(personas: list[str], shares: list[float], conversion: list[float]) -> go.Figure:
+    """Each persona's share of sessions (bars) and its session conversion (markers, second axis)."""
+    figure = go.Figure()
+    figure.add_bar(x=personas, y=shares, name="Share of sessions", marker_color=ACCENT, opacity=0.6,
+                   hovertemplate="%{y:.1%}")  # fmt: skip
+    figure.add_scatter(
+        x=personas,
+        y=conversion,
+        name="Conversion",
+        yaxis="y2",
+        mode="markers+lines",
+        marker={"size": 10, "color": SECOND},
+        line={"color": SECOND, "width": 1.5, "dash": "dot"},
+        hovertemplate="%{y:.2%}",
+    )
+    figure.update_yaxes(tickformat=".0%")
+    figure.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": ".1%", "showgrid": False})
+    return base_layout(figure, height=300)

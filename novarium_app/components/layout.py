@@ -9,12 +9,18 @@ from novarium_app.i18n import Text, language_switch, t
 
 NAV: tuple[tuple[Text, str, str], ...] = (
     (("Overview", "개요"), "layout-dashboard", routes.OVERVIEW),
+    (("Experiments", "실험"), "flask-conical", routes.EXPERIMENTS),
     (("Runs", "실행"), "rocket", routes.RUNS),
+    (("Results", "결과"), "chart-no-axes-combined", routes.RESULTS),
+    (("Adoptions", "적용 이력"), "git-merge", routes.ADOPTIONS),
+    (("Retrospectives", "회고"), "notebook-pen", routes.RETROSPECTIVES),
+    (("Learn", "학습"), "graduation-cap", routes.LEARN),
+    (("Data", "데이터"), "database", routes.DATA),
 )
 
 
 def _nav_link(label: Text, icon: str, href: str) -> rx.Component:
-    path = rx.State.router.page.path
+    path = rx.State.router.url.path
     active = (path == href) | (path.startswith(href + "/")) if href != routes.OVERVIEW else path == href
     return rx.link(
         rx.hstack(rx.icon(icon, size=18), rx.text(t(label), size="3", weight="medium"), spacing="3", align="center"),

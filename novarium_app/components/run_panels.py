@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from novarium_app.components.run_widgets import metric_tile, status_badge
+from novarium_app.components.run_widgets import bi, metric_tile, status_badge
+from novarium_app.i18n import LocaleState, t
 
 RunAction = Callable[[rx.Var], rx.event.EventSpec]
 
@@ -36,10 +37,10 @@ def _live_body(live: rx.Var, percent: rx.Var, acting: rx.Var, on_stop: RunAction
                     align="center",
                 ),
                 rx.text(
-                    "Run ",
+                    t(("Run ", "실행 ")),
                     rx.code(live["short_id"], variant="ghost", size="1"),
-                    " · started ",
-                    live["started"],
+                    t((" · started ", " · 시작 ")),
+                    bi(live, "started"),
                     size="1",
                     color=rx.color("gray", 10),
                 ),
@@ -52,7 +53,7 @@ def _live_body(live: rx.Var, percent: rx.Var, acting: rx.Var, on_stop: RunAction
         ),
         rx.vstack(
             rx.hstack(
-                rx.text("Agents done", size="2", color=rx.color("gray", 11)),
+                rx.text(t(("Agents done", "완료한 에이전트")), size="2", color=rx.color("gray", 11)),
                 rx.spacer(),
                 rx.text(live["percent"], "%", size="2", weight="bold", id="live-percent", class_name="tabular-nums"),
                 width="100%",
@@ -70,16 +71,30 @@ def _live_body(live: rx.Var, percent: rx.Var, acting: rx.Var, on_stop: RunAction
         ),
         rx.grid(
             metric_tile(
-                "Agents", live["agents_done"], "users", "live-agents", rx.text.span("of ", live["agents_planned"])
+                ("Agents", "에이전트"),
+                live["agents_done"],
+                "users",
+                "live-agents",
+                rx.cond(
+                    LocaleState.is_korean,
+                    rx.text.span(live["agents_planned"], "명 중"),
+                    rx.text.span("of ", live["agents_planned"]),
+                ),
             ),
-            metric_tile("Events / s", live["events_per_second"], "gauge", "live-rate", live["rate_detail"]),
-            metric_tile("ETA", live["eta"], "timer", "live-eta", live["timing"]),
             metric_tile(
-                "Events stored",
+                ("Events / s", "이벤트 / 초"), live["events_per_second"], "gauge", "live-rate", bi(live, "rate_detail")
+            ),
+            metric_tile(("ETA", "남은 시간"), bi(live, "eta"), "timer", "live-eta", bi(live, "timing")),
+            metric_tile(
+                ("Events stored", "저장된 이벤트"),
                 live["events_stored"],
                 "database",
                 "live-stored",
-                rx.text.span("of ", live["events_sent"], " sent"),
+                rx.cond(
+                    LocaleState.is_korean,
+                    rx.text.span("전송 ", live["events_sent"], "개 중"),
+                    rx.text.span("of ", live["events_sent"], " sent"),
+                ),
             ),
             columns=rx.breakpoints(initial="2", md="4"),
             spacing="3",
@@ -101,7 +116,7 @@ def _actions(live: rx.Var, acting: rx.Var, on_stop: RunAction, on_resume: RunAct
             live["active"] != "",
             rx.button(
                 rx.icon("square", size=14),
-                "Stop",
+                t(("Stop", "중지")),
                 on_click=on_stop(live["run_id"]),
                 loading=busy,
                 color_scheme="red",
@@ -112,7 +127,11 @@ def _actions(live: rx.Var, acting: rx.Var, on_stop: RunAction, on_resume: RunAct
         rx.cond(
             live["resumable"] != "",
             rx.button(
-                rx.icon("play", size=14), "Resume", on_click=on_resume(live["run_id"]), loading=busy, id="resume-run"
+                rx.icon("play", size=14),
+                t(("Resume", "재개")),
+                on_click=on_resume(live["run_id"]),
+                loading=busy,
+                id="resume-run",
             ),
         ),
         spacing="2",
@@ -122,8 +141,18 @@ def _actions(live: rx.Var, acting: rx.Var, on_stop: RunAction, on_resume: RunAct
 def _no_run() -> rx.Component:
     return rx.vstack(
         rx.center(rx.icon("radar", size=22), class_name="card-icon"),
-        rx.heading("No run yet", size="4"),
-        rx.text("Launch one: its progress shows here, live.", size="2", color=rx.color("gray", 11)),
+        rx.heading(t(("No run yet", "아직 실행이 없습니다")), size="4"),
+        rx.text(
+            t(
+                (
+                    "Launch one with the form: its progress, split check and live curves show here.",
+                    "왼쪽 양식으로 실행을 시작하세요. 진행 상황, 배정 비율 점검, 실시간 곡선이 여기에 나타납니다.",
+                )
+            ),
+            size="2",
+            color=rx.color("gray", 11),
+            text_align="center",
+        ),
         spacing="2",
         align="center",
         padding_y="2rem",
@@ -131,24 +160,37 @@ def _no_run() -> rx.Component:
     )
 
 
+HEADERS = (
+    ("Run", "실행"),
+    ("Status", "상태"),
+    ("Agents", "에이전트"),
+    ("Events", "이벤트"),
+    ("Started", "시작"),
+    ("", ""),
+)
+
+
 def run_history(
-    runs: rx.Var, note: rx.Var, focus_id: rx.Var, acting: rx.Var, on_focus: RunAction, on_resume: RunAction
+    runs: rx.Var, hidden_total: rx.Var, focus_id: rx.Var, acting: rx.Var, on_focus: RunAction, on_resume: RunAction
 ) -> rx.Component:
     """Runs, newest first; a row click follows that run, and runs that can resume offer Resume.
 
-    ``note`` (may be empty) says when older runs are left out.
+    ``hidden_total`` (may be empty) is the number of runs, formatted, when older ones are left out of the table.
     """
 
     def row(run: rx.Var) -> rx.Component:
         return _history_row(run, run["run_id"] == focus_id, acting, on_focus, on_resume)
 
-    headers = ("Run", "Status", "Agents", "Events", "Started", "")
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading("Run history", size="4"),
+                rx.heading(t(("Run history", "실행 기록")), size="4"),
                 rx.spacer(),
-                rx.text("Select a run to follow it", size="1", color=rx.color("gray", 10)),
+                rx.text(
+                    t(("Select a run to follow it", "실행을 선택하면 모니터에 표시됩니다")),
+                    size="1",
+                    color=rx.color("gray", 10),
+                ),
                 align="baseline",
                 width="100%",
             ),
@@ -156,7 +198,9 @@ def run_history(
                 runs.length() > 0,
                 rx.table.root(
                     rx.table.header(
-                        rx.table.row(*[rx.table.column_header_cell(title, white_space="nowrap") for title in headers])
+                        rx.table.row(
+                            *[rx.table.column_header_cell(t(title), white_space="nowrap") for title in HEADERS]
+                        )
                     ),
                     rx.table.body(rx.foreach(runs, row)),
                     variant="ghost",
@@ -164,9 +208,22 @@ def run_history(
                     width="100%",
                     id="run-history",
                 ),
-                rx.text("No runs yet.", size="2", color=rx.color("gray", 10), padding_y="1rem"),
+                rx.text(
+                    t(("No runs yet.", "아직 실행이 없습니다.")), size="1", color=rx.color("gray", 10), padding_y="1rem"
+                ),
             ),
-            rx.cond(note != "", rx.text(note, size="1", color=rx.color("gray", 10))),
+            rx.cond(
+                hidden_total != "",
+                rx.text(
+                    rx.cond(
+                        LocaleState.is_korean,
+                        rx.text.span("전체 ", hidden_total, "개 중 최근 ", runs.length(), "개"),
+                        rx.text.span("The ", runs.length(), " newest of ", hidden_total, " runs"),
+                    ),
+                    size="1",
+                    color=rx.color("gray", 10),
+                ),
+            ),
             spacing="3",
             width="100%",
         ),
@@ -189,15 +246,18 @@ def _history_row(run: rx.Var, focused: rx.Var, acting: rx.Var, on_focus: RunActi
         rx.table.cell(status_badge(run, size="1")),
         rx.table.cell(_two_lines(rx.text.span(run["agents_done"], " / ", run["agents_planned"]), run["percent"] + "%")),
         rx.table.cell(
-            _two_lines(rx.text.span(run["events_sent"], " sent"), rx.text.span(run["events_stored"], " stored"))
+            _two_lines(
+                rx.text.span(run["events_sent"], t((" sent", " 전송"))),
+                rx.text.span(run["events_stored"], t((" stored", " 저장"))),
+            )
         ),
-        rx.table.cell(_two_lines(run["started"], rx.text.span("for ", run["duration"]))),
+        rx.table.cell(_two_lines(bi(run, "started"), bi(run, "timing"))),
         rx.table.cell(
             rx.cond(
                 run["resumable"] != "",
                 rx.button(
                     rx.icon("play", size=12),
-                    "Resume",
+                    t(("Resume", "재개")),
                     on_click=on_resume(run["run_id"]).stop_propagation,
                     loading=acting == run["run_id"],
                     size="1",

@@ -1,7 +1,7 @@
 """How a run's progress reads on the Runs page: pure formatting of a ``RunProgress`` into display strings.
 
 Only counts, rates and timings are shown. A run's ground truth is never part of a row: it is revealed only after
-the learner's decision.
+the learner's decision. Words come in both languages: a key holds the English text and ``<key>_ko`` the Korean.
 """
 
 from datetime import UTC, datetime
@@ -22,6 +22,13 @@ STATUS_ICONS = {
     "stopped": "circle-pause",
     "interrupted": "unplug",
     "failed": "circle-x",
+}
+STATUS_WORDS = {
+    "running": ("running", "실행 중"),
+    "completed": ("completed", "완료"),
+    "stopped": ("stopped", "중지됨"),
+    "interrupted": ("interrupted", "중단됨"),
+    "failed": ("failed", "실패"),
 }
 NONE = "—"
 
@@ -48,12 +55,16 @@ def progress_row(progress: Progress, now: datetime | None = None) -> dict[str, s
     now = now or datetime.now(UTC)
     status = progress.status
     running = status in ACTIVE
-    duration = format_seconds(_elapsed(progress.started_at, progress.finished_at or now))
+    seconds = _elapsed(progress.started_at, progress.finished_at or now)
+    duration, duration_ko = format_seconds(seconds), format_seconds(seconds, "ko")
+    english, korean = STATUS_WORDS.get(status, (status, status))
     return {
         "run_id": progress.run_id,
         "short_id": short_id(progress.run_id),
         "experiment_key": progress.experiment_key,
         "status": status,
+        "status_label": english,
+        "status_label_ko": korean,
         "status_color": STATUS_COLORS.get(status, "gray"),
         "status_icon": STATUS_ICONS.get(status, "circle-help"),
         "agents_done": f"{progress.agents_done:,}",
@@ -63,13 +74,19 @@ def progress_row(progress: Progress, now: datetime | None = None) -> dict[str, s
         "events_stored": f"{progress.events_stored:,}",
         "events_per_second": format_rate(progress.events_per_second),
         "rate_detail": "live, over HTTP" if running else "run average",
+        "rate_detail_ko": "실시간, HTTP" if running else "실행 평균",
         "eta": format_seconds(progress.eta_seconds) if running else NONE,
+        "eta_ko": format_seconds(progress.eta_seconds, "ko") if running else NONE,
         "started": format_started(progress.started_at, now),
+        "started_ko": format_started(progress.started_at, now, "ko"),
         "duration": duration,
+        "duration_ko": duration_ko,
         "timing": f"elapsed {duration}" if running else f"took {duration}",
+        "timing_ko": f"경과 {duration_ko}" if running else f"소요 {duration_ko}",
         "error": progress.error or "",
         "active": "yes" if running else "",
         "resumable": "yes" if status in RESUMABLE else "",
+        "version": f"{status}:{progress.agents_done}:{progress.events_stored}",
     }
 
 
@@ -92,25 +109,29 @@ def format_rate(per_second: float) -> str:
     return f"{per_second:,.1f}/s" if per_second < 10 else f"{per_second:,.0f}/s"
 
 
-def format_seconds(seconds: float | None) -> str:
-    """A duration or an ETA as people say it: "—", "< 1 s", "42 s", "3 min 05 s", "1 h 02 min"."""
+def format_seconds(seconds: float | None, locale: str = "en") -> str:
+    """A duration or an ETA as people say it: "—", "< 1 s", "42 s", "3 min 05 s", "1 h 02 min" (or in Korean)."""
     if seconds is None or seconds != seconds or seconds < 0:
         return NONE
+    korean = locale == "ko"
     if seconds < 1:
-        return "< 1 s"
+        return "1초 미만" if korean else "< 1 s"
     whole = round(seconds)
     if whole < 60:
-        return f"{whole} s"
+        return f"{whole}초" if korean else f"{whole} s"
     if whole < 3600:
-        return f"{whole // 60} min {whole % 60:02d} s"
-    return f"{whole // 3600} h {whole % 3600 // 60:02d} min"
+        return f"{whole // 60}분 {whole % 60:02d}초" if korean else f"{whole // 60} min {whole % 60:02d} s"
+    hours, minutes = whole // 3600, whole % 3600 // 60
+    return f"{hours}시간 {minutes:02d}분" if korean else f"{hours} h {minutes:02d} min"
 
 
-def format_started(started_at: datetime, now: datetime) -> str:
+def format_started(started_at: datetime, now: datetime, locale: str = "en") -> str:
     """When a run started, in UTC: the time today, else the date and time."""
     started = _utc(started_at)
     if started.date() == _utc(now).date():
         return f"{started:%H:%M:%S} UTC"
+    if locale == "ko":
+        return f"{started.month}월 {started.day}일 {started:%H:%M} UTC"
     return f"{started:%b %d, %H:%M} UTC"
 
 
@@ -127,13 +148,55 @@ def ended_runs(before: dict[str, str], rows: list[dict[str, str]]) -> list[dict[
     return [row for row in rows if before.get(row["run_id"]) in ACTIVE and not row["active"]]
 
 
-def ending_message(row: dict[str, str]) -> tuple[str, str] | None:
+def ending_message(row: dict[str, str], locale: str = "en") -> tuple[str, str] | None:
     """How a run's end is announced, as (level, message); None for a stop, which the Stop action announces."""
-    name = f"Run {row['short_id']} on {row['experiment_key']}"
-    if row["status"] == "completed":
-        return "success", f"{name} completed: {row['agents_done']} agents, {row['events_stored']} events stored."
-    if row["status"] == "failed":
-        return "error", f"{name} failed after {row['agents_done']} agents: {row['error'] or 'no reason recorded'}"
-    if row["status"] == "interrupted":
-        return "warning", f"{name} was interrupted after {row['agents_done']} agents; resume it to finish."
-    return None
+    short, key, done, stored = row["short_id"], row["experiment_key"], row["agents_done"], row["events_stored"]
+    reason = row["error"] or ("no reason recorded" if locale != "ko" else "기록된 이유 없음")
+    messages = {
+        "completed": (
+            "success",
+            f"Run {short} on {key} completed: {done} agents, {stored} events stored.",
+            f"{key}의 실행 {short} 완료: 에이전트 {done}명, 이벤트 {stored}개 저장.",
+        ),
+        "failed": (
+            "error",
+            f"Run {short} on {key} failed after {done} agents: {reason}",
+            f"{key}의 실행 {short}이(가) 에이전트 {done}명 후 실패했습니다: {reason}",
+        ),
+        "interrupted": (
+            "warning",
+            f"Run {short} on {key} was interrupted after {done} agents; resume it to finish.",
+            f"{key}의 실행 {short}이(가) 에이전트 {done}명 후 중단되었습니다. 재개해서 마치세요.",
+        ),
+    }
+    if row["status"] not in messages:
+        return None
+    level, english, korean = messages[row["status"]]
+    return level, korean if locale == "ko" else english
+
+
+def action_message(action: str, progress: Progress | None, locale: str = "en") -> str:
+    """How a Stop or a Resume is announced once done, from the run's progress right after it."""
+    if progress is None:
+        return _pick(locale, (f"Run {action} requested.", "요청을 보냈습니다."))
+    short, done, planned = short_id(progress.run_id), progress.agents_done, progress.agents_planned
+    if action == "stop":
+        status = _pick(locale, STATUS_WORDS.get(progress.status, (progress.status, progress.status)))
+        return _pick(
+            locale,
+            (
+                f"Run {short} {status} after {done:,} of {planned:,} agents.",
+                f"실행 {short}: 에이전트 {planned:,}명 중 {done:,}명에서 {status}.",
+            ),
+        )
+    return _pick(
+        locale,
+        (
+            f"Run {short} resumed at {done:,} of {planned:,} agents.",
+            f"실행 {short} 재개: 에이전트 {planned:,}명 중 {done:,}명 완료 지점부터.",
+        ),
+    )
+
+
+def _pick(locale: str, text: tuple[str, str]) -> str:
+    return text[1] if locale == "ko" else text[0]

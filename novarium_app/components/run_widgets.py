@@ -1,15 +1,22 @@
-"""Small UI pieces of the Runs page: a status badge, a metric tile and a form field with its inline error."""
+"""Small UI pieces of the Runs page: a status badge, a metric tile, a form field with its inline error, and ``bi``."""
 
 from collections.abc import Callable
 
 import reflex as rx
 
+from novarium_app.i18n import LocaleState, Text, t
+
+
+def bi(row: rx.Var, key: str) -> rx.Var:
+    """A string built on the backend in both languages: ``row[key]`` in English, ``row[key + "_ko"]`` in Korean."""
+    return rx.cond(LocaleState.is_korean, row[f"{key}_ko"], row[key])
+
 
 def status_badge(row: rx.Var, size: str = "2") -> rx.Component:
-    """A run's status in its colour, from a row with keys status, status_color and status_icon."""
+    """A run's status in its colour, from a row with keys status, status_label(_ko), status_color and status_icon."""
     return rx.badge(
         rx.icon(row["status_icon"].to(str), size=13),
-        row["status"],
+        bi(row, "status_label"),
         color_scheme=row["status_color"].to(str),
         variant="soft",
         size=size,
@@ -19,12 +26,14 @@ def status_badge(row: rx.Var, size: str = "2") -> rx.Component:
     )
 
 
-def metric_tile(label: str, value: rx.Var | str, icon: str, tile_id: str, detail: rx.Var | str = "") -> rx.Component:
+def metric_tile(
+    label: Text, value: rx.Var | str, icon: str, tile_id: str, detail: rx.Var | rx.Component | str = ""
+) -> rx.Component:
     """A labelled figure inside the live run card."""
     return rx.box(
         rx.hstack(
             rx.icon(icon, size=14, color=rx.color("gray", 10)),
-            rx.text(label, size="1", weight="medium", color=rx.color("gray", 11), text_transform="uppercase"),
+            rx.text(t(label), size="1", weight="medium", color=rx.color("gray", 11), text_transform="uppercase"),
             spacing="2",
             align="center",
         ),
@@ -39,12 +48,12 @@ def metric_tile(label: str, value: rx.Var | str, icon: str, tile_id: str, detail
 
 
 def form_field(
-    label: str,
+    label: Text,
     name: str,
     value: rx.Var,
     error: rx.Var,
     on_change: Callable[[rx.Var], rx.event.EventSpec],
-    hint: str = "",
+    hint: Text = ("", ""),
     suffix: str = "",
     aside: rx.Component | None = None,
 ) -> rx.Component:
@@ -53,7 +62,7 @@ def form_field(
     ``aside`` sits at the right of the label, e.g. quick picks.
     """
     has_error = error != ""
-    label_row = rx.text(label, as_="label", html_for=f"run-{name}", size="2", weight="medium")
+    label_row = rx.text(t(label), as_="label", html_for=f"run-{name}", size="2", weight="medium")
     if aside is not None:
         label_row = rx.hstack(label_row, rx.spacer(), aside, align="center", width="100%")
     return rx.vstack(
@@ -75,7 +84,7 @@ def form_field(
         rx.cond(
             has_error,
             rx.text(error, size="1", color=rx.color("red", 11), id=f"error-{name}", role="alert"),
-            rx.text(hint, size="1", color=rx.color("gray", 10)),
+            rx.text(t(hint), size="1", color=rx.color("gray", 10)),
         ),
         spacing="1",
         width="100%",

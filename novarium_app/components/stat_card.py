@@ -2,12 +2,19 @@
 
 import reflex as rx
 
+from novarium_app.i18n import LocaleState, t
+
 
 def stat_card(kpi: rx.Var) -> rx.Component:
-    """Render one KPI dict with keys label, value, change, direction and key."""
+    """Render one KPI dict with keys label, label_ko, value, change, direction and key."""
     return rx.card(
         rx.vstack(
-            rx.text(kpi["label"], size="2", color=rx.color("gray", 11), weight="medium"),
+            rx.text(
+                rx.cond(LocaleState.is_korean, kpi["label_ko"], kpi["label"]),
+                size="2",
+                color=rx.color("gray", 11),
+                weight="medium",
+            ),
             rx.heading(kpi["value"], size="7", weight="bold"),
             rx.hstack(
                 rx.badge(
@@ -24,7 +31,7 @@ def stat_card(kpi: rx.Var) -> rx.Component:
                     ),
                     variant="soft",
                 ),
-                rx.text("vs previous period", size="1", color=rx.color("gray", 10)),
+                rx.text(t(("vs previous period", "이전 기간 대비")), size="1", color=rx.color("gray", 10)),
                 align="center",
                 spacing="2",
             ),

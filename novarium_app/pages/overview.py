@@ -1,11 +1,13 @@
-"""Overview: the warehouse's headline KPIs and daily trends."""
+"""Overview: the warehouse KPIs, daily trends, the funnel, the persona mix and experiment ideas from the data."""
 
 import asyncio
+from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 import reflex as rx
 import sqlalchemy as sa
 
+from marts.insights import FUNNEL_STEPS, PERSONA_NAMES, Alert, Insights, warehouse_insights
 from marts.overview import WarehouseOverview, warehouse_overview
 from marts.storage import StorageError
 from novarium_app import routes
@@ -13,8 +15,25 @@ from novarium_app.components import charts
 from novarium_app.components.layout import lab_page
 from novarium_app.components.stat_card import stat_card
 from novarium_app.formatting import format_change, format_value
+from novarium_app.i18n import LocaleState, Text, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
+
+KPI_LABELS_KO = {
+    "visitors": "일 방문자",
+    "orders": "주문",
+    "revenue": "매출",
+    "conversion": "전환율",
+    "aov": "평균 주문 금액",
+    "revenue_per_visitor": "방문자당 매출",
+}
+FUNNEL_LABELS_KO = {
+    "sessions": "방문",
+    "viewed_item": "메뉴 조회",
+    "added_to_cart": "장바구니 담기",
+    "started_checkout": "결제 시작",
+    "ordered": "주문 완료",
+}
 
 
 class OverviewState(rx.State):
@@ -27,7 +46,12 @@ class OverviewState(rx.State):
     period: str = ""
     users: str = ""
     kpis: list[dict[str, str]] = []
+    alerts: list[dict[str, str]] = []
     _days: list[str] = []
+    _funnel: list[int] = []
+    _personas: list[str] = []
+    _persona_share: list[float] = []
+    _persona_conversion: list[float] = []
     _visitors: list[float] = []
     _conversion: list[float] = []
     _revenue: list[float] = []
@@ -41,13 +65,35 @@ class OverviewState(rx.State):
         try:
             store = await asyncio.to_thread(get_store)
             overview = await asyncio.to_thread(warehouse_overview, store)
+            insights = await asyncio.to_thread(warehouse_insights, store)
         except (SettingsError, StorageError, sa.exc.SQLAlchemyError) as error:
             self.error = f"Could not read the warehouse: {str(error).splitlines()[0]}"
             self.loading = False
             return
         self.backend = store.backend
         self._show(overview)
+        self._show_insights(insights)
         self.loading = False
+
+    def _show_insights(self, insights: Insights) -> None:
+        self._funnel = [step.sessions for step in insights.funnel]
+        self._personas = [p.persona for p in insights.personas]
+        self._persona_share = [p.share for p in insights.personas]
+        self._persona_conversion = [p.conversion for p in insights.personas]
+        self.alerts = [
+            {
+                "key": alert.key,
+                "severity": alert.severity,
+                "title": alert.title[0],
+                "title_ko": alert.title[1],
+                "evidence": alert.evidence[0],
+                "evidence_ko": alert.evidence[1],
+                "idea": alert.idea[0],
+                "idea_ko": alert.idea[1],
+                "href": builder_link(alert),
+            }
+            for alert in insights.alerts
+        ]
 
     def _show(self, overview: WarehouseOverview) -> None:
         self.empty = overview.is_empty
@@ -63,6 +109,7 @@ class OverviewState(rx.State):
                 {
                     "key": kpi.key,
                     "label": kpi.label,
+                    "label_ko": KPI_LABELS_KO.get(kpi.key, kpi.label),
                     "value": format_value(kpi.value, kpi.unit),
                     "change": change,
                     "direction": direction,
@@ -85,12 +132,51 @@ class OverviewState(rx.State):
         """Revenue per day with its weekly average."""
         return charts.revenue_trend(self._days, self._revenue)
 
+    @rx.var
+    def funnel_figure(self) -> go.Figure:
+        """Sessions through the funnel (English labels)."""
+        return charts.session_funnel([label for _, label in FUNNEL_STEPS][: len(self._funnel)], self._funnel)
+
+    @rx.var
+    def funnel_figure_ko(self) -> go.Figure:
+        """Sessions through the funnel (Korean labels)."""
+        labels = [FUNNEL_LABELS_KO[key] for key, _ in FUNNEL_STEPS][: len(self._funnel)]
+        return charts.session_funnel(labels, self._funnel)
+
+    @rx.var
+    def persona_figure(self) -> go.Figure:
+        """Persona mix and conversion (English names)."""
+        names = [PERSONA_NAMES.get(p, (p, p))[0] for p in self._personas]
+        return charts.persona_mix(names, self._persona_share, self._persona_conversion)
+
+    @rx.var
+    def persona_figure_ko(self) -> go.Figure:
+        """Persona mix and conversion (Korean names)."""
+        names = [PERSONA_NAMES.get(p, (p, p))[1] for p in self._personas]
+        return charts.persona_mix(names, self._persona_share, self._persona_conversion)
+
+
+def builder_link(alert: Alert) -> str:
+    """The builder, prefilled with an alert's idea: the metric, the segment, the change and the knob setting."""
+    params = {"metric": alert.metric, "idea": alert.change[0], "why": alert.evidence[0], alert.knob: alert.knob_value}
+    if alert.persona:
+        params["persona"] = alert.persona
+    return f"{routes.BUILDER}?{urlencode(params)}"
+
 
 def _header() -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.heading("Overview", size="8", weight="bold"),
-            rx.text("How the NovaEats shop is doing, straight from the warehouse marts.", color=rx.color("gray", 11)),
+            rx.heading(t(("Overview", "개요")), size="8", weight="bold"),
+            rx.text(
+                t(
+                    (
+                        "How the NovaEats shop is doing, straight from the warehouse marts.",
+                        "웨어하우스 마트로 본 NovaEats 쇼핑몰의 현황입니다.",
+                    )
+                ),
+                color=rx.color("gray", 11),
+            ),
             spacing="1",
         ),
         rx.spacer(),
@@ -98,7 +184,9 @@ def _header() -> rx.Component:
             OverviewState.backend != "",
             rx.hstack(
                 rx.badge(rx.icon("database", size=14), OverviewState.backend, variant="surface", size="2"),
-                rx.badge(rx.icon("users", size=14), OverviewState.users, " users", variant="surface", size="2"),
+                rx.badge(
+                    rx.icon("users", size=14), OverviewState.users, t((" users", "명")), variant="surface", size="2"
+                ),
                 spacing="2",
             ),
         ),
@@ -107,12 +195,21 @@ def _header() -> rx.Component:
     )
 
 
-def _chart_card(title: str, subtitle: str, figure: rx.Var, chart_id: str) -> rx.Component:
+def _plot(figure: rx.Var, chart_id: str) -> rx.Component:
+    return rx.plotly(data=figure, id=chart_id, width="100%", config={"displayModeBar": False, "responsive": True})
+
+
+def _chart_card(
+    title: Text, subtitle: Text, figure: rx.Var, chart_id: str, figure_ko: rx.Var | None = None
+) -> rx.Component:
+    plot = _plot(figure, chart_id)
+    if figure_ko is not None:
+        plot = rx.cond(LocaleState.is_korean, _plot(figure_ko, chart_id), plot)
     return rx.card(
         rx.vstack(
-            rx.heading(title, size="4"),
-            rx.text(subtitle, size="2", color=rx.color("gray", 10)),
-            rx.plotly(data=figure, id=chart_id, width="100%", config={"displayModeBar": False, "responsive": True}),
+            rx.heading(t(title), size="4"),
+            rx.text(t(subtitle), size="2", color=rx.color("gray", 10)),
+            plot,
             spacing="1",
             width="100%",
         ),
@@ -137,8 +234,15 @@ def _loading() -> rx.Component:
 def _empty() -> rx.Component:
     return rx.callout(
         rx.vstack(
-            rx.text("The warehouse is empty.", weight="bold"),
-            rx.text("Generate the NovaEats history and build the marts, then reload this page:"),
+            rx.text(t(("The warehouse is empty.", "웨어하우스가 비어 있습니다.")), weight="bold"),
+            rx.text(
+                t(
+                    (
+                        "Generate the NovaEats history and build the marts, then reload this page:",
+                        "NovaEats 이력을 생성하고 마트를 만든 뒤 이 페이지를 새로 고치세요:",
+                    )
+                )
+            ),
             rx.code("novarium seed"),
             spacing="2",
         ),
@@ -164,15 +268,109 @@ def _dashboard() -> rx.Component:
             width="100%",
             id="kpis",
         ),
+        _alerts(),
         _chart_card(
-            "Traffic and conversion",
-            "Daily visitors (bars) and the share who ordered (line)",
+            ("Traffic and conversion", "트래픽과 전환율"),
+            ("Daily visitors (bars) and the share who ordered (line)", "일별 방문자(막대)와 주문한 비율(선)"),
             OverviewState.traffic_figure,
             "traffic-chart",
         ),
-        _chart_card("Revenue", "Daily revenue and its 7-day average", OverviewState.revenue_figure, "revenue-chart"),
+        _chart_card(
+            ("Revenue", "매출"),
+            ("Daily revenue and its 7-day average", "일별 매출과 7일 평균"),
+            OverviewState.revenue_figure,
+            "revenue-chart",
+        ),
+        rx.grid(
+            _chart_card(
+                ("Funnel", "퍼널"),
+                ("Sessions reaching each step, last 28 days", "최근 28일, 단계별로 도달한 세션"),
+                OverviewState.funnel_figure,
+                "funnel-chart",
+                OverviewState.funnel_figure_ko,
+            ),
+            _chart_card(
+                ("Persona mix", "페르소나 구성"),
+                (
+                    "Share of sessions (bars) and conversion (dots) per persona",
+                    "페르소나별 세션 비중(막대)과 전환율(점)",
+                ),
+                OverviewState.persona_figure,
+                "persona-chart",
+                OverviewState.persona_figure_ko,
+            ),
+            columns=rx.breakpoints(initial="1", lg="2"),
+            spacing="4",
+            width="100%",
+        ),
         spacing="4",
         width="100%",
+    )
+
+
+def _alert_card(alert: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.badge(
+                    rx.cond(alert["severity"] == "high", t(("High", "높음")), t(("Medium", "보통"))),
+                    color_scheme=rx.cond(alert["severity"] == "high", "tomato", "amber"),
+                    variant="soft",
+                ),
+                rx.text(rx.cond(LocaleState.is_korean, alert["title_ko"], alert["title"]), weight="bold", size="3"),
+                align="center",
+                spacing="2",
+            ),
+            rx.text(
+                rx.cond(LocaleState.is_korean, alert["evidence_ko"], alert["evidence"]),
+                size="2",
+                color=rx.color("gray", 11),
+            ),
+            rx.text(
+                rx.icon("lightbulb", size=14),
+                " ",
+                rx.cond(LocaleState.is_korean, alert["idea_ko"], alert["idea"]),
+                size="2",
+                color=rx.color("accent", 11),
+            ),
+            rx.link(
+                rx.button(
+                    rx.icon("flask-conical", size=14),
+                    t(("Design this experiment", "이 실험 설계하기")),
+                    size="2",
+                    variant="soft",
+                ),
+                href=alert["href"],
+            ),
+            spacing="2",
+            align="start",
+        ),
+        class_name="alert-card",
+        custom_attrs={"data-alert": alert["key"]},
+        width="100%",
+    )
+
+
+def _alerts() -> rx.Component:
+    return rx.cond(
+        OverviewState.alerts.length() > 0,
+        rx.vstack(
+            rx.hstack(
+                rx.icon("sparkles", size=18, color=rx.color("accent", 10)),
+                rx.heading(t(("Experiment ideas from your data", "데이터가 제안하는 실험 아이디어")), size="4"),
+                align="center",
+                spacing="2",
+            ),
+            rx.grid(
+                rx.foreach(OverviewState.alerts, _alert_card),
+                columns=rx.breakpoints(initial="1", md="2"),
+                spacing="4",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+            id="alerts",
+        ),
     )
 
 

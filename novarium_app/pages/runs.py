@@ -1,32 +1,46 @@
-"""Runs: launch a swarm of HTTP agents against a running experiment, watch it live, stop and resume it.
+"""Runs: launch a swarm of HTTP agents against a running experiment and monitor it live; stop and resume it.
 
 A run belongs to the process-wide ``RunManager`` (``services.get_run_manager``), not to the browser tab. The page
 only polls it: ``RunsState.poll`` is a background event that reads the manager about once a second while any run
 is active. Reloading the page lists the runs again and re-attaches the poller if one is still running.
+
+The monitor of the followed run (``marts.monitor``: split check, cumulative primary metric, naive and always-valid
+p-values, events per second) is read by ``refresh_monitor``, another background event: every ``MONITOR_SECONDS``
+while the run is live, once more when it ends, and once for a finished run (its final curves). The SQL goes through
+a process-wide cache (``monitor_source``), so many tabs cost one query. A run's ground truth is never shown here.
 """
 
 import asyncio
 import logging
+import time
 from dataclasses import fields
 from typing import Any
 
+import plotly.graph_objects as go
 import reflex as rx
 import sqlalchemy as sa
 
+from marts.monitor import MonitorError
 from marts.storage import StorageError
 from novarium_app import routes
-from novarium_app.components import run_rows
+from novarium_app.components import monitor_charts, run_rows
 from novarium_app.components.layout import lab_page
+from novarium_app.components.monitor_panels import MonitorVars, monitor_section
+from novarium_app.components.monitor_source import read_monitor
+from novarium_app.components.monitor_view import MonitorView, build_view
 from novarium_app.components.run_form import (
     DEFAULTS,
+    NO_ERROR,
     RULES,
     RunSettings,
-    check_experiment,
-    check_field,
+    experiment_error,
+    field_error,
     validate_run_form,
 )
+from novarium_app.components.run_form_view import no_experiment_card, run_form_card
+from novarium_app.components.run_page import STYLE, runs_header, runs_loading
 from novarium_app.components.run_panels import live_run_card, run_history
-from novarium_app.components.run_widgets import form_field
+from novarium_app.i18n import LocaleState, Text, pick
 from novarium_app.services import get_run_manager, get_store
 from novarium_app.settings import SettingsError
 from shop import repository
@@ -34,6 +48,7 @@ from shop import repository
 log = logging.getLogger("novarium.runs")
 
 POLL_SECONDS = 1.0
+MONITOR_SECONDS = 1.5
 HISTORY_ROWS = 25
 # What a manager or storage call may raise; anything else reaches Reflex's own handler and its log.
 RUN_ERRORS = (ValueError, LookupError, RuntimeError, OSError, SettingsError, StorageError, sa.exc.SQLAlchemyError)
@@ -60,7 +75,7 @@ def _list_runs() -> list[Any]:
 
 
 class RunsState(rx.State):
-    """The run form, the live run and the run history of the Runs page."""
+    """The run form, the followed run with its monitor, and the run history of the Runs page."""
 
     loading: bool = True
     error: str = ""
@@ -81,7 +96,19 @@ class RunsState(rx.State):
     exposure_bug: str = DEFAULTS["exposure_bug"]
     seasonality: bool = False
     errors: dict[str, str] = {}
+    errors_ko: dict[str, str] = {}
 
+    monitor: dict[str, str] = {}
+    monitor_variants: list[dict[str, str]] = []
+    monitor_peeks: list[dict[str, str]] = []
+    monitor_loading: bool = False
+    monitor_error: str = ""
+
+    _chart: dict[str, Any] = {}
+    _monitor_for: str = ""
+    _monitor_version: str = ""
+    _monitor_at: float = 0.0
+    _monitor_busy: bool = False
     _polling: bool = False
     _kicked: bool = False
 
@@ -89,7 +116,7 @@ class RunsState(rx.State):
 
     @rx.event
     async def load(self):
-        """List the running experiments and the runs; re-attach the poller when a run is active."""
+        """List the running experiments and the runs; re-attach the poller when a run is active; show the monitor."""
         self.loading = True
         self.error = ""
         yield
@@ -98,7 +125,9 @@ class RunsState(rx.State):
             runs = await asyncio.to_thread(_list_runs)
         except RUN_ERRORS as error:
             log.exception("the Runs page could not load")
-            self.error = f"Could not load the runs: {_first_line(error)}"
+            self.error = await self._say(
+                ("Could not load the runs: ", "실행 목록을 불러오지 못했습니다: ")
+            ) + _first_line(error)
             self.loading = False
             return
         self.experiments = [experiment_option(record) for record in records]
@@ -106,7 +135,9 @@ class RunsState(rx.State):
         if self.experiment_key not in keys:
             self.experiment_key = keys[0] if keys else ""
         self._show(runs)
+        self._monitor_version = ""  # a reload always reads the monitor again
         self.loading = False
+        yield RunsState.refresh_monitor
         if any(row["active"] for row in self.runs):
             self._kicked = True
             yield RunsState.poll
@@ -127,7 +158,8 @@ class RunsState(rx.State):
                 except RUN_ERRORS as error:
                     log.exception("polling the runs failed")
                     async with self:
-                        self.error = f"Lost track of the runs: {_first_line(error)}"
+                        prefix = await self._say(("Lost track of the runs: ", "실행 상태를 놓쳤습니다: "))
+                        self.error = prefix + _first_line(error)
                     return
                 async with self:
                     before = {row["run_id"]: row["status"] for row in self.runs}
@@ -137,9 +169,13 @@ class RunsState(rx.State):
                         self._polling = False  # released under the lock, so a run started now is never missed
                         released = True
                     self._kicked = False
+                    locale = await self._locale()
+                    stale = self._monitor_stale()
                 for row in ended:
-                    if message := run_rows.ending_message(row):
+                    if message := run_rows.ending_message(row, locale):
                         yield _toast(*message)
+                if stale:
+                    yield RunsState.refresh_monitor
                 if not released:
                     await asyncio.sleep(POLL_SECONDS)
         finally:
@@ -154,6 +190,90 @@ class RunsState(rx.State):
             active = [row["run_id"] for row in self.runs if row["active"]]
             self.focus_id = active[0] if active else (self.runs[0]["run_id"] if self.runs else "")
 
+    async def _locale(self) -> str:
+        return (await self.get_state(LocaleState)).locale
+
+    async def _say(self, text: Text) -> str:
+        return pick(await self._locale(), text)
+
+    # ----- the monitor ---------------------------------------------------------------------------------------
+
+    def _monitor_stale(self) -> bool:
+        """Whether the followed run's monitor should be read again now."""
+        row = self.live
+        if not row or self._monitor_busy:
+            return False
+        if row["run_id"] != self._monitor_for:
+            return True
+        if row["active"]:
+            return time.monotonic() - self._monitor_at >= MONITOR_SECONDS
+        return row["version"] != self._monitor_version
+
+    @rx.event(background=True)
+    async def refresh_monitor(self):
+        """Read the followed run's monitor (off the event loop) when it is stale; one read per tab at a time."""
+        async with self:
+            if not self._monitor_stale():
+                return
+            row = self.live
+            run_id, version, live = row["run_id"], row["version"], bool(row["active"])
+            self._monitor_busy = True
+            if run_id != self._monitor_for:
+                self._clear_monitor()
+                self.monitor_loading = True
+        view, problem = None, ""
+        try:
+            view = build_view(await read_monitor(run_id, version, live))
+        except (MonitorError, *RUN_ERRORS) as error:
+            log.exception("the monitor of run %s could not be read", run_id)
+            problem = _first_line(error)
+        finally:
+            async with self:
+                self._monitor_busy = False  # released whatever happened, so the monitor can never stall
+                self.monitor_loading = False
+                again = self._apply_monitor(run_id, version, view, problem)
+        if again:
+            yield RunsState.refresh_monitor
+
+    def _apply_monitor(self, run_id: str, version: str, view: MonitorView | None, problem: str) -> bool:
+        """Show a monitor read (or why it failed); returns whether it should be read again at once."""
+        if self.live.get("run_id") != run_id:  # the learner followed another run meanwhile
+            self._monitor_for = ""
+            return True
+        self._monitor_for, self._monitor_version, self._monitor_at = run_id, version, time.monotonic()
+        self.monitor_error = problem
+        if view is None:
+            return False
+        self.monitor, self.monitor_variants, self.monitor_peeks = view.summary, view.variants, view.peeks
+        self._chart = view.chart
+        return self._monitor_stale()  # the run ended while its monitor was read: read the final one
+
+    @rx.event
+    def retry_monitor(self):
+        """Read the monitor again after an error."""
+        self.monitor_error = ""
+        self._monitor_for = ""
+        return RunsState.refresh_monitor
+
+    def _clear_monitor(self) -> None:
+        self.monitor, self.monitor_variants, self.monitor_peeks, self._chart = {}, [], [], {}
+        self.monitor_error = ""
+
+    @rx.var
+    def metric_figure(self) -> go.Figure:
+        """The primary metric's cumulative curves."""
+        return monitor_charts.metric_figure(self._chart)
+
+    @rx.var
+    def p_figure(self) -> go.Figure:
+        """Naive and always-valid p-values over the looks."""
+        return monitor_charts.p_value_figure(self._chart)
+
+    @rx.var
+    def rate_figure(self) -> go.Figure:
+        """Events stored per second."""
+        return monitor_charts.rate_figure(self._chart)
+
     # ----- the form ------------------------------------------------------------------------------------------
 
     @rx.event
@@ -162,16 +282,17 @@ class RunsState(rx.State):
         if name not in FIELDS:
             return
         setattr(self, name, value)
-        errors = dict(self.errors)
         if name == "experiment_key":
-            problem = check_experiment(value, self._running_keys())
+            problem = experiment_error(value, self._running_keys())
         else:
-            problem = check_field(name, value)
-        if problem:
-            errors[name] = problem
-        else:
+            problem = field_error(name, value)
+        errors, errors_ko = dict(self.errors), dict(self.errors_ko)
+        if problem == NO_ERROR:
             errors.pop(name, None)
-        self.errors = errors
+            errors_ko.pop(name, None)
+        else:
+            errors[name], errors_ko[name] = problem
+        self.errors, self.errors_ko = errors, errors_ko
 
     @rx.event
     def set_seasonality(self, value: bool):
@@ -184,7 +305,7 @@ class RunsState(rx.State):
         for name, value in DEFAULTS.items():
             setattr(self, name, value)
         self.seasonality = False
-        self.errors = {}
+        self.errors, self.errors_ko = {}, {}
 
     def _running_keys(self) -> list[str]:
         return [option["key"] for option in self.experiments]
@@ -200,15 +321,24 @@ class RunsState(rx.State):
         from swarm.runner import RunRequest
 
         async with self:
+            locale = await self._locale()
             if self.submitting:
                 return
             check = validate_run_form(self._form(), self.seasonality, self._running_keys())
-            self.errors = check.errors
+            self.errors, self.errors_ko = check.errors, check.errors_ko
             settings = check.settings
             if settings is not None:
                 self.submitting = True
         if settings is None:
-            yield rx.toast.error("Check the highlighted fields: the run was not started.")
+            yield rx.toast.error(
+                pick(
+                    locale,
+                    (
+                        "Check the highlighted fields: the run was not started.",
+                        "표시된 칸을 확인하세요. 실행을 시작하지 않았습니다.",
+                    ),
+                )
+            )
             return
         try:
             run_id = await get_run_manager().start(RunRequest(**_fields(settings)))
@@ -217,15 +347,20 @@ class RunsState(rx.State):
             log.exception("starting a run failed")
             async with self:
                 self.submitting = False
-            yield rx.toast.error(f"Could not start the run: {_first_line(error)}")
+            prefix = pick(locale, ("Could not start the run: ", "실행을 시작하지 못했습니다: "))
+            yield rx.toast.error(prefix + _first_line(error))
             return
         async with self:
             self.submitting = False
             self.focus_id = run_id
             self._kicked = True
             self._show(runs)
-        yield rx.toast.success(f"Run started: {settings.agents:,} agents on {settings.experiment_key}.")
+        agents, key = f"{settings.agents:,}", settings.experiment_key
+        yield rx.toast.success(
+            pick(locale, (f"Run started: {agents} agents on {key}.", f"실행 시작: {key}에 에이전트 {agents}명."))
+        )
         yield RunsState.poll
+        yield RunsState.refresh_monitor
 
     @rx.event(background=True)
     async def stop_run(self, run_id: str):
@@ -243,15 +378,21 @@ class RunsState(rx.State):
         async with self:
             if self.acting:
                 return
+            locale = await self._locale()
             self.acting = run_id
             self.focus_id = run_id
             key = next((row["experiment_key"] for row in self.runs if row["run_id"] == run_id), "")
         manager = get_run_manager()
+        short = run_rows.short_id(run_id)
+        failed = {
+            "stop": (f"Could not stop run {short}: ", f"실행 {short}을(를) 중지하지 못했습니다: "),
+            "resume": (f"Could not resume run {short}: ", f"실행 {short}을(를) 재개하지 못했습니다: "),
+        }[action]
         try:
-            if action == "resume" and (refusal := await self._not_running(key)):
+            if action == "resume" and (refusal := await self._not_running(key, locale)):
                 async with self:
                     self.acting = ""
-                yield rx.toast.error(f"Could not resume run {run_rows.short_id(run_id)}: {refusal}")
+                yield rx.toast.error(pick(locale, failed) + refusal)
                 return
             await (manager.stop(run_id) if action == "stop" else manager.resume(run_id))
             progress = await asyncio.to_thread(manager.progress, run_id)
@@ -260,29 +401,37 @@ class RunsState(rx.State):
             log.exception("could not %s run %s", action, run_id)
             async with self:
                 self.acting = ""
-            yield rx.toast.error(f"Could not {action} run {run_rows.short_id(run_id)}: {_first_line(error)}")
+            yield rx.toast.error(pick(locale, failed) + _first_line(error))
             return
         async with self:
             self.acting = ""
             self._kicked = action == "resume"
             self._show(runs)
-        yield rx.toast.success(_action_message(action, progress))
+        yield rx.toast.success(run_rows.action_message(action, progress, locale))
         if action == "resume":
             yield RunsState.poll
+        yield RunsState.refresh_monitor
 
-    async def _not_running(self, key: str) -> str:
+    async def _not_running(self, key: str, locale: str) -> str:
         """Why a run of experiment ``key`` cannot resume now ("" when it can); refreshes the experiment list."""
         records = await asyncio.to_thread(_running_experiments)
         async with self:
             self.experiments = [experiment_option(record) for record in records]
         if any(record.key == key for record in records):
             return ""
-        return f"experiment {key!r} is not running; start it, then resume"
+        return pick(
+            locale,
+            (
+                f"experiment {key!r} is not running; start it, then resume",
+                f"실험 {key!r}이(가) 진행 중이 아닙니다. 실험을 시작한 뒤 재개하세요",
+            ),
+        )
 
     @rx.event
     def focus(self, run_id: str):
-        """Show this run in the live card."""
+        """Follow this run in the live card and the monitor."""
         self.focus_id = run_id
+        return RunsState.refresh_monitor
 
     # ----- derived values ------------------------------------------------------------------------------------
 
@@ -295,15 +444,19 @@ class RunsState(rx.State):
         return self.runs[0] if self.runs else {}
 
     @rx.var
+    def live_active(self) -> bool:
+        """The followed run is running."""
+        return bool(self.live.get("active"))
+
+    @rx.var
     def history(self) -> list[dict[str, str]]:
         """The newest runs, as many as the table shows."""
         return self.runs[:HISTORY_ROWS]
 
     @rx.var
-    def history_note(self) -> str:
-        """Says when older runs are left out of the table."""
-        hidden = len(self.runs) - HISTORY_ROWS
-        return f"The {HISTORY_ROWS} newest of {len(self.runs):,} runs" if hidden > 0 else ""
+    def history_hidden_total(self) -> str:
+        """The number of runs, formatted, when older ones are left out of the table; else ""."""
+        return f"{len(self.runs):,}" if len(self.runs) > HISTORY_ROWS else ""
 
     @rx.var
     def live_percent(self) -> int:
@@ -335,279 +488,34 @@ def _toast(level: str, message: str) -> rx.event.EventSpec:
     return show(message, duration=8000 if level == "error" else 5000)
 
 
-def _action_message(action: str, progress: Any) -> str:
-    if progress is None:
-        return f"Run {action} requested."
-    short = run_rows.short_id(progress.run_id)
-    if action == "stop":
-        return f"Run {short} {progress.status} after {progress.agents_done:,} of {progress.agents_planned:,} agents."
-    return f"Run {short} resumed at {progress.agents_done:,} of {progress.agents_planned:,} agents."
-
-
 # ----- the page ------------------------------------------------------------------------------------------------
 
-AGENT_PRESETS = (("300", "300"), ("1,000", "1000"), ("10,000", "10000"), ("78,396", "78396"))
 
-
-def _header() -> rx.Component:
-    return rx.hstack(
-        rx.vstack(
-            rx.heading("Runs", size="8", weight="bold"),
-            rx.text(
-                "Send simulated shoppers through the NovaEats shop. Runs live on the server: reload or close this tab "
-                "freely.",
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
-        ),
-        rx.spacer(),
-        rx.hstack(
-            rx.cond(
-                RunsState.active_count > 0,
-                rx.badge(
-                    rx.box(class_name="live-dot"),
-                    RunsState.active_count,
-                    " running",
-                    color_scheme="blue",
-                    variant="surface",
-                    size="2",
-                    id="runs-active",
-                ),
-            ),
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("refresh-cw", size=16),
-                    on_click=RunsState.load,
-                    variant="soft",
-                    color_scheme="gray",
-                    size="2",
-                    aria_label="Refresh",
-                ),
-                content="Refresh experiments and runs",
-            ),
-            spacing="2",
-            align="center",
-        ),
-        align="end",
-        width="100%",
-    )
-
-
-def _field(label: str, name: str, hint: str, suffix: str = "", aside: rx.Component | None = None) -> rx.Component:
-    return form_field(
-        label,
-        name,
-        getattr(RunsState, name),
-        RunsState.errors.get(name, ""),
-        lambda value: RunsState.set_field(name, value),
-        hint=hint,
-        suffix=suffix,
-        aside=aside,
-    )
-
-
-def _experiment_select() -> rx.Component:
-    chosen = RunsState.chosen
-    return rx.vstack(
-        rx.text("Experiment", as_="label", html_for="run-experiment_key", size="2", weight="medium"),
-        rx.select(
-            RunsState.experiment_keys,
-            value=RunsState.experiment_key,
-            on_change=lambda value: RunsState.set_field("experiment_key", value),
-            placeholder="Choose a running experiment",
-            id="run-experiment_key",
-            width="100%",
-            size="2",
-        ),
-        rx.cond(
-            RunsState.errors.contains("experiment_key"),
-            rx.text(RunsState.errors["experiment_key"], size="1", color=rx.color("red", 11), id="error-experiment_key"),
-            rx.cond(
-                chosen.contains("key"),
-                rx.hstack(
-                    rx.icon("split", size=13, color=rx.color("accent", 10)),
-                    rx.text(chosen["name"], " · ", chosen["variants"], size="1", color=rx.color("gray", 11)),
-                    spacing="2",
-                    align="center",
-                ),
-            ),
-        ),
-        spacing="1",
-        width="100%",
-    )
-
-
-def _agents_field() -> rx.Component:
-    presets = rx.hstack(
-        *[
-            rx.button(
-                shown,
-                on_click=RunsState.set_field("agents", value),
-                size="1",
-                variant=rx.cond(RunsState.agents == value, "solid", "soft"),
-                color_scheme=rx.cond(RunsState.agents == value, "violet", "gray"),
-                type="button",
-                class_name="agent-preset",
-            )
-            for shown, value in AGENT_PRESETS
-        ],
-        spacing="1",
-    )
-    return _field("Agents", "agents", "Shoppers to simulate; 78,396 is the whole population", aside=presets)
-
-
-def _section(title: str, subtitle: str) -> rx.Component:
-    return rx.vstack(
-        rx.text(title, size="1", weight="bold", color=rx.color("gray", 11), text_transform="uppercase"),
-        rx.text(subtitle, size="1", color=rx.color("gray", 10)),
-        spacing="0",
-        width="100%",
-    )
-
-
-def _seasonality() -> rx.Component:
-    return rx.vstack(
-        rx.text("Seasonality", as_="label", html_for="run-seasonality", size="2", weight="medium"),
-        rx.hstack(
-            rx.switch(checked=RunsState.seasonality, on_change=RunsState.set_seasonality, id="run-seasonality"),
-            rx.text(rx.cond(RunsState.seasonality, "On", "Off"), size="2"),
-            spacing="2",
-            align="center",
-            height="var(--space-6)",
-        ),
-        rx.text("Weekday traffic swings", size="1", color=rx.color("gray", 10)),
-        spacing="1",
-        width="100%",
-    )
-
-
-def _run_form() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.center(rx.icon("rocket", size=18), class_name="card-icon"),
-                rx.vstack(
-                    rx.heading("New run", size="4"),
-                    rx.text("Agents browse, click and order over HTTP.", size="2", color=rx.color("gray", 10)),
-                    spacing="0",
-                ),
-                spacing="3",
-                align="center",
-            ),
-            _experiment_select(),
-            _agents_field(),
-            rx.grid(
-                _field("Concurrency", "concurrency", "Sessions at once"),
-                _field("Seed", "seed", "Same seed, same run"),
-                _field("Days", "days", "Days of traffic, 1 to 90"),
-                _field("Think time", "think_time", "0 is turbo", suffix="s"),
-                columns="2",
-                spacing="3",
-                width="100%",
-            ),
-            rx.divider(),
-            _section("Realism switches", "Each has a known effect, revealed with the truth after you decide."),
-            rx.grid(
-                _field("Novelty", "novelty", "1 doubles the day-1 effect"),
-                _field("Bot share", "bot_share", "Bots never buy", suffix="%"),
-                _field("Exposure bug", "exposure_bug", "Planted SRM, last variant", suffix="%"),
-                _seasonality(),
-                columns="2",
-                spacing="3",
-                width="100%",
-            ),
-            rx.hstack(
-                rx.button("Reset", on_click=RunsState.reset_form, variant="soft", color_scheme="gray", size="3"),
-                rx.button(
-                    rx.icon("play", size=16),
-                    "Launch run",
-                    on_click=RunsState.start_run,
-                    loading=RunsState.submitting,
-                    size="3",
-                    flex="1",
-                    id="launch-run",
-                ),
-                spacing="2",
-                width="100%",
-                padding_top="0.25rem",
-            ),
-            spacing="4",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
-        id="run-form",
-    )
-
-
-def _step(number: str, text: str, command: str) -> rx.Component:
-    return rx.hstack(
-        rx.center(rx.text(number, size="1", weight="bold"), class_name="step-dot"),
-        rx.vstack(
-            rx.text(text, size="2"),
-            rx.code(command, size="1", variant="soft", white_space="pre-wrap", word_break="break-all"),
-            spacing="1",
-            min_width="0",
-        ),
-        spacing="3",
-        align="start",
-        width="100%",
-    )
-
-
-def _no_experiment() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.center(rx.icon("flask-conical-off", size=20), class_name="card-icon"),
-            rx.heading("No experiment is running", size="4"),
-            rx.text(
-                "A run sends shoppers to a running experiment. Start one, then refresh this page.",
-                size="2",
-                color=rx.color("gray", 11),
-            ),
-            _step("1", "Create it from a spec", "novarium experiments create examples/red-banner.json"),
-            _step("2", "Start it", "novarium experiments start red-banner"),
-            rx.text(
-                "Or use the API: POST /api/experiments with the spec, then POST /api/experiments/{key}/start.",
-                size="1",
-                color=rx.color("gray", 10),
-            ),
-            rx.button(rx.icon("refresh-cw", size=14), "Refresh", on_click=RunsState.load, variant="soft"),
-            spacing="3",
-            align="start",
-        ),
-        size="3",
-        width="100%",
-        id="runs-empty",
-    )
-
-
-def _loading() -> rx.Component:
-    return rx.grid(
-        rx.skeleton(rx.card(height="40rem")),
-        rx.vstack(
-            rx.skeleton(rx.card(height="15rem"), width="100%"),
-            rx.skeleton(rx.card(height="16rem"), width="100%"),
-            spacing="4",
-            width="100%",
-        ),
-        grid_template_columns=rx.breakpoints(initial="1fr", lg="25rem 1fr"),
-        spacing="4",
-        width="100%",
-        id="runs-loading",
-    )
+MONITOR = MonitorVars(
+    summary=RunsState.monitor,
+    variants=RunsState.monitor_variants,
+    peeks=RunsState.monitor_peeks,
+    metric_figure=RunsState.metric_figure,
+    p_figure=RunsState.p_figure,
+    rate_figure=RunsState.rate_figure,
+    loading=RunsState.monitor_loading,
+    error=RunsState.monitor_error,
+    active=RunsState.live_active,
+    on_retry=RunsState.retry_monitor,
+)
 
 
 def _workspace() -> rx.Component:
     return rx.grid(
-        rx.cond(RunsState.experiments.length() > 0, _run_form(), _no_experiment()),
+        rx.cond(RunsState.experiments.length() > 0, run_form_card(RunsState), no_experiment_card(RunsState)),
         rx.vstack(
             live_run_card(
                 RunsState.live, RunsState.live_percent, RunsState.acting, RunsState.stop_run, RunsState.resume_run
             ),
+            rx.cond(RunsState.live.contains("run_id"), monitor_section(MONITOR)),
             run_history(
                 RunsState.history,
-                RunsState.history_note,
+                RunsState.history_hidden_total,
                 RunsState.focus_id,
                 RunsState.acting,
                 RunsState.focus,
@@ -624,31 +532,17 @@ def _workspace() -> rx.Component:
     )
 
 
-STYLE = """
-.card-icon { width: 2.25rem; height: 2.25rem; flex-shrink: 0; border-radius: var(--radius-3);
-  background: var(--accent-3); color: var(--accent-11); }
-.step-dot { width: 1.5rem; height: 1.5rem; flex-shrink: 0; border-radius: 9999px;
-  background: var(--accent-9); color: white; }
-.tabular-nums { font-variant-numeric: tabular-nums; }
-.live-dot { width: 0.5rem; height: 0.5rem; border-radius: 9999px; background: var(--blue-9);
-  animation: live-pulse 1.4s ease-in-out infinite; }
-@keyframes live-pulse { 0%, 100% { opacity: 1; } 50% { opacity: 0.3; } }
-.run-status[data-status="running"] svg { animation: run-spin 1.6s linear infinite; }
-@keyframes run-spin { to { transform: rotate(360deg); } }
-"""
-
-
 @lab_page(routes.RUNS, "Runs", on_load=RunsState.load)
 def runs() -> rx.Component:
     """The Lab's Runs page."""
     return rx.vstack(
         rx.el.style(STYLE),
-        _header(),
+        runs_header(RunsState),
         rx.cond(
             RunsState.error != "",
             rx.callout(RunsState.error, icon="triangle-alert", color_scheme="red", size="2", id="runs-error"),
         ),
-        rx.cond(RunsState.loading, _loading(), _workspace()),
+        rx.cond(RunsState.loading, runs_loading(), _workspace()),
         spacing="5",
         width="100%",
     )

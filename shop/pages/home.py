@@ -41,6 +41,8 @@ class HomeState(rx.State):
     async def banner_seen(self):
         """The banner is on screen: log an exposure for each experiment the visitor is in (repeats are duplicates)."""
         shop = await self.get_state(ShopState)
+        if shop.preview:
+            return
         events = [
             {
                 "event_id": tracking.exposure_event_id(key, shop.visitor_id),
@@ -56,9 +58,11 @@ class HomeState(rx.State):
 
     @rx.event
     async def banner_click(self):
-        """The visitor clicked the hero banner: log it and take them to the popular restaurants."""
+        """The visitor clicked the hero banner: log it and take them to the popular restaurants (not in a preview)."""
         shop = await self.get_state(ShopState)
         yield rx.scroll_to("popular")
+        if shop.preview:
+            return
         await emit(shop.visitor_id, "banner_click", props={"headline": shop.banner_headline})
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from marts.insights import Insights, warehouse_insights
 from marts.overview import WarehouseOverview, warehouse_overview
 from marts.storage import open_store
 from novarium_app.devserver import BIN, ServerStartError, served, server_environment
@@ -41,6 +42,7 @@ class RunningApp:
     url: str
     backend: str
     overview: WarehouseOverview
+    insights: Insights
     log: Path
 
 
@@ -67,12 +69,13 @@ def _serve(backend: str, database_url: str | None, tmp_path_factory: pytest.Temp
     )
     store = open_store(env.get("DATABASE_URL"), workdir / "data")
     overview = warehouse_overview(store)
+    insights = warehouse_insights(store)
     store.close()
 
     log_path = workdir / "server.log"
     try:
         with served(env, base, log_path, ready=("/api/health", "/")):
-            yield RunningApp(base, backend, overview, log_path)
+            yield RunningApp(base, backend, overview, insights, log_path)
     except ServerStartError as error:
         pytest.fail(f"{error} (set NOVARIUM_E2E_PORT to use another port)", pytrace=False)
 

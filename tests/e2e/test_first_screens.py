@@ -71,3 +71,21 @@ def test_the_language_switch_turns_the_lab_korean_and_remembers_it(app_server, p
     page.get_by_role("radio", name="English").click()
     expect(page.locator("a[href='/runs']").first).to_have_text("Runs")
     assert page.console_errors == []
+
+
+def test_overview_shows_the_funnel_the_persona_mix_and_ideas_that_open_the_builder(app_server, page):
+    page.goto(f"{app_server.url}/")
+    for chart in ("#funnel-chart", "#persona-chart"):
+        expect(page.locator(f"{chart} .main-svg").first).to_be_visible(timeout=30_000)
+    expect(page.locator("#funnel-chart .point")).to_have_count(5)
+    alerts = page.locator(".alert-card")
+    expect(alerts).to_have_count(len(app_server.insights.alerts))
+    assert app_server.insights.alerts, "the seeded warehouse should raise at least one idea"
+    first = app_server.insights.alerts[0]
+    card = page.locator(f'[data-alert="{first.key}"]')
+    expect(card).to_contain_text(first.title[0])
+    href = card.get_by_role("link").get_attribute("href")
+    assert href.startswith("/experiments/new?") and f"metric={first.metric}" in href
+    card.get_by_role("link").click()
+    expect(page.locator("#builder")).to_be_visible(timeout=60_000)
+    assert page.console_errors == []

@@ -6,7 +6,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from novarium_app.components import run_rows
-from novarium_app.components.run_form import DEFAULTS, RULES, check_experiment, check_field, validate_run_form
+from novarium_app.components.run_form import (
+    DEFAULTS,
+    NO_ERROR,
+    RULES,
+    check_experiment,
+    check_field,
+    experiment_error,
+    field_error,
+    validate_run_form,
+)
 from novarium_app.components.run_rows import format_rate, format_seconds, percent_done, progress_row
 from swarm.runs import RESUMABLE, STATUSES
 from swarm.switches import Switches
@@ -187,3 +196,72 @@ def test_only_runs_that_just_ended_are_announced():
         "Run b on red-banner failed after 120 agents: agent 7: 409 stopped",
     )
     assert run_rows.ending_message(stopped) is None  # the Stop action announces it
+
+
+# ----- Korean ---------------------------------------------------------------------------------------------------
+
+
+def test_every_inline_error_also_reads_in_korean_naming_the_field_and_the_rule():
+    assert field_error("agents", "0") == (
+        "Agents: must be a whole number from 1 to 1,000,000",
+        "에이전트: 1부터 1,000,000까지의 정수여야 합니다",
+    )
+    assert field_error("bot_share", "80")[1] == "봇 비율: 0부터 50까지의 백분율이어야 합니다"
+    assert field_error("think_time", "x")[1] == "생각 시간: 0부터 10까지의 초 단위 숫자여야 합니다"
+    assert field_error("agents", "300") == NO_ERROR
+    assert experiment_error("", RUNNING)[1] == "실험: 진행 중인 실험을 고르세요"
+    check = validate_run_form(_form(experiment_key="", agents="0"), False, RUNNING)
+    assert set(check.errors) == set(check.errors_ko) == {"experiment_key", "agents"}
+    assert all(check.errors[name] != check.errors_ko[name] for name in check.errors)
+    assert validate_run_form(_form(), False, RUNNING).errors_ko == {}
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(None, "—"), (0.2, "1초 미만"), (42.4, "42초"), (185, "3분 05초"), (3720, "1시간 02분")],
+)
+def test_format_seconds_in_korean(seconds, shown):
+    assert format_seconds(seconds, "ko") == shown
+
+
+def test_a_row_carries_its_words_in_both_languages():
+    now = datetime(2026, 11, 2, 10, 1, 5, tzinfo=UTC)
+    row = progress_row(FakeProgress(), now)
+    assert (row["status_label"], row["status_label_ko"]) == ("running", "실행 중")
+    assert (row["eta_ko"], row["timing_ko"], row["rate_detail_ko"]) == ("4초", "경과 1분 05초", "실시간, HTTP")
+    later = datetime(2026, 11, 3, 9, 0, 0, tzinfo=UTC)
+    finished = progress_row(FakeProgress(status="completed", finished_at=now, eta_seconds=None), later)
+    assert (finished["started_ko"], finished["timing_ko"], finished["eta_ko"]) == (
+        "11월 2일 10:00 UTC",
+        "소요 1분 05초",
+        "—",
+    )
+    assert all(f"{key}_ko" in row for key in ("status_label", "rate_detail", "eta", "started", "duration", "timing"))
+
+
+def test_a_row_version_changes_with_status_and_counts():
+    a = progress_row(FakeProgress())
+    assert a["version"] != progress_row(FakeProgress(events_stored=1_201))["version"]
+    assert a["version"] != progress_row(FakeProgress(status="completed"))["version"]
+
+
+def test_endings_are_announced_in_korean_too():
+    now = datetime(2026, 11, 2, 10, 5, tzinfo=UTC)
+    done = progress_row(FakeProgress(run_id="run-a", status="completed", agents_done=300, finished_at=now), now)
+    assert run_rows.ending_message(done, "ko") == (
+        "success",
+        "red-banner의 실행 a 완료: 에이전트 300명, 이벤트 1,200개 저장.",
+    )
+    interrupted = progress_row(FakeProgress(run_id="run-b", status="interrupted"), now)
+    level, message = run_rows.ending_message(interrupted, "ko")
+    assert level == "warning" and "재개" in message
+
+
+def test_stop_and_resume_are_announced_with_the_counts_in_either_language():
+    stopped = FakeProgress(status="stopped", agents_done=39)
+    assert run_rows.action_message("stop", stopped) == "Run 3f2a9c0d stopped after 39 of 300 agents."
+    assert run_rows.action_message("stop", stopped, "ko") == "실행 3f2a9c0d: 에이전트 300명 중 39명에서 중지됨."
+    resumed = FakeProgress(agents_done=39)
+    assert run_rows.action_message("resume", resumed) == "Run 3f2a9c0d resumed at 39 of 300 agents."
+    assert "재개" in run_rows.action_message("resume", resumed, "ko")
+    assert run_rows.action_message("stop", None) == "Run stop requested."

@@ -1,0 +1,288 @@
+"""What the warehouse suggests testing: the session funnel, the persona mix, and alerts that are experiment ideas.
+
+Everything covers the last ``window_days`` days of sessions (the same window as the Overview's KPIs). A session
+counts at a funnel step when it reached that step; conversion is sessions with an order over sessions. Alerts are
+rules over these numbers, each with the evidence that fired it and a prefilled experiment idea (the metric, the
+segment and the knob to try), so the Lab can open the builder with it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from marts.storage import Store
+
+FUNNEL_STEPS = (
+    ("sessions", "Visited"),
+    ("viewed_item", "Viewed an item"),
+    ("added_to_cart", "Added to cart"),
+    ("started_checkout", "Started checkout"),
+    ("ordered", "Ordered"),
+)
+WEAK_PERSONA_GAP = 0.25
+"""A persona converting this much below the overall rate (relative) raises an alert."""
+CART_ABANDONMENT_ALERT = 0.55
+"""Share of carts that never reach an order above which cart abandonment raises an alert."""
+CHECKOUT_DROP_ALERT = 0.20
+"""Share of started checkouts that never complete above which the checkout raises an alert."""
+MIN_SESSIONS = 200
+"""Segments with fewer sessions than this raise no alert (too noisy)."""
+
+Text = tuple[str, str]
+"""(English, Korean)."""
+PERSONA_NAMES: dict[str, Text] = {
+    "impulsive": ("Impulsive", "충동형"),
+    "rational": ("Price-comparing", "가격 비교형"),
+    "window_shopper": ("Window-shopping", "아이쇼핑형"),
+    "mission": ("Mission-driven", "목적형"),
+    "cautious": ("Cautious", "신중형"),
+}
+# Per persona: the change worth trying first, as a knob setting and in words (English, Korean).
+PERSONA_IDEAS: dict[str, tuple[str, str, Text]] = {
+    "impulsive": (
+        "urgency_badge",
+        "selling_fast",
+        ("show a 'selling fast' badge", "'빠르게 팔리는 중' 배지를 보여 주면"),
+    ),
+    "rational": ("discount_pct", "10", ("give a 10% discount", "10% 할인을 주면")),
+    "window_shopper": (
+        "free_delivery_threshold",
+        "15",
+        ("lower the free-delivery threshold to $15", "무료배송 기준을 $15로 낮추면"),
+    ),
+    "mission": (
+        "recommendation_layout",
+        "list",
+        ("show recommendations as a quick list", "추천을 빠른 목록으로 보여 주면"),
+    ),
+    "cautious": (
+        "checkout_button_text",
+        "Place order securely",
+        ("label the checkout button 'Place order securely'", "결제 버튼을 'Place order securely'로 바꾸면"),
+    ),
+}
+
+_SQL_FUNNEL = """
+SELECT COUNT(*) AS sessions,
+       SUM(CASE WHEN viewed_item THEN 1 ELSE 0 END) AS viewed_item,
+       SUM(CASE WHEN added_to_cart THEN 1 ELSE 0 END) AS added_to_cart,
+       SUM(CASE WHEN started_checkout THEN 1 ELSE 0 END) AS started_checkout,
+       SUM(CASE WHEN ordered THEN 1 ELSE 0 END) AS ordered
+FROM sessions
+WHERE started_at >= :start_at AND started_at < :end_at
+"""
+_SQL_PERSONAS = """
+SELECT u.persona,
+       COUNT(DISTINCT s.user_id) AS visitors,
+       COUNT(*) AS sessions,
+       SUM(CASE WHEN s.added_to_cart THEN 1 ELSE 0 END) AS carts,
+       SUM(CASE WHEN s.ordered THEN 1 ELSE 0 END) AS orders
+FROM sessions AS s
+JOIN users AS u ON u.user_id = s.user_id
+WHERE s.started_at >= :start_at AND s.started_at < :end_at
+GROUP BY u.persona
+ORDER BY u.persona
+"""
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    """Sessions that reached a step, and the share of the previous step and of all sessions."""
+
+    key: str
+    label: str
+    sessions: int
+    of_previous: float
+    of_first: float
+
+
+@dataclass(frozen=True)
+class PersonaShare:
+    """One persona in the window: visitors, sessions and session conversion."""
+
+    persona: str
+    visitors: int
+    sessions: int
+    share: float
+    conversion: float
+    cart_abandonment: float
+
+
+@dataclass(frozen=True)
+class Alert:
+    """A pattern in the data worth an experiment.
+
+    Attributes:
+        key: a stable id for the rule and segment (for tests and UI keys).
+        severity: "high" or "medium".
+        title: one line; evidence: the numbers that fired it (each as English and Korean).
+        metric: the metric an experiment should move; persona: the segment, if any.
+        knob, knob_value: the knob setting worth trying first (the value as the builder's text).
+        change: that change in words; idea: the whole hypothesis in one sentence (English and Korean).
+    """
+
+    key: str
+    severity: str
+    title: Text
+    evidence: Text
+    metric: str
+    idea: Text
+    knob: str
+    knob_value: str
+    change: Text
+    persona: str | None = None
+
+
+@dataclass(frozen=True)
+class Insights:
+    """The funnel, the persona mix and the alerts of one window."""
+
+    start: date | None
+    end: date | None
+    funnel: tuple[FunnelStep, ...] = ()
+    personas: tuple[PersonaShare, ...] = ()
+    alerts: tuple[Alert, ...] = field(default_factory=tuple)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.funnel or self.funnel[0].sessions == 0
+
+
+def warehouse_insights(store: Store, window_days: int = 28) -> Insights:
+    """Funnel, persona mix and alerts over the last ``window_days`` days of sessions."""
+    if window_days < 1:
+        raise ValueError("window_days: must be at least 1")
+    last = store.scalar("SELECT MAX(started_at) FROM sessions")
+    if last is None:
+        return Insights(None, None)
+    end_day = (last.date() if isinstance(last, datetime) else last) + timedelta(days=1)
+    start_day = end_day - timedelta(days=window_days)
+    bounds = {"start_at": datetime.combine(start_day, time()), "end_at": datetime.combine(end_day, time())}
+    funnel = _funnel(store.query(_SQL_FUNNEL, bounds)[0])
+    personas = _personas(store.query(_SQL_PERSONAS, bounds))
+    return Insights(start_day, end_day - timedelta(days=1), funnel, personas, _alerts(funnel, personas))
+
+
+def _funnel(row) -> tuple[FunnelStep, ...]:
+    counts = [int(row[key] or 0) for key, _ in FUNNEL_STEPS]
+    first = counts[0]
+    return tuple(
+        FunnelStep(
+            key=key,
+            label=label,
+            sessions=count,
+            of_previous=count / counts[i - 1] if i and counts[i - 1] else (1.0 if i == 0 and count else 0.0),
+            of_first=count / first if first else 0.0,
+        )
+        for i, ((key, label), count) in enumerate(zip(FUNNEL_STEPS, counts, strict=True))
+    )
+
+
+def _personas(rows) -> tuple[PersonaShare, ...]:
+    total = sum(int(row["sessions"]) for row in rows)
+    return tuple(
+        PersonaShare(
+            persona=str(row["persona"]),
+            visitors=int(row["visitors"]),
+            sessions=int(row["sessions"]),
+            share=int(row["sessions"]) / total if total else 0.0,
+            conversion=int(row["orders"]) / int(row["sessions"]) if row["sessions"] else 0.0,
+            cart_abandonment=1 - int(row["orders"]) / int(row["carts"]) if row["carts"] else 0.0,
+        )
+        for row in rows
+    )
+
+
+def _alerts(funnel: tuple[FunnelStep, ...], personas: tuple[PersonaShare, ...]) -> tuple[Alert, ...]:
+    steps = {step.key: step for step in funnel}
+    if not funnel or steps["sessions"].sessions < MIN_SESSIONS:
+        return ()
+    alerts: list[Alert] = []
+    overall = steps["ordered"].sessions / steps["sessions"].sessions
+    for persona in sorted(personas, key=lambda p: p.conversion):
+        if persona.sessions < MIN_SESSIONS or overall == 0:
+            continue
+        gap = 1 - persona.conversion / overall
+        if gap >= WEAK_PERSONA_GAP:
+            alerts.append(_weak_persona_alert(persona, gap, overall))
+    carted, ordered = steps["added_to_cart"].sessions, steps["ordered"].sessions
+    abandonment = 1 - ordered / carted if carted else 0.0
+    if carted >= MIN_SESSIONS and abandonment >= CART_ABANDONMENT_ALERT:
+        alerts.append(
+            Alert(
+                key="cart-abandonment",
+                severity="high" if abandonment >= 0.7 else "medium",
+                title=(
+                    f"{abandonment:.0%} of carts are abandoned",
+                    f"장바구니의 {abandonment:.0%}가 주문 없이 버려집니다",
+                ),
+                evidence=(
+                    f"{carted:,} sessions added to cart; {ordered:,} of them ordered.",
+                    f"장바구니에 담은 세션 {carted:,}개 중 {ordered:,}개만 주문했습니다.",
+                ),
+                metric="checkout_rate",
+                knob="urgency_badge",
+                knob_value="ends_tonight",
+                change=("show an 'ends tonight' badge", "'오늘 밤 종료' 배지를 보여 주면"),
+                idea=(
+                    "An 'ends tonight' badge will turn more carts into checkouts, because shoppers postpone the "
+                    "decision.",
+                    "'오늘 밤 종료' 배지를 보여 주면 결제로 넘어가는 장바구니가 늘어날 것이다. 고객이 결정을 미루기 "
+                    "때문이다.",
+                ),
+            )
+        )
+    started = steps["started_checkout"].sessions
+    drop = 1 - ordered / started if started else 0.0
+    if started >= MIN_SESSIONS and drop >= CHECKOUT_DROP_ALERT:
+        alerts.append(
+            Alert(
+                key="checkout-drop",
+                severity="medium",
+                title=(
+                    f"{drop:.0%} of started checkouts never complete",
+                    f"시작된 결제의 {drop:.0%}가 완료되지 않습니다",
+                ),
+                evidence=(
+                    f"{started:,} sessions started checkout; {ordered:,} placed an order.",
+                    f"결제를 시작한 세션 {started:,}개 중 {ordered:,}개가 주문했습니다.",
+                ),
+                metric="conversion",
+                knob="checkout_button_text",
+                knob_value="Complete my order",
+                change=("relabel the checkout button 'Complete my order'", "결제 버튼을 'Complete my order'로 바꾸면"),
+                idea=(
+                    "A clearer checkout button will lift conversion, because the last step feels uncertain.",
+                    "결제 버튼 문구를 더 분명히 하면 전환율이 오를 것이다. 마지막 단계가 불확실하게 느껴지기 때문이다.",
+                ),
+            )
+        )
+    return tuple(alerts)
+
+
+def _weak_persona_alert(persona: PersonaShare, gap: float, overall: float) -> Alert:
+    name_en, name_ko = PERSONA_NAMES.get(persona.persona, (persona.persona, persona.persona))
+    knob, value, (change_en, change_ko) = PERSONA_IDEAS.get(
+        persona.persona, ("discount_pct", "10", ("give a 10% discount", "10% 할인을 주면"))
+    )
+    return Alert(
+        key=f"weak-persona-{persona.persona}",
+        severity="high" if gap >= 2 * WEAK_PERSONA_GAP else "medium",
+        title=(
+            f"{name_en} shoppers convert {gap:.0%} below average",
+            f"{name_ko} 고객의 전환율이 평균보다 {gap:.0%} 낮습니다",
+        ),
+        evidence=(
+            f"{persona.conversion:.2%} of their {persona.sessions:,} sessions end in an order, against {overall:.2%} "
+            "overall.",
+            f"세션 {persona.sessions:,}개 중 {persona.conversion:.2%}만 주문으로 이어집니다(전체 {overall:.2%}).",
+        ),
+        metric="conversion",
+        persona=persona.persona,
+        knob=knob,
+        knob_value=value,
+        change=(change_en, change_ko),
+        idea=(
+            f"If we {change_en}, conversion will rise for {name_en.lower()} shoppers.",
+            f"{change_ko} {name_ko} 고객의 전환율이 오를 것이다.",
+        ),
+    )

@@ -1,0 +1,67 @@
+"""Numbers and verdicts as people read them, shared by the Markdown export and the Lab."""
+
+from typing import Any
+
+from marts.retrospectives.record import DASH, VERDICT_WORDS, number, pair
+
+
+def fmt_value(value: Any, kind: str) -> str:
+    """A metric's mean: a percentage for binary metrics, a number otherwise."""
+    found = number(value)
+    if found is None:
+        return DASH
+    return f"{found:.2%}" if kind == "binary" else f"{found:,.2f}"
+
+
+def fmt_abs(value: Any, kind: str) -> str:
+    """An absolute lift: percentage points for binary metrics."""
+    found = number(value)
+    if found is None:
+        return DASH
+    return f"{found * 100:+.2f} pp" if kind == "binary" else f"{found:+,.3f}"
+
+
+def fmt_rel(value: Any) -> str:
+    """A relative lift as a signed percentage."""
+    found = number(value)
+    return DASH if found is None else f"{found:+.1%}"
+
+
+def fmt_ci(interval: Any, kind: str | None = None) -> str:
+    """An interval; relative (percent) when ``kind`` is None, absolute in the metric's unit otherwise."""
+    low, high = pair(interval)
+    if low is None and high is None:
+        return DASH
+    show = fmt_rel if kind is None else (lambda v: fmt_abs(v, kind))
+    return f"[{show(low) if low is not None else '−∞'}, {show(high) if high is not None else '+∞'}]"
+
+
+def fmt_p(value: Any) -> str:
+    """A p-value: four decimals, or "< 0.0001"."""
+    found = number(value)
+    if found is None:
+        return DASH
+    return "< 0.0001" if found < 0.0001 else f"{found:.4f}"
+
+
+def fmt_share(value: Any, digits: int = 1) -> str:
+    """A probability or share as a percentage."""
+    found = number(value)
+    return DASH if found is None else f"{found:.{digits}%}"
+
+
+def verdict_word(value: Any) -> str:
+    """ship -> "Ship", dont_ship -> "Don't ship", ..."""
+    return VERDICT_WORDS.get(str(value), str(value)) if value else DASH
+
+
+def verdict_text(value: Any) -> str:
+    """A guardrail verdict in words."""
+    words = {"non_inferior": "Non-inferior", "harmed": "Harmed", "inconclusive": "Inconclusive"}
+    return words.get(str(value), str(value)) if value else DASH
+
+
+def reasons_text(item: dict[str, Any]) -> str:
+    """An item's reasons as one line."""
+    reasons = item.get("reasons")
+    return " ".join(str(r) for r in reasons) if isinstance(reasons, list) else ""

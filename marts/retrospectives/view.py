@@ -1,0 +1,338 @@
+"""The read model of one retrospective: every part of its snapshot as display strings and codes.
+
+The Lab renders it and ``to_markdown`` writes it, so both show the same numbers. Enumerations stay codes (``ship``,
+``win``, ``non_inferior``, ``right``) so that each reader words them in its own language; numbers are formatted once,
+here. Text the engine wrote (reasons, messages) is kept as written. Missing parts of an older snapshot come out empty.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from marts.metrics import METRICS
+from marts.retrospectives.formatting import fmt_abs, fmt_ci, fmt_p, fmt_rel, fmt_share, fmt_value, reasons_text
+from marts.retrospectives.record import (
+    DASH,
+    Retrospective,
+    as_dict,
+    as_dicts,
+    headline,
+    metric_kind,
+    metric_label,
+    number,
+    pair,
+    true_effects,
+)
+
+
+@dataclass
+class Fact:
+    """A design setting outside the named ones (from ``experiment.design``)."""
+
+    label: str = ""
+    value: str = ""
+
+
+@dataclass
+class VariantRow:
+    """One arm: its weight and the knobs it sets (``defaults`` when none)."""
+
+    name: str = ""
+    weight: str = ""
+    config: str = ""
+
+
+@dataclass
+class ResultRow:
+    """One variant of a metric; the control row has no comparison (its lift cells are dashes)."""
+
+    variant: str = ""
+    control: bool = False
+    n: str = ""
+    mean: str = ""
+    abs_lift: str = DASH
+    abs_ci: str = DASH
+    rel_lift: str = DASH
+    rel_ci: str = DASH
+    p_value: str = DASH
+    p_adjusted: str = DASH
+    chance: str = DASH
+    loss: str = DASH
+    tone: str = "neutral"
+    message: str = ""
+
+
+@dataclass
+class MetricBlock:
+    """A metric's results: ``kind`` is binary, continuous or ratio; ``role`` goal or guardrail."""
+
+    metric: str = ""
+    label: str = ""
+    kind: str = ""
+    role: str = ""
+    rows: list[ResultRow] = field(default_factory=list)
+
+
+@dataclass
+class VerdictRow:
+    """A guardrail's or the ship rule's verdict (a code) for one variant, with its reasons."""
+
+    metric: str = ""
+    variant: str = ""
+    verdict: str = ""
+    reasons: str = ""
+
+
+@dataclass
+class SrmRow:
+    """A variant's units against its planned share."""
+
+    variant: str = ""
+    units: str = ""
+    observed: str = ""
+    expected: str = ""
+
+
+@dataclass
+class TruthRow:
+    """A true effect and whether the interval covered it (``yes``, ``no`` or empty when unknown)."""
+
+    metric_key: str = ""
+    metric: str = ""
+    variant: str = ""
+    relative: str = ""
+    absolute: str = ""
+    covered: str = ""
+
+
+@dataclass
+class RetroView:
+    """Everything a retrospective holds, ready to show."""
+
+    retrospective_id: str = ""
+    experiment_key: str = ""
+    name: str = ""
+    hypothesis: str = ""
+    saved: str = ""
+    decision: str = ""
+    outcome: str = ""
+    recommendation: str = ""
+    correct: str = ""
+    primary_metric: str = ""
+    primary_label: str = ""
+    secondary: str = ""
+    guardrail_design: str = ""
+    allocation: str = ""
+    alpha: str = ""
+    correction: str = ""
+    control: str = ""
+    warnings: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    variants: list[VariantRow] = field(default_factory=list)
+    lift: str = DASH
+    lift_ci: str = DASH
+    lift_p: str = DASH
+    lift_variant: str = ""
+    lift_tone: str = "neutral"
+    true_lift: str = ""
+    metrics: list[MetricBlock] = field(default_factory=list)
+    guardrails: list[VerdictRow] = field(default_factory=list)
+    srm_status: str = ""
+    srm_p: str = ""
+    srm_message: str = ""
+    srm_rows: list[SrmRow] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    rule: list[VerdictRow] = field(default_factory=list)
+    truth_revealed: bool = False
+    truth_rule: str = ""
+    truth_explanation: str = ""
+    truth_rows: list[TruthRow] = field(default_factory=list)
+    learnings: str = ""
+    coach_writeup: str = ""
+    coach_source: str = ""
+
+
+def retro_view(retro: Retrospective) -> RetroView:
+    """The read model of ``retro``."""
+    exp, results = retro.experiment, retro.results
+    head = headline(retro)
+    srm = as_dict(results.get("srm"))
+    verdict = as_dict(retro.snapshot.get("verdict"))
+    alpha = number(results.get("alpha"))
+    allocation = number(exp.get("allocation"))
+    truth_rows = _truth_rows(retro)
+    true_lift = next(
+        (r.relative for r in truth_rows if head and r.metric_key == head.metric and r.variant == head.variant), ""
+    )
+    return RetroView(
+        retrospective_id=retro.retrospective_id,
+        experiment_key=retro.experiment_key,
+        name=retro.name,
+        hypothesis=retro.hypothesis,
+        saved=f"{retro.created_at:%Y-%m-%d %H:%M}",
+        decision=retro.decision,
+        outcome=retro.outcome or "",
+        recommendation=retro.recommendation or "",
+        correct={True: "right", False: "wrong"}.get(retro.decision_correct, ""),
+        primary_metric=retro.primary_metric or "",
+        primary_label=metric_label(retro.primary_metric) if retro.primary_metric else "",
+        secondary=", ".join(metric_label(str(m)) for m in exp.get("secondary_metrics") or [] if m),
+        guardrail_design=", ".join(guardrail_text(g) for g in exp.get("guardrails") or []),
+        allocation=f"{allocation:g}%" if allocation is not None else "",
+        alpha=f"{alpha:g}" if alpha is not None else "",
+        correction=str(results.get("correction") or ""),
+        control=str(results.get("control") or ""),
+        warnings=[str(w) for w in results.get("warnings") or [] if w],
+        facts=[
+            Fact(key.replace("_", " ").capitalize(), str(value))
+            for key, value in as_dict(exp.get("design")).items()
+            if not isinstance(value, dict | list)
+        ],
+        variants=_variants(exp),
+        lift=fmt_rel(head.rel_lift) if head else DASH,
+        lift_ci=fmt_ci(head.rel_ci) if head else DASH,
+        lift_p=fmt_p(head.p_value) if head else DASH,
+        lift_variant=head.variant if head else "",
+        lift_tone=_tone(head.rel_ci, _higher_is_better(head.metric, {})) if head else "neutral",
+        true_lift=true_lift,
+        metrics=[_metric_block(metric) for metric in as_dicts(results.get("metrics"))],
+        guardrails=[_verdict_row(g) for g in as_dicts(results.get("guardrails"))],
+        srm_status=str(srm.get("status") or ""),
+        srm_p=fmt_p(srm.get("p_value")) if srm else "",
+        srm_message=str(srm.get("message") or ""),
+        srm_rows=_srm_rows(srm),
+        reasons=[str(r) for r in as_dict(retro.snapshot.get("decision")).get("reasons") or []],
+        rule=[_verdict_row(d) for d in as_dicts(results.get("decisions"))],
+        truth_revealed=bool(true_effects(retro) or verdict),
+        truth_rule=str(verdict.get("rule") or ""),
+        truth_explanation=str(verdict.get("explanation") or ""),
+        truth_rows=truth_rows,
+        learnings=retro.learnings,
+        coach_writeup=markdown_text_only(retro.coach_writeup or ""),
+        coach_source=retro.coach_source or "",
+    )
+
+
+def guardrail_text(item: Any) -> str:
+    """A designed guardrail: its metric and how far it may drop."""
+    if isinstance(item, str):
+        return metric_label(item)
+    item = as_dict(item)
+    text = metric_label(str(item.get("metric") or ""))
+    margin = number(item.get("margin"))
+    relative = item.get("margin_type", "relative") == "relative" and item.get("relative", True) is not False
+    if margin is not None:
+        text += f" (≤ {margin:.1%} drop)" if relative else f" (≤ {margin:g} drop)"
+    return text
+
+
+def _variants(exp: dict[str, Any]) -> list[VariantRow]:
+    rows = []
+    for variant in as_dicts(exp.get("variants")):
+        config = as_dict(variant.get("config"))
+        knobs = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in config.items())
+        rows.append(VariantRow(str(variant.get("name") or ""), f"{number(variant.get('weight')) or 0:g}", knobs))
+    return rows
+
+
+def _higher_is_better(metric: str, item: dict[str, Any]) -> bool:
+    own = item.get("higher_is_better")
+    if isinstance(own, bool):
+        return own
+    return METRICS[metric].higher_is_better if metric in METRICS else True
+
+
+def _tone(interval: Any, higher_is_better: bool) -> str:
+    """good or bad when the interval excludes zero, neutral otherwise."""
+    low, high = pair(interval)
+    if low is not None and low > 0:
+        return "good" if higher_is_better else "bad"
+    if high is not None and high < 0:
+        return "bad" if higher_is_better else "good"
+    return "neutral"
+
+
+def _metric_block(metric: dict[str, Any]) -> MetricBlock:
+    kind = metric_kind(metric)
+    key = str(metric.get("metric") or "")
+    better = _higher_is_better(key, metric)
+    comparisons = {c.get("variant"): c for c in as_dicts(metric.get("comparisons"))}
+    rows = []
+    for summary in as_dicts(metric.get("variants")):
+        name = summary.get("variant")
+        n = summary.get("n")
+        row = ResultRow(
+            str(name or ""), n=f"{n:,}" if isinstance(n, int) else DASH, mean=fmt_value(summary.get("mean"), kind)
+        )
+        c = comparisons.pop(name, None)
+        rows.append(_with_comparison(row, c, kind, better) if c else _as_control(row))
+    rows += [_with_comparison(ResultRow(str(name or "")), c, kind, better) for name, c in comparisons.items()]
+    return MetricBlock(key, metric_label(metric), kind, str(metric.get("role") or "goal"), rows)
+
+
+def _as_control(row: ResultRow) -> ResultRow:
+    row.control = True
+    return row
+
+
+def _with_comparison(row: ResultRow, c: dict[str, Any], kind: str, better: bool) -> ResultRow:
+    row.abs_lift, row.abs_ci = fmt_abs(c.get("abs_lift"), kind), fmt_ci(c.get("abs_ci"), kind)
+    row.rel_lift, row.rel_ci = fmt_rel(c.get("rel_lift")), fmt_ci(c.get("rel_ci"))
+    row.p_value, row.p_adjusted = fmt_p(c.get("p_value")), fmt_p(c.get("p_value_adjusted"))
+    row.chance, row.loss = fmt_share(c.get("chance_to_beat")), fmt_share(c.get("expected_loss"), digits=2)
+    row.tone = _tone(c.get("rel_ci") if pair(c.get("rel_ci")) != (None, None) else c.get("abs_ci"), better)
+    row.message = str(c.get("message") or "")
+    return row
+
+
+def _verdict_row(item: dict[str, Any]) -> VerdictRow:
+    metric = str(item.get("metric") or "")
+    return VerdictRow(
+        metric_label(metric) if metric else "",
+        str(item.get("variant") or ""),
+        str(item.get("verdict") or ""),
+        reasons_text(item),
+    )
+
+
+def _srm_rows(srm: dict[str, Any]) -> list[SrmRow]:
+    observed, expected = as_dict(srm.get("observed")), as_dict(srm.get("expected_share"))
+    total = sum(v for v in observed.values() if number(v) is not None)
+    rows = []
+    for name in dict.fromkeys([*observed, *expected]):
+        count = number(observed.get(name))
+        share = count / total if count is not None and total else None
+        units = f"{count:,.0f}" if count is not None else DASH
+        rows.append(SrmRow(str(name), units, fmt_share(share), fmt_share(expected.get(name))))
+    return rows
+
+
+def _truth_rows(retro: Retrospective) -> list[TruthRow]:
+    effects = true_effects(retro)
+    covered = as_dict(as_dict(retro.snapshot.get("verdict")).get("ci_covered"))
+    analysed = [str(m.get("metric")) for m in as_dicts(retro.results.get("metrics")) if m.get("metric")]
+    shown = analysed or sorted({metric for by_metric in effects.values() for metric in by_metric})
+    rows = []
+    for variant, by_metric in effects.items():
+        for metric in (m for m in shown if m in by_metric):
+            effect = by_metric[metric]
+            hit = as_dict(covered.get(metric)).get(variant)
+            kind = METRICS[metric].kind if metric in METRICS else "continuous"
+            rows.append(
+                TruthRow(
+                    metric,
+                    metric_label(metric),
+                    variant,
+                    fmt_rel(effect["relative"]),
+                    fmt_abs(effect["absolute"], kind),
+                    {True: "yes", False: "no"}.get(hit, "") if isinstance(hit, bool) else "",
+                )
+            )
+    return rows
+
+
+def markdown_text_only(text: str) -> str:
+    """Markdown whose raw HTML shows as text: ``<`` and ``&`` are escaped, so no tag or script is ever rendered."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")

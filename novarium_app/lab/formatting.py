@@ -1,0 +1,122 @@
+"""Numbers of the results page as people read them (pure): rates, money, lifts, intervals and p-values.
+
+A metric has a unit: ``rate`` (binary metrics: shown as percentages, lifts in percentage points), ``money`` or
+``number``. Missing numbers read as an em dash, never as NaN.
+"""
+
+from collections.abc import Sequence
+
+from marts.metrics import METRICS
+
+DASH = "—"
+MINUS = "−"
+
+METRIC_NAMES_KO = {
+    "conversion": "전환율",
+    "revenue_per_visitor": "방문자당 매출",
+    "aov": "평균 주문 금액",
+    "banner_ctr": "배너 클릭률",
+    "add_to_cart_rate": "장바구니 담기율",
+    "checkout_rate": "결제 시작률",
+    "orders_per_visitor": "방문자당 주문 수",
+    "items_viewed": "조회한 메뉴 수",
+}
+METRIC_DESCRIPTIONS_KO = {
+    "conversion": "노출된 방문자 중 한 번 이상 주문한 비율입니다.",
+    "revenue_per_visitor": "구매자와 비구매자를 모두 포함한 노출 방문자당 매출입니다.",
+    "aov": "주문당 매출입니다(사용자 단위 무작위 배정, 주문 단위 분석: 델타 방법).",
+    "banner_ctr": "노출된 방문자 중 메인 배너를 클릭한 비율입니다.",
+    "add_to_cart_rate": "노출된 방문자 중 장바구니에 무언가를 담은 비율입니다.",
+    "checkout_rate": "노출된 방문자 중 결제를 시작한 비율입니다.",
+    "orders_per_visitor": "노출 방문자당 주문 수입니다.",
+    "items_viewed": "노출 방문자당 조회한 메뉴 수입니다(참여도).",
+}
+
+
+def metric_name(key: str) -> tuple[str, str]:
+    """The metric's name in (English, Korean)."""
+    metric = METRICS.get(key)
+    english = metric.label if metric else key
+    return english, METRIC_NAMES_KO.get(key, english)
+
+
+def unit_of(key: str) -> str:
+    """ "rate", "money" or "number"."""
+    metric = METRICS.get(key)
+    if metric is None:
+        return "number"
+    if metric.kind == "binary":
+        return "rate"
+    return "money" if metric.numerator == "revenue" else "number"
+
+
+def _signed(text: str, value: float, signed: bool) -> str:
+    if not signed:
+        return text if value >= 0 else MINUS + text
+    return ("+" if value >= 0 else MINUS) + text
+
+
+def percent(value: float | None, *, signed: bool = False, digits: int = 2) -> str:
+    """0.1234 -> "12.34%" ("+12.34%" signed)."""
+    if value is None:
+        return DASH
+    return _signed(f"{abs(value) * 100:.{digits}f}%", value, signed)
+
+
+def value(value: float | None, unit: str) -> str:
+    """A metric's value: "10.93%", "$31.40" or "0.123"."""
+    if value is None:
+        return DASH
+    if unit == "rate":
+        return percent(value)
+    if unit == "money":
+        return _signed(f"${abs(value):,.2f}", value, False)
+    return _signed(f"{abs(value):,.3g}" if abs(value) < 1000 else f"{abs(value):,.0f}", value, False)
+
+
+def lift(value: float | None, unit: str) -> str:
+    """An absolute lift: "+2.01 pp", "−$4.74" or "+0.012"."""
+    if value is None:
+        return DASH
+    if unit == "rate":
+        return _signed(f"{abs(value) * 100:.2f} pp", value, True)
+    if unit == "money":
+        return _signed(f"${abs(value):,.2f}", value, True)
+    return _signed(f"{abs(value):.3g}", value, True)
+
+
+def interval(pair: Sequence[float | None] | None, unit: str) -> str:
+    """An interval of lifts, "[+1.73, +2.29] pp"; unit "relative" for relative lifts ("[+15.6%, +21.2%]")."""
+    if not pair or pair[0] is None or pair[1] is None:
+        return DASH
+    low, high = pair[0], pair[1]
+    if unit == "relative":
+        return f"[{percent(low, signed=True, digits=1)}, {percent(high, signed=True, digits=1)}]"
+    if unit == "rate":
+        return f"[{_signed(f'{abs(low) * 100:.2f}', low, True)}, {_signed(f'{abs(high) * 100:.2f}', high, True)}] pp"
+    return f"[{lift(low, unit)}, {lift(high, unit)}]"
+
+
+def p_value(p: float | None) -> str:
+    """ "< 0.0001", "0.0123", "0.396" or a dash."""
+    if p is None:
+        return DASH
+    if p < 0.0001:
+        return "< 0.0001"
+    return f"{p:.3g}" if p < 0.01 else f"{p:.3f}"
+
+
+def chance(probability: float | None) -> str:
+    """A probability as a percentage, clamped for display: "> 99.9%", "80.1%", "< 0.1%"."""
+    if probability is None:
+        return DASH
+    if probability > 0.999:
+        return "> 99.9%"
+    if probability < 0.001:
+        return "< 0.1%"
+    return f"{probability:.1%}"
+
+
+def count(n: int | None) -> str:
+    """1234 -> "1,234"."""
+    return DASH if n is None else f"{n:,}"

@@ -1,0 +1,238 @@
+"""What the results page shows around the decision (pure): headline tiles, the CUPED note, the ground-truth reveal
+(rebuilt from a decision's snapshot) and the messages that follow a recorded decision.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from novarium_app import routes
+from novarium_app.lab import decisions
+from novarium_app.lab import formatting as fmt
+from novarium_app.lab.recording import RecordedDecision
+from shop.adoptions import AdoptionRecord
+from shop.knobs import KNOBS
+from swarm.truth import GroundTruth
+
+SRM_WORDS = {
+    "ok": ("Matches the plan", "계획과 일치"),
+    "caution": ("Possible mismatch", "불일치 가능성"),
+    "warning": ("Mismatch", "불일치"),
+    "unavailable": ("Not checked yet", "아직 확인 전"),
+}
+
+
+def _primary(results: dict[str, Any]) -> dict[str, Any] | None:
+    return next((m for m in results.get("metrics", []) if m["role"] == "primary"), None)
+
+
+def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
+    """Four headline figures: exposed users, the primary metric's lift, its chance to beat control and the SRM."""
+    srm = results.get("srm", {})
+    split = " · ".join(f"{name} {n:,}" for name, n in srm.get("observed", {}).items())
+    tiles = [_tile("users", "Exposed users", "노출 사용자", fmt.count(results.get("users", 0)), split, split, "gray")]
+    primary = _primary(results)
+    if primary and primary["comparisons"]:
+        best = max(primary["comparisons"], key=lambda c: c["chance_to_beat"] if c["chance_to_beat"] is not None else -1)
+        english, korean = fmt.metric_name(primary["metric"])
+        p = fmt.p_value(best["p_value_adjusted"])
+        tone = "gray"
+        if best["p_value_adjusted"] is not None and best["p_value_adjusted"] < results.get("alpha", 0.05):
+            tone = "green" if (best["rel_lift"] or 0) * (1 if primary["higher_is_better"] else -1) > 0 else "red"
+        lift = fmt.percent(best["rel_lift"], signed=True)
+        tiles.append(
+            _tile(
+                "lift",
+                f"{english} lift",
+                f"{korean} 변화",
+                lift,
+                f"{best['variant']}, adjusted p {p}",
+                f"{best['variant']}, 보정 p {p}",
+                tone,
+            )
+        )
+        chance = fmt.chance(best["chance_to_beat"])
+        loss = fmt.percent(best["expected_loss"], digits=2)
+        tiles.append(
+            _tile(
+                "chance",
+                "Chance to beat control",
+                "대조군을 이길 확률",
+                chance,
+                f"{best['variant']}, expected loss {loss}",
+                f"{best['variant']}, 기대 손실 {loss}",
+                "gray",
+            )
+        )
+    status = srm.get("status", "unavailable")
+    words = SRM_WORDS.get(status, SRM_WORDS["unavailable"])
+    tone = {"ok": "green", "caution": "amber", "warning": "red"}.get(status, "gray")
+    p = fmt.p_value(srm.get("p_value"))
+    tiles.append(_tile("srm", "Sample ratio", "표본 비율", words[0], f"p = {p}", f"p = {p}", tone, words[1]))
+    return tiles
+
+
+def _tile(
+    key: str, label_en: str, label_ko: str, value: str, detail_en: str, detail_ko: str, tone: str, value_ko: str = ""
+) -> dict[str, str]:
+    return {
+        "key": key,
+        "label_en": label_en,
+        "label_ko": label_ko,
+        "value": value,
+        "value_ko": value_ko or value,
+        "detail_en": detail_en,
+        "detail_ko": detail_ko,
+        "tone": tone,
+    }
+
+
+def cuped_note(results: dict[str, Any]) -> tuple[str, str]:
+    """How much CUPED narrowed the primary metric's interval, in (English, Korean)."""
+    primary = _primary(results)
+    if not primary or not results.get("cuped_enabled"):
+        return "", ""
+    reductions = [
+        (c["variant"], c["cuped"]["variance_reduction"])
+        for c in primary["comparisons"]
+        if c.get("cuped") and c["cuped"].get("variance_reduction") is not None
+    ]
+    english, korean = fmt.metric_name(primary["metric"])
+    if not reductions:
+        return (
+            f"CUPED could not adjust {english} yet (it needs users in both variants).",
+            f"CUPED는 아직 {korean}을(를) 보정할 수 없습니다(두 변형 모두에 사용자가 필요합니다).",
+        )
+    variant, reduction = reductions[0]
+    shown = fmt.percent(reduction, digits=1)
+    return (
+        f"CUPED uses each user's revenue before the experiment: it cut the variance of {english} by {shown} "
+        f"({variant}), so its interval is narrower by the same token.",
+        f"CUPED는 실험 전 사용자별 매출을 사용해 {korean}의 분산을 {shown} 줄였습니다({variant}). "
+        "그만큼 신뢰구간이 좁아집니다.",
+    )
+
+
+@dataclass
+class Shown:
+    """The reveal as the page shows it."""
+
+    outcome: dict[str, str]
+    rows: list[dict[str, str]]
+    truth_points: dict[str, float]
+    adoption: dict[str, str] = field(default_factory=dict)
+
+
+def from_snapshot(snapshot: dict[str, Any], learnings: str, retrospective_id: str = "") -> Shown:
+    """The reveal of a recorded decision, rebuilt from its retrospective snapshot."""
+    experiment, decision = snapshot.get("experiment", {}), snapshot.get("decision", {})
+    results, truth_data = snapshot.get("results", {}), snapshot.get("truth")
+    truth = GroundTruth.from_dict(truth_data) if truth_data else None
+    guardrails = [
+        (g["metric"], float(g["margin"]), g.get("margin_type", "relative")) for g in experiment.get("guardrails", [])
+    ]
+    judgement = decisions.judge(
+        decision.get("choice", "dont_ship"),
+        decision.get("variant"),
+        truth,
+        primary_metric=experiment.get("primary_metric") or "conversion",
+        guardrails=guardrails,
+    )
+    rows = decisions.reveal_rows(results, truth) if truth is not None else []
+    covered = [row["covered"] for row in rows if row["covered"] is not None]
+    novelty = bool(truth and truth.switches.get("novelty"))
+    outcome = {
+        "choice": decision.get("choice", ""),
+        "variant": decision.get("variant") or "",
+        "outcome": judgement.outcome,
+        "correct": {True: "yes", False: "no"}.get(judgement.decision_correct, "na"),
+        "explanation_en": judgement.explanation[0],
+        "explanation_ko": judgement.explanation[1],
+        "learnings": learnings,
+        "has_truth": "yes" if truth is not None else "no",
+        "covered_en": f"{sum(covered)} of {len(covered)} intervals covered the true effect." if covered else "",
+        "covered_ko": f"신뢰구간 {len(covered)}개 중 {sum(covered)}개가 실제 효과를 포함했습니다." if covered else "",
+        "novelty": "yes" if novelty else "no",
+        "retrospective": routes.retrospective(retrospective_id) if retrospective_id else "",
+    }
+    points = {f"{row['metric']}|{row['variant']}": row["true_rel"] for row in rows if row["true_rel"] is not None}
+    return Shown(outcome, [_reveal_row(row) for row in rows], points)
+
+
+def _reveal_row(row: dict[str, Any]) -> dict[str, str]:
+    unit = fmt.unit_of(row["metric"])
+    english, korean = fmt.metric_name(row["metric"])
+    return {
+        "key": f"{row['metric']}|{row['variant']}",
+        "label_en": english,
+        "label_ko": korean,
+        "role": row["role"],
+        "variant": row["variant"],
+        "estimate": fmt.percent(row["rel_lift"], signed=True),
+        "estimate_ci": fmt.interval(row["rel_ci"], "relative"),
+        "estimate_abs": fmt.lift(row["abs_lift"], unit),
+        "estimate_abs_ci": fmt.interval(row["abs_ci"], unit),
+        "truth": fmt.percent(row["true_rel"], signed=True),
+        "truth_abs": fmt.lift(row["true_abs"], unit),
+        "lasting": fmt.percent(row["lasting_rel"], signed=True),
+        "covered": {True: "yes", False: "no"}.get(row["covered"], "na"),
+    }
+
+
+def adoption_row(adoption: AdoptionRecord) -> dict[str, str]:
+    """A fresh adoption as the decision panel shows it."""
+    return {
+        "adoption_id": adoption.adoption_id,
+        "variant": adoption.variant or "",
+        "knobs": config_text(adoption.config),
+        "shop": routes.SHOP,
+        "adoptions": routes.ADOPTIONS,
+    }
+
+
+def config_text(config: dict[str, Any]) -> str:
+    """A knob config as people read it: "Banner colour: red · Discount: 15%"."""
+    parts = []
+    for key, value in config.items():
+        knob = KNOBS.get(key)
+        label = knob.label if knob else key
+        shown = (
+            ("on" if value else "off")
+            if isinstance(value, bool)
+            else f"{value:g}"
+            if isinstance(value, float)
+            else value
+        )
+        unit = knob.unit if knob and knob.unit == "%" else ""
+        prefix = "$" if knob and knob.unit == "$" else ""
+        parts.append(f"{label}: {prefix}{shown}{unit}")
+    return " · ".join(parts) or "no change (the defaults)"
+
+
+def toasts(done: RecordedDecision) -> list[tuple[str, str, str]]:
+    """(level, English, Korean) messages after a decision is recorded."""
+    messages = []
+    if done.choice == "ship" and done.adoption is not None:
+        messages.append(
+            (
+                "success",
+                f"{done.variant} is live in the shop now: every visitor outside a running experiment sees it.",
+                f"{done.variant}이(가) 이제 쇼핑몰에 적용되었습니다. 진행 중인 실험 밖의 모든 방문자에게 보입니다.",
+            )
+        )
+    elif done.choice == "dont_ship":
+        messages.append(
+            (
+                "success",
+                "Decision recorded: the experiment is completed and nothing was shipped.",
+                "결정을 기록했습니다. 실험이 완료되었고 아무것도 배포하지 않았습니다.",
+            )
+        )
+    else:
+        messages.append(
+            (
+                "success",
+                "Decision recorded: the experiment keeps running.",
+                "결정을 기록했습니다. 실험을 계속 진행합니다.",
+            )
+        )
+    return messages

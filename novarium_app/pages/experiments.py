@@ -1,0 +1,387 @@
+"""Experiments: every stored experiment with its status, hypothesis, primary metric, variants and creation date.
+
+From here a learner continues or starts a draft, opens the Runs page for a running experiment, or opens an
+experiment's results. With no experiment yet, the page points to the builder.
+"""
+
+import asyncio
+import logging
+
+import reflex as rx
+import sqlalchemy as sa
+
+from marts.storage import StorageError
+from novarium_app import routes
+from novarium_app.builder import listing
+from novarium_app.components.layout import lab_page
+from novarium_app.i18n import LocaleState, Text, pick, t
+from novarium_app.services import get_store
+from novarium_app.settings import SettingsError
+from shop import repository
+
+log = logging.getLogger("novarium.experiments")
+
+STORE_ERRORS = (SettingsError, StorageError, sa.exc.SQLAlchemyError, OSError)
+FILTER_LABELS: dict[str, Text] = {
+    "all": ("All", "전체"),
+    **{status: label for status, (label, _, _) in listing.STATUS.items()},
+}
+
+
+def _list() -> list[repository.ExperimentRecord]:
+    return repository.list_experiments(get_store())
+
+
+def _start(key: str) -> repository.ExperimentRecord:
+    return repository.start_experiment(get_store(), key)
+
+
+def _first_line(error: BaseException) -> str:
+    return (str(error).strip() or type(error).__name__).splitlines()[0]
+
+
+class ExperimentsState(rx.State):
+    """The experiment list, newest first, and the start action."""
+
+    loading: bool = True
+    error: str = ""
+    rows: list[dict[str, str]] = []
+    status_filter: str = "all"
+    acting: str = ""
+
+    @rx.event
+    async def load(self):
+        """Read every experiment off the event loop."""
+        self.loading = True
+        self.error = ""
+        yield
+        try:
+            records = await asyncio.to_thread(_list)
+        except STORE_ERRORS as error:
+            log.exception("the experiments page could not load")
+            self.error = _first_line(error)
+            self.loading = False
+            return
+        self.rows = [listing.row(record) for record in reversed(records)]
+        self.loading = False
+
+    @rx.event
+    def set_filter(self, value: str | list[str]):
+        """Show only experiments with one status (or all)."""
+        if isinstance(value, str) and value in listing.FILTERS:
+            self.status_filter = value
+
+    @rx.event
+    async def start(self, key: str):
+        """Start a draft; a refusal (another running experiment sets the same knob) is shown as it is."""
+        if self.acting:
+            return
+        locale = (await self.get_state(LocaleState)).locale
+        self.acting = key
+        yield
+        try:
+            await asyncio.to_thread(_start, key)
+            records = await asyncio.to_thread(_list)
+        except repository.ExperimentError as error:
+            self.acting = ""
+            yield rx.toast.error(
+                pick(
+                    locale,
+                    (
+                        "Could not start: ",
+                        "시작하지 못했습니다: ",
+                    ),
+                )
+                + str(error),
+                duration=10000,
+            )
+            return
+        except STORE_ERRORS as error:
+            log.exception("starting %s failed", key)
+            self.acting = ""
+            yield rx.toast.error(pick(locale, ("Could not start: ", "시작하지 못했습니다: ")) + _first_line(error))
+            return
+        self.rows = [listing.row(record) for record in reversed(records)]
+        self.acting = ""
+        yield rx.toast.success(pick(locale, (f"'{key}' is running.", f"'{key}' 실험이 시작되었습니다.")))
+
+    @rx.var
+    def shown(self) -> list[dict[str, str]]:
+        """The rows the filter lets through."""
+        if self.status_filter == "all":
+            return self.rows
+        return [row for row in self.rows if row["status"] == self.status_filter]
+
+    @rx.var
+    def counts(self) -> dict[str, str]:
+        """How many experiments have each status."""
+        return listing.counts(self.rows)
+
+
+def _bi(row: rx.Var, name: str) -> rx.Var:
+    return rx.cond(LocaleState.is_korean, row[f"{name}_ko"], row[f"{name}_en"])
+
+
+def _status_badge(row: rx.Var) -> rx.Component:
+    return rx.badge(
+        rx.icon(row["status_icon"].to(str), size=13),
+        _bi(row, "status"),
+        color_scheme=row["status_color"].to(str),
+        variant="soft",
+        size="2",
+        radius="full",
+        class_name="experiment-status",
+        custom_attrs={"data-status": row["status"]},
+    )
+
+
+def _action_link(text: Text, icon: str, href: rx.Var | str, **props) -> rx.Component:
+    return rx.link(
+        rx.button(rx.icon(icon, size=14), t(text), size="2", variant="soft", **props),
+        href=href,
+        underline="none",
+    )
+
+
+def _actions(row: rx.Var) -> rx.Component:
+    status = row["status"]
+    return rx.hstack(
+        rx.cond(
+            status == "draft",
+            rx.hstack(
+                _action_link(("Continue", "이어서 작성"), "pencil", row["continue_href"], class_name="continue-draft"),
+                rx.button(
+                    rx.icon("play", size=14),
+                    t(("Start", "시작")),
+                    on_click=ExperimentsState.start(row["key"]),
+                    loading=ExperimentsState.acting == row["key"],
+                    disabled=ExperimentsState.acting != "",
+                    size="2",
+                    class_name="start-draft",
+                ),
+                spacing="2",
+            ),
+        ),
+        rx.cond(
+            status == "running",
+            _action_link(("Open runs", "실행 열기"), "bot", routes.RUNS, class_name="open-runs"),
+        ),
+        rx.cond(
+            status != "draft",
+            _action_link(
+                ("Results", "결과"), "chart-column", row["results_href"], color_scheme="gray", class_name="open-results"
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
+        justify="end",
+    )
+
+
+def _experiment(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.vstack(
+                rx.hstack(
+                    _status_badge(row),
+                    rx.heading(row["name"], size="4", class_name="experiment-name"),
+                    rx.code(row["key"], variant="soft", size="1"),
+                    spacing="3",
+                    align="center",
+                    wrap="wrap",
+                ),
+                rx.text(row["hypothesis"], size="2", color=rx.color("gray", 11), class_name="experiment-hypothesis"),
+                rx.hstack(
+                    rx.badge(rx.icon("target", size=12), _bi(row, "metric"), variant="surface", color_scheme="violet"),
+                    rx.hstack(
+                        rx.icon("split", size=13, color=rx.color("gray", 10)),
+                        rx.text(row["variants"], size="1", color=rx.color("gray", 11)),
+                        spacing="1",
+                        align="center",
+                    ),
+                    rx.hstack(
+                        rx.icon("percent", size=13, color=rx.color("gray", 10)),
+                        rx.text(row["allocation"], size="1", color=rx.color("gray", 11)),
+                        spacing="1",
+                        align="center",
+                    ),
+                    rx.hstack(
+                        rx.icon("calendar", size=13, color=rx.color("gray", 10)),
+                        rx.text(t(("Created ", "생성 ")), row["created"], size="1", color=rx.color("gray", 11)),
+                        spacing="1",
+                        align="center",
+                    ),
+                    spacing="4",
+                    align="center",
+                    wrap="wrap",
+                ),
+                spacing="2",
+                flex="1",
+                min_width="0",
+            ),
+            _actions(row),
+            spacing="4",
+            align="start",
+            width="100%",
+            flex_wrap=rx.breakpoints(initial="wrap", md="nowrap"),
+        ),
+        size="2",
+        width="100%",
+        class_name="experiment-row",
+        custom_attrs={"data-key": row["key"], "data-status": row["status"]},
+    )
+
+
+def _new_button(text: Text, element_id: str, size: str = "3") -> rx.Component:
+    return rx.link(
+        rx.button(rx.icon("plus", size=16), t(text), size=size, id=element_id),
+        href=routes.BUILDER,
+        underline="none",
+    )
+
+
+def _header() -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.heading(t(("Experiments", "실험")), size="8", weight="bold"),
+            rx.text(
+                t(
+                    (
+                        "Every experiment you designed: continue a draft, start it, watch it run, read its results.",
+                        "설계한 모든 실험입니다. 초안을 이어 쓰고, 시작하고, 진행을 지켜보고, 결과를 읽으세요.",
+                    )
+                ),
+                color=rx.color("gray", 11),
+            ),
+            spacing="1",
+        ),
+        rx.spacer(),
+        rx.hstack(
+            rx.tooltip(
+                rx.icon_button(
+                    rx.icon("refresh-cw", size=16),
+                    on_click=ExperimentsState.load,
+                    variant="soft",
+                    color_scheme="gray",
+                    size="3",
+                    aria_label="Refresh",
+                ),
+                content=t(("Refresh", "새로 고침")),
+            ),
+            _new_button(("New experiment", "새 실험"), "new-experiment"),
+            spacing="2",
+            align="center",
+        ),
+        align="end",
+        width="100%",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.segmented_control.root(
+        *[
+            rx.segmented_control.item(
+                rx.hstack(t(FILTER_LABELS[value]), rx.text(ExperimentsState.counts[value], color=rx.color("gray", 10))),
+                value=value,
+            )
+            for value in listing.FILTERS
+        ],
+        value=ExperimentsState.status_filter,
+        on_change=ExperimentsState.set_filter,
+        size="2",
+        id="status-filter",
+    )
+
+
+def _empty() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.center(rx.icon("flask-conical", size=28), class_name="empty-icon"),
+            rx.heading(t(("No experiments yet", "아직 실험이 없습니다")), size="5"),
+            rx.text(
+                t(
+                    (
+                        "Start with a problem in the shop, turn it into a hypothesis, and launch a test in six steps.",
+                        "쇼핑몰의 문제에서 출발해 가설을 세우고, 여섯 단계로 실험을 시작하세요.",
+                    )
+                ),
+                color=rx.color("gray", 11),
+                text_align="center",
+                max_width="32rem",
+            ),
+            _new_button(("Design your first experiment", "첫 실험 설계하기"), "design-first"),
+            spacing="3",
+            align="center",
+            padding_y="2.5rem",
+        ),
+        size="3",
+        width="100%",
+        id="experiments-empty",
+    )
+
+
+def _list_view() -> rx.Component:
+    return rx.vstack(
+        _filters(),
+        rx.cond(
+            ExperimentsState.shown.length() > 0,
+            rx.vstack(rx.foreach(ExperimentsState.shown, _experiment), spacing="3", width="100%", id="experiments"),
+            rx.callout(
+                t(("No experiment has this status.", "이 상태의 실험이 없습니다.")),
+                icon="filter-x",
+                color_scheme="gray",
+                size="2",
+                id="experiments-none",
+            ),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _loading() -> rx.Component:
+    return rx.vstack(
+        *[rx.skeleton(rx.card(height="7.5rem"), width="100%") for _ in range(3)],
+        spacing="3",
+        width="100%",
+        id="experiments-loading",
+    )
+
+
+STYLE = """
+.empty-icon { width: 4rem; height: 4rem; border-radius: 9999px; background: var(--accent-3); color: var(--accent-11); }
+"""
+
+
+@lab_page(routes.EXPERIMENTS, "Experiments", on_load=ExperimentsState.load)
+def experiments() -> rx.Component:
+    """The Lab's experiment list."""
+    return rx.vstack(
+        rx.el.style(STYLE),
+        _header(),
+        rx.cond(
+            ExperimentsState.error != "",
+            rx.callout(
+                rx.fragment(
+                    t(
+                        (
+                            "Could not read the experiments: ",
+                            "실험을 읽지 못했습니다: ",
+                        )
+                    ),
+                    ExperimentsState.error,
+                ),
+                icon="triangle-alert",
+                color_scheme="red",
+                size="2",
+                id="experiments-error",
+            ),
+        ),
+        rx.cond(
+            ExperimentsState.loading,
+            _loading(),
+            rx.cond(ExperimentsState.rows.length() > 0, _list_view(), _empty()),
+        ),
+        spacing="5",
+        width="100%",
+    )

@@ -1,0 +1,126 @@
+"""The Data page in a real browser: browse a table, read the lineage, run SQL and see a write refused."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+
+LOAD_TIMEOUT = 30_000
+
+
+def _open(page: Page, app_server, tab: str | None = None) -> None:
+    page.goto(f"{app_server.url}/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible()
+    expect(page.locator("#table-detail")).to_be_visible(timeout=LOAD_TIMEOUT)
+    if tab:
+        page.get_by_role("tab", name=tab).click()
+
+
+def _run(page: Page, sql: str) -> None:
+    editor = page.locator("#sql-editor")
+    editor.fill(sql)
+    editor.press("Control+Enter")
+
+
+def test_browse_a_table_its_columns_and_first_rows(app_server, page):
+    users = app_server.overview.users
+    _open(page, app_server)
+    expect(page.locator("#data-backend")).to_have_text(app_server.backend)
+    expect(page.locator("#table-name")).to_have_text("users")
+    expect(page.locator("#table-rows")).to_have_text(f"{users:,} rows")
+    expect(page.locator("#table-users")).to_contain_text(f"{users:,}")
+    for group in ("#group-warehouse", "#group-experiments", "#group-marts"):
+        expect(page.locator(group)).to_be_visible()
+
+    page.click("#table-orders")
+    expect(page.locator("#table-name")).to_have_text("orders")
+    expect(page.locator("#table-description")).to_contain_text("One row per order")
+    columns = page.locator("#table-columns")
+    expect(columns).to_contain_text("order_id")
+    expect(columns).to_contain_text("TIMESTAMP")
+    expect(columns).to_contain_text("primary key")
+    expect(page.locator("#table-preview .result-row")).to_have_count(20, timeout=LOAD_TIMEOUT)
+    expect(page.locator("#table-preview")).to_contain_text("total")
+
+    page.click("#table-runs")
+    expect(page.locator("#table-detail")).to_contain_text("revealed only after you decide")
+    expect(page.locator("#table-columns")).to_contain_text("truth")
+    expect(page.locator("#query-table")).to_be_disabled()
+
+    page.get_by_role("radio", name="한국어").click()
+    page.click("#table-orders")
+    expect(page.locator("#table-description")).to_contain_text("주문 한 건당 한 행입니다")
+    page.get_by_role("radio", name="English").click()
+    assert page.console_errors == []
+
+
+def test_the_lineage_shows_each_mart_with_its_last_build(app_server, page):
+    days = len(app_server.overview.daily)
+    _open(page, app_server, "Lineage")
+    diagram = page.locator("#lineage-diagram")
+    expect(diagram).to_be_visible()
+    for node in ("users", "sessions", "orders", "events", "assignments", "overview", "results"):
+        expect(diagram.locator(f'[data-node="{node}"]')).to_be_visible()
+    expect(diagram.locator('[data-node="daily_metrics"]')).to_contain_text(f"{days:,} rows")
+    expect(diagram.locator('[data-node="daily_metrics"]')).to_contain_text("UTC")
+    assert diagram.locator("path[d^='M ']").count() >= 10
+    build = page.locator('#mart-builds [data-mart="daily_metrics"]')
+    expect(build).to_contain_text(f"{days:,}")
+    expect(build).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC"))
+    expect(page.locator('#mart-builds [data-mart="experiment_users"]')).to_contain_text("events, assignments")
+
+    diagram.locator('[data-node="user_stats"]').click()
+    expect(page.locator("#table-name")).to_have_text("user_stats")
+    assert page.console_errors == []
+
+
+def test_an_example_query_shows_its_rows_count_and_time(app_server, page):
+    _open(page, app_server, "SQL lab")
+    expect(page.locator("#sql-idle")).to_be_visible()
+    page.locator('[data-example="daily"]').click()
+    expect(page.locator("#sql-editor")).to_have_value(re.compile(r"FROM daily_metrics"))
+    expect(page.locator("#sql-result .result-row")).to_have_count(14, timeout=LOAD_TIMEOUT)
+    expect(page.locator("#sql-rows")).to_have_text("14 rows")
+    expect(page.locator("#sql-ms")).to_have_text(re.compile(r"^[\d,]+ ms$"))
+    expect(page.locator("#sql-result")).to_contain_text("conversion_pct")
+    last_day = str(app_server.overview.last_day)
+    expect(page.locator("#sql-result .result-row").first).to_contain_text(last_day)
+    assert page.console_errors == []
+
+
+def test_a_delete_is_refused_and_nothing_changes(app_server, page):
+    users = app_server.overview.users
+    _open(page, app_server, "SQL lab")
+    _run(page, "DELETE FROM users")
+    problem = page.locator("#sql-problem")
+    expect(problem).to_have_text(
+        "Query: only SELECT (or WITH … SELECT) can run here, not DELETE. Nothing was changed.", timeout=LOAD_TIMEOUT
+    )
+    expect(page.locator("#sql-result")).to_have_count(0)
+
+    _run(page, "WITH gone AS (DELETE FROM users RETURNING *) SELECT * FROM gone")
+    expect(problem).to_have_text("Query: the SQL lab only reads; DELETE would change data, so it did not run.")
+    _run(page, "SELECT 1; DROP TABLE users")
+    expect(problem).to_contain_text("one statement at a time")
+
+    _run(page, "SELECT COUNT(*) AS n FROM users")
+    expect(page.locator("#sql-result .result-row")).to_have_count(1, timeout=LOAD_TIMEOUT)
+    expect(page.locator("#sql-result .result-row")).to_have_text(str(users))
+    expect(problem).to_have_count(0)
+
+    page.get_by_role("tab", name="Tables").click()
+    page.click("#table-users")
+    expect(page.locator("#table-rows")).to_have_text(f"{users:,} rows")
+    assert page.console_errors == []
+
+
+def test_a_big_result_is_cut_at_the_cap_and_says_so(app_server, page):
+    _open(page, app_server, "SQL lab")
+    _run(page, "SELECT session_id, user_id, started_at FROM sessions ORDER BY session_id")
+    expect(page.locator("#sql-truncated")).to_contain_text("truncated at 1,000 rows", timeout=LOAD_TIMEOUT)
+    expect(page.locator("#sql-result .result-row")).to_have_count(1000)
+    page.locator("#sql-editor").fill("")
+    expect(page.locator("#sql-hint")).to_have_text("SQL: write a query to run, for example SELECT * FROM users.")
+    assert page.console_errors == []

@@ -1,0 +1,229 @@
+"""Results, the decision, the ground-truth reveal and adoption, in a real browser against the production build.
+
+A module fixture creates an experiment over the API and sends simulated shoppers through the served shop with the
+HTTP swarm (the Runs page's path; the serving app holds embedded DuckDB, so nothing else may write to it). The
+tests then read the results, check that no ground truth reached the browser before the decision, ship the
+treatment, see the truth revealed and the shop change, and roll the adoption back.
+"""
+
+import asyncio
+import re
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from novarium_app.lab.formatting import percent
+from swarm.plan import Arm, Plan
+from swarm.recorder import HttpRecorder
+from swarm.runner import RunManager, RunRequest
+from swarm.switches import Switches
+from swarm.truth import GroundTruth, ground_truth
+
+pytestmark = pytest.mark.e2e
+
+AGENTS = 1_200
+TREATMENT = {"banner_color": "red", "urgency_badge": "selling_fast", "discount_pct": 20}
+METRICS = ("conversion", "banner_ctr", "revenue_per_visitor", "aov")
+LOAD = 60_000
+
+
+def _spec(key: str) -> dict:
+    return {
+        "key": key,
+        "name": "Red banner e2e",
+        "hypothesis": "A red banner with a discount makes more visitors order tonight.",
+        "variants": [
+            {"name": "control", "weight": 50, "config": {}},
+            {"name": "treatment", "weight": 50, "config": TREATMENT},
+        ],
+        "primary_metric": "conversion",
+        "secondary_metrics": ["banner_ctr", "revenue_per_visitor"],
+        "guardrails": [{"metric": "aov", "margin": 0.5, "margin_type": "relative"}],
+    }
+
+
+def _swarm(base: str, request: RunRequest) -> str:
+    """Run the HTTP swarm to the end from a fresh thread (Playwright keeps an event loop in this one)."""
+
+    async def go() -> str:
+        recorder = HttpRecorder(base)
+        try:
+            manager = RunManager(None, base, recorder=recorder)
+            run_id = await manager.start(request)
+            final = await manager.wait(run_id)
+            assert final.status == "completed", final
+            return run_id
+        finally:
+            await recorder.aclose()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, go()).result()
+
+
+def _truth_of(run: dict) -> GroundTruth:
+    """The run's ground truth, recomputed here from its public plan (the API never sends the truth)."""
+    stored = run["params"]["plan"]
+    arms = [Arm(v["name"], v["config"], v["weight"]) for v in stored["variants"]]
+    plan = Plan.build(
+        arms,
+        mix=run["params"]["mix"],
+        switches=Switches(**stored["switches"]),
+        days=stored["days"],
+        end=datetime.fromisoformat(stored["end"]),
+    )
+    return ground_truth(plan)
+
+
+@pytest.fixture(scope="module")
+def simulated(app_server) -> Iterator[tuple[str, GroundTruth]]:
+    """A running experiment with a completed swarm run; its adoptions rolled back and itself ended afterwards."""
+    key = f"results-e2e-{app_server.backend}"
+    with httpx.Client(base_url=app_server.url, timeout=60) as api:
+        for experiment in api.get("/api/experiments").json():
+            assert experiment["status"] != "running", f"{experiment['key']} was left running by another test"
+        assert api.post("/api/experiments", json=_spec(key)).status_code in (200, 201)
+        assert api.post(f"/api/experiments/{key}/start").status_code == 200
+        try:
+            run_id = _swarm(app_server.url, RunRequest(key, agents=AGENTS, concurrency=32, seed=7))
+            yield key, _truth_of(api.get(f"/api/runs/{run_id}").json())
+        finally:
+            for adoption in api.get("/api/adoptions").json():
+                if adoption["experiment_key"] == key and adoption.get("rolled_back_at") is None:
+                    api.post(f"/api/adoptions/{adoption['adoption_id']}/rollback")
+            if api.get(f"/api/experiments/{key}").json()["status"] == "running":
+                api.post(f"/api/experiments/{key}/stop")
+
+
+def _frames(page: Page) -> list[str]:
+    """Every websocket frame the page receives from now on (the state Reflex sends to the browser)."""
+    frames: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
+    return frames
+
+
+def _truth_numbers(truth: GroundTruth) -> list[str]:
+    """The truth's effects as full-precision numbers (what a leak of the raw truth would carry)."""
+    numbers = []
+    for metric in METRICS:
+        effect = truth.effect(metric, "treatment")
+        numbers += [repr(value) for value in (effect.absolute, effect.relative) if value]
+    return numbers
+
+
+def test_the_picker_lists_the_experiment(app_server, page, simulated):
+    key, _ = simulated
+    page.goto(f"{app_server.url}/results")
+    card = page.locator(f'a[data-key="{key}"]')
+    expect(card).to_be_visible(timeout=LOAD)
+    expect(card.locator(".experiment-status")).to_have_attribute("data-status", "running")
+    card.click()
+    expect(page).to_have_url(re.compile(f"/results/{key}$"))
+    expect(page.locator("#results-title")).to_have_text("Red banner e2e", timeout=LOAD)
+    assert page.console_errors == []
+
+
+def test_results_show_metrics_and_a_recommendation_and_no_truth_before_deciding(app_server, page, simulated):
+    key, truth = simulated
+    frames = _frames(page)
+    page.goto(f"{app_server.url}/results/{key}")
+    cards = page.locator(".metric-card")
+    expect(cards).to_have_count(4, timeout=LOAD)
+    roles = [cards.nth(i).get_attribute("data-metric") for i in range(4)]
+    assert roles == ["conversion", "banner_ctr", "revenue_per_visitor", "aov"]  # primary first
+    conversion = page.locator('.metric-card[data-metric="conversion"]')
+    expect(conversion.locator('tr[data-variant="treatment"]')).to_contain_text("%")
+    expect(page.locator('[data-tile="users"]')).to_contain_text(f"{AGENTS:,}")
+    expect(page.locator("#srm-callout")).to_contain_text("Sample ratio check")
+    expect(page.locator("#recommendation-headline")).to_contain_text("treatment")
+    expect(page.locator("#recommendation-reasons .result-line").first).to_be_visible()
+    expect(page.locator("#guardrails")).to_contain_text("Average order value in treatment")
+    warning = page.locator("#segments .segment-warning").first
+    expect(warning).to_contain_text("the chance that at least one looks significant")
+    expect(page.locator("#forest-chart .main-svg").first).to_be_visible(timeout=LOAD)
+    expect(page.locator("#peeking-note")).to_be_visible()
+    expect(page.locator("#decision-rule")).to_contain_text("Shipping is right when")
+
+    page.locator("#cuped-switch").click()
+    expect(conversion).not_to_contain_text("CUPED-adjusted")
+    page.locator("#cuped-switch").click()
+    expect(conversion).to_contain_text("CUPED-adjusted")
+
+    expect(page.locator("#truth-reveal")).to_have_count(0)
+    html = page.content()
+    received = "\n".join(frames)
+    assert received, "no state reached the browser"
+    for number in _truth_numbers(truth):
+        assert number not in html and number not in received, f"a true effect ({number}) reached the browser"
+    for word in ("true_rel", "truth_abs", "lasting_rel", '"truth"'):
+        assert word not in received
+
+    page.get_by_role("radio", name="한국어").click()
+    expect(page.locator("#decision-form")).to_contain_text("나의 결정")
+    expect(page.locator("#srm-callout")).to_contain_text("표본 비율 점검")
+    page.get_by_role("radio", name="English").click()
+    expect(page.locator("#decision-form")).to_contain_text("Your decision")
+    assert page.console_errors == []
+
+
+def test_deciding_to_ship_reveals_the_truth_and_adopts_the_variant(app_server, page, simulated):
+    key, truth = simulated
+    page.goto(f"{app_server.url}/results/{key}")
+    expect(page.locator("#decision-form")).to_be_visible(timeout=LOAD)
+
+    page.locator("#choice-ship").click()
+    page.locator("#decision-learnings").fill("red")
+    page.locator("#record-decision").click()
+    expect(page.locator("#error-learnings")).to_have_text(
+        "Learnings: write at least 10 characters about what you learned (3 so far)."
+    )
+    expect(page.locator("#truth-reveal")).to_have_count(0)
+
+    page.locator("#decision-learnings").fill("The discount moved conversion; watch order value next time.")
+    expect(page.locator("#error-learnings")).to_have_count(0)
+    page.locator("#record-decision").click()
+    expect(page.get_by_text("treatment is live in the shop now")).to_be_visible(timeout=LOAD)
+
+    reveal = page.locator("#truth-reveal")
+    expect(reveal).to_be_visible()
+    expected = "win" if truth.effect("conversion", "treatment", lasting=True).relative > 0 else "loss"
+    expect(reveal).to_have_attribute("data-outcome", expected)
+    expect(page.locator("#verdict-headline")).to_have_text("Right call" if expected == "win" else "Wrong call")
+    true_conversion = percent(truth.effect("conversion", "treatment").relative, signed=True)
+    expect(page.locator('#reveal-table tr[data-key="conversion|treatment"] .truth-value')).to_have_text(true_conversion)
+    expect(page.locator("#adoption-live")).to_contain_text("Banner colour: red")
+    expect(page.locator(".experiment-status").first).to_have_attribute("data-status", "completed")
+    expect(page.locator("#forest-chart .scatter").last).to_be_attached()
+
+    page.reload()  # a later visit shows the saved decision, not the form
+    expect(page.locator("#truth-reveal")).to_be_visible(timeout=LOAD)
+    expect(page.locator("#decision-form")).to_have_count(0)
+    expect(page.locator("#open-retrospective")).to_be_visible()
+    assert page.console_errors == []
+
+
+def test_the_adoption_is_live_in_the_shop_and_rolls_back(app_server, page, simulated):
+    key, _ = simulated
+    page.goto(f"{app_server.url}/adoptions")
+    row = page.locator(f'.adoption-row[data-experiment="{key}"][data-active="yes"]')
+    expect(row).to_be_visible(timeout=LOAD)
+    expect(row).to_contain_text("treatment")
+    expect(page.locator('.live-knob[data-knob="banner_color"]')).to_have_attribute("data-changed", "yes")
+
+    page.goto(f"{app_server.url}/shop")
+    expect(page.locator("#shop-banner")).to_have_attribute("data-banner-color", "red", timeout=LOAD)
+
+    page.goto(f"{app_server.url}/adoptions")
+    row = page.locator(f'.adoption-row[data-experiment="{key}"][data-active="yes"]')
+    row.locator(".rollback").click()
+    page.locator(".confirm-rollback").click()
+    expect(page.get_by_text(f"Rolled back treatment of {key}")).to_be_visible(timeout=LOAD)
+    expect(page.locator(f'.adoption-row[data-experiment="{key}"]')).to_have_attribute("data-active", "no")
+    expect(page.locator('.live-knob[data-knob="banner_color"]')).to_have_attribute("data-changed", "no")
+
+    page.goto(f"{app_server.url}/shop")
+    expect(page.locator("#shop-banner")).to_have_attribute("data-banner-color", "orange", timeout=LOAD)
+    assert page.console_errors == []

@@ -1,0 +1,148 @@
+"""Planning baselines on DuckDB and PostgreSQL, from a small hand-made warehouse and its daily_metrics mart.
+
+Expected values are computed independently with pandas from the same frames, per visitor-day.
+"""
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from marts.baselines import NO_BANNER_CLICKS, NO_ITEM_COUNTS, NO_TRAFFIC, metric_baselines
+from marts.etl import build_daily_metrics
+from marts.metrics import METRICS
+
+T = pd.Timestamp
+
+# session_id, user_id, started_at, added_to_cart, started_checkout
+SESSIONS = [
+    (1, "u1", "2026-03-01 09:00", True, True),
+    (2, "u1", "2026-03-01 18:00", False, False),  # the same visitor-day as session 1
+    (3, "u2", "2026-03-01 12:00", True, False),
+    (4, "u3", "2026-03-01 13:00", False, False),
+    (5, "u2", "2026-03-02 08:00", False, False),
+    (6, "u1", "2026-03-03 20:00", True, True),
+    (7, "u3", "2026-03-03 21:00", True, True),
+    (8, "u4", "2026-02-20 10:00", True, True),  # before a 3-day window
+]
+# order_id, user_id, ordered_at, total, status
+ORDERS = [
+    (1, "u1", "2026-03-01 09:30", 20.0, "delivered"),
+    (2, "u1", "2026-03-01 18:30", 10.0, "delivered"),  # u1's second order that day
+    (3, "u2", "2026-03-01 12:30", 99.0, "cancelled"),  # never counts
+    (4, "u1", "2026-03-03 20:30", 15.0, "delivered"),
+    (5, "u3", "2026-03-03 21:30", 40.0, "delivered"),
+    (6, "u4", "2026-02-20 10:30", 50.0, "delivered"),  # outside the window
+]
+
+
+def _sessions() -> pd.DataFrame:
+    frame = pd.DataFrame(SESSIONS, columns=["session_id", "user_id", "started_at", "added_to_cart", "started_checkout"])
+    return frame.assign(
+        started_at=pd.to_datetime(frame["started_at"]), device="ios", page_views=3, viewed_item=True, ordered=False
+    )
+
+
+def _orders() -> pd.DataFrame:
+    frame = pd.DataFrame(ORDERS, columns=["order_id", "user_id", "ordered_at", "total", "status"])
+    return frame.assign(
+        ordered_at=pd.to_datetime(frame["ordered_at"]),
+        session_id=pd.array([None] * len(frame), dtype="Int64"),
+        restaurant_id=1,
+        items_count=1,
+        subtotal=frame["total"],
+        discount=0.0,
+        delivery_fee=0.0,
+    )
+
+
+def _seed(store) -> None:
+    store.bulk_insert("sessions", _sessions())
+    store.bulk_insert("orders", _orders())
+    build_daily_metrics(store)
+
+
+def _visitor_days(window_start: str) -> pd.DataFrame:
+    """Per visitor-day in the window: carted, checked out, orders and revenue (non-cancelled)."""
+    sessions = _sessions()
+    sessions = sessions[sessions["started_at"] >= T(window_start)]
+    days = (
+        sessions.assign(day=sessions["started_at"].dt.date)
+        .groupby(["user_id", "day"], as_index=False)
+        .agg(carted=("added_to_cart", "max"), checked=("started_checkout", "max"))
+    )
+    orders = _orders()
+    orders = orders[(orders["status"] != "cancelled") & (orders["ordered_at"] >= T(window_start))]
+    sales = (
+        orders.assign(day=orders["ordered_at"].dt.date)
+        .groupby(["user_id", "day"], as_index=False)
+        .agg(orders=("order_id", "count"), revenue=("total", "sum"))
+    )
+    merged = days.merge(sales, on=["user_id", "day"], how="left").fillna({"orders": 0, "revenue": 0.0})
+    return merged
+
+
+def test_an_empty_warehouse_has_no_baselines(store):
+    baselines = metric_baselines(store)
+    assert baselines.is_empty
+    assert baselines.daily_visitors == 0
+    assert set(baselines.metrics) == set(METRICS)
+    assert all(not b.available and b.missing == NO_TRAFFIC for b in baselines.metrics.values())
+
+
+def test_baselines_are_per_visitor_day_over_the_window(store):
+    _seed(store)
+    baselines = metric_baselines(store, window_days=3)
+    expected = _visitor_days("2026-03-01")
+    n = len(expected)  # u1, u2, u3 on 03-01; u2 on 03-02; u1, u3 on 03-03
+
+    assert n == 6
+    assert (baselines.first_day, baselines.last_day, baselines.days) == (date(2026, 3, 1), date(2026, 3, 3), 3)
+    assert baselines.daily_visitors == pytest.approx(n / 3)
+
+    conversion = baselines.metrics["conversion"]
+    assert conversion.source == "daily_metrics"
+    assert conversion.n == n
+    assert conversion.mean == pytest.approx((expected["orders"] > 0).sum() / n)  # 3 of 6 visitor-days ordered
+
+    cart = baselines.metrics["add_to_cart_rate"]
+    assert cart.source == "sessions"
+    assert cart.mean == pytest.approx(expected["carted"].mean())
+    assert baselines.metrics["checkout_rate"].mean == pytest.approx(expected["checked"].mean())
+
+    revenue = baselines.metrics["revenue_per_visitor"]
+    assert revenue.source == "orders"
+    assert revenue.mean == pytest.approx(expected["revenue"].mean())
+    assert revenue.stats.std == pytest.approx(np.std(expected["revenue"], ddof=1))
+    orders = baselines.metrics["orders_per_visitor"]
+    assert orders.mean == pytest.approx(expected["orders"].mean())
+    assert orders.stats.std == pytest.approx(np.std(expected["orders"], ddof=1))
+
+    aov = baselines.metrics["aov"]
+    assert aov.kind == "ratio"
+    assert aov.mean == pytest.approx(expected["revenue"].sum() / expected["orders"].sum())  # 85 / 4
+    assert aov.stats.sum_xy == pytest.approx((expected["revenue"] * expected["orders"]).sum())
+
+
+def test_a_wider_window_takes_in_older_days(store):
+    _seed(store)
+    narrow = metric_baselines(store, window_days=3)
+    wide = metric_baselines(store, window_days=28)
+    assert wide.first_day == date(2026, 2, 20)  # the first day with traffic in the window
+    assert wide.metrics["conversion"].n == narrow.metrics["conversion"].n + 1
+    assert wide.metrics["revenue_per_visitor"].stats.sum == pytest.approx(85.0 + 50.0)
+
+
+def test_metrics_the_warehouse_cannot_measure_say_why(store):
+    _seed(store)
+    metrics = metric_baselines(store).metrics
+    assert (metrics["banner_ctr"].available, metrics["banner_ctr"].missing) == (False, NO_BANNER_CLICKS)
+    assert (metrics["items_viewed"].available, metrics["items_viewed"].missing) == (False, NO_ITEM_COUNTS)
+    assert metrics["banner_ctr"].mean is None
+
+
+@pytest.mark.parametrize("window", [0, -3, 2.5, True])
+def test_a_bad_window_is_refused(store, window):
+    with pytest.raises(ValueError, match="window_days: must be an integer of at least 1"):
+        metric_baselines(store, window_days=window)

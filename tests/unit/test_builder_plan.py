@@ -1,0 +1,103 @@
+"""The power step's plan: typed units to the engine's, the same numbers as marts.stats.power, and the design kept."""
+
+import math
+
+import pytest
+
+from marts.stats.power import MeanMetric, PowerConfig, ProportionMetric, Traffic, duration, power_over_days
+from novarium_app.builder.plan import MAX_HORIZON, design, make_plan, plan_inputs
+from tests.unit.test_builder_validation import valid_draft
+
+WAREHOUSE = {"mean": 0.06, "std": None}
+
+
+def _inputs(**form):
+    draft = valid_draft()
+    draft["form"].update(form)
+    return plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0)
+
+
+def test_rates_are_typed_in_percent_and_planned_as_proportions():
+    inputs = _inputs(mde="10", allocation="50")
+    assert (inputs.binary, inputs.baseline, inputs.mde, inputs.relative, inputs.allocation) == (
+        True,
+        0.06,
+        0.1,
+        True,
+        0.5,
+    )
+    absolute = _inputs(mde_type="absolute", mde="0.6", baseline="5")
+    assert (absolute.baseline, absolute.mde, absolute.relative) == (0.05, pytest.approx(0.006), False)
+
+
+def test_the_plan_is_the_engines_duration_and_power_curve():
+    inputs = _inputs(mde="10", allocation="50")
+    plan = make_plan(inputs)
+    traffic = Traffic(daily_units=1000.0, allocation=0.5, weights=(50.0, 50.0))
+    expected = duration(ProportionMetric(0.06), 0.1, traffic, relative=True, config=PowerConfig())
+    assert plan.n_per_variant == expected.sample_size.n_per_variant
+    assert plan.days == expected.days
+    assert plan.n_total == math.ceil(expected.sample_size.n_exact * 2 * (1 - 1e-12))
+    assert plan.daily_in_experiment == 500.0
+    horizon = min(max(math.ceil(expected.days * 1.5), 14), MAX_HORIZON)
+    curve = power_over_days(ProportionMetric(0.06), 0.1, traffic, horizon, relative=True, config=PowerConfig())
+    assert plan.curve == tuple(curve)
+    reached = next(point.day for point in plan.curve if point.power is not None and point.power >= 0.8)
+    assert reached == plan.days
+
+
+def test_halving_the_allocation_doubles_the_days_not_the_sample():
+    full, half = make_plan(_inputs(mde="10")), make_plan(_inputs(mde="10", allocation="50"))
+    assert full.n_per_variant == half.n_per_variant
+    assert half.days in (2 * full.days - 1, 2 * full.days)
+
+
+def test_a_continuous_metric_uses_the_typed_or_warehouse_std():
+    draft = valid_draft()
+    draft["form"].update(metric="revenue_per_visitor", mde="10")
+    inputs = plan_inputs(draft["form"], draft["variants"], {"mean": 2.0, "std": 9.5}, 400.0)
+    assert (inputs.binary, inputs.std) == (False, 9.5)
+    plan = make_plan(inputs)
+    expected = duration(MeanMetric(2.0, 9.5), 0.1, Traffic(400.0, 1.0, (50.0, 50.0)), relative=True)
+    assert (plan.n_per_variant, plan.days) == (expected.sample_size.n_per_variant, expected.days)
+    draft["form"]["std"] = "4"
+    assert plan_inputs(draft["form"], draft["variants"], {"mean": 2.0, "std": 9.5}, 400.0).std == 4.0
+
+
+def test_missing_numbers_give_no_plan():
+    draft = valid_draft()
+    draft["form"]["metric"] = "banner_ctr"
+    assert plan_inputs(draft["form"], draft["variants"], {"mean": None, "std": None}, 400.0) is None
+    draft["form"]["baseline"] = "4"
+    assert plan_inputs(draft["form"], draft["variants"], {"mean": None, "std": None}, 400.0).baseline == 0.04
+
+
+def test_an_impossible_effect_is_a_named_problem_not_a_crash():
+    plan = make_plan(_inputs(mde_type="absolute", mde="95"))
+    assert plan.problem == (
+        "MDE: the baseline plus the MDE must stay below 100%",
+        "최소 검출 효과(MDE): 기준값과 MDE의 합이 100%보다 작아야 합니다",
+    )
+    assert plan.days is None and plan.curve == ()
+
+
+def test_no_traffic_is_a_named_problem():
+    draft = valid_draft()
+    plan = make_plan(plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 0.0))
+    assert plan.problem[0].startswith("The warehouse has no daily traffic yet")
+
+
+def test_a_long_plan_draws_at_most_the_horizon():
+    plan = make_plan(_inputs(mde="1"))
+    assert plan.days > MAX_HORIZON
+    assert len(plan.curve) == MAX_HORIZON
+    assert plan.curve[-1].power < 0.8
+
+
+def test_the_design_keeps_the_choice():
+    inputs = _inputs(mde="10")
+    plan = make_plan(inputs)
+    kept = design(plan, inputs)
+    assert kept["alpha"] == 0.05 and kept["power"] == 0.8 and kept["mde"] == 0.1 and kept["mde_type"] == "relative"
+    assert kept["planned_n_per_variant"] == plan.n_per_variant and kept["days"] == plan.days
+    assert kept["baseline"] == 0.06 and kept["daily_visitors"] == 1000.0

@@ -1,0 +1,69 @@
+"""What the builder's panels show: variant rows, baselines, the plan's figures and the review's problem list."""
+
+from novarium_app.builder.plan import Plan
+from novarium_app.builder.view import baseline_view, changes, plan_view, review_rows, variant_rows
+
+
+def test_variant_rows_show_shares_changes_and_problems():
+    variants = [
+        {"name": "control", "weight": "75"},
+        {"name": "treatment", "weight": "25", "knob.banner_color": "red", "knob.discount_pct": "10"},
+    ]
+    problems = {"variants[1].weight": ("Weight: bad", "가중치: 잘못됨")}
+    control, treatment = variant_rows(variants, 1, problems)
+    assert (control["share"], treatment["share"]) == ("75.0%", "25.0%")
+    assert (control["changes_en"], treatment["changes_en"]) == (
+        "The shop as it is",
+        "Banner colour → Red · Discount → 10%",
+    )
+    assert treatment["changes_ko"] == "배너 색상 → 빨강 · 할인 → 10%"
+    assert (treatment["selected"], control["selected"]) == ("1", "")
+    assert (treatment["weight_error_en"], treatment["has_error"], control["has_error"]) == ("Weight: bad", "1", "")
+
+
+def test_a_variant_that_looks_like_the_control_is_flagged():
+    variants = [
+        {"name": "control", "weight": "50"},
+        {"name": "same", "weight": "50", "knob.banner_color": "orange"},  # the default colour
+        {"name": "different", "weight": "50", "knob.banner_color": "red"},
+        {"name": "broken", "weight": "50", "knob.discount_pct": "x"},
+    ]
+    flags = [row["same_as_control"] for row in variant_rows(variants, 0, {})]
+    assert flags == ["", "1", "", ""]
+
+
+def test_changes_read_naturally():
+    assert changes({"knob.free_delivery_threshold": "15", "knob.show_ratings": "false"}) == (
+        "Free-delivery threshold → $15 · Show ratings → off",
+        "무료 배송 기준 금액 → $15 · 평점 표시 → 끄기",
+    )
+
+
+def test_the_baseline_reads_in_the_metrics_units_or_says_why_it_is_missing():
+    rate = baseline_view("conversion", {"mean": 0.0617, "std": 0.2406, "n": 10032, "source": "daily_metrics"})
+    assert (rate["value"], rate["std"], rate["n"], rate["binary"]) == ("6.17%", "0.241", "10,032", "1")
+    money = baseline_view("aov", {"mean": 31.5, "std": 20.0, "n": 5, "source": "orders"})
+    assert (money["value"], money["std"], money["binary"]) == ("$31.50", "$20.00", "")
+    missing = baseline_view("banner_ctr", {"mean": None, "std": None, "n": 0, "missing": "no_banner_clicks"})
+    assert missing["available"] == ""
+    assert missing["missing_en"].startswith("The warehouse history has no banner clicks")
+
+
+def test_the_plan_reads_with_separators_and_percentage_points():
+    plan = Plan(97698, 195396, 546, 358.2, 0.003085, 0.05, ())
+    shown = plan_view(plan, "conversion")
+    assert (shown["n_per_variant"], shown["days"], shown["mde_abs"], shown["mde_rel"]) == (
+        "97,698",
+        "546",
+        "0.31 pp",
+        "5.0%",
+    )
+    assert shown["long"] == "1"
+    assert plan_view(None, "conversion") == {}
+
+
+def test_review_rows_add_only_the_spec_problems_the_wizard_missed():
+    found = {"key": ("Key: bad", "키: 잘못됨")}
+    rows = review_rows(found, ["key: must match", "design.days: must be a number"])
+    assert [(row["field"], row["step"]) for row in rows] == [("key", "0"), ("design.days", "3")]
+    assert rows[1]["en"] == rows[1]["ko"] == "design.days: must be a number"

@@ -1,0 +1,210 @@
+"""What the results page shows: number formatting, bilingual rows built from a results dict, and the reveal."""
+
+import pytest
+
+from novarium_app.lab import formatting as fmt
+from novarium_app.lab import reveal, views
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [(0.1093, "rate", "10.93%"), (31.4, "money", "$31.40"), (-4.5, "money", "−$4.50"), (None, "rate", "—")],
+)
+def test_values_read_in_their_unit(value, unit, shown):
+    assert fmt.value(value, unit) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "shown"),
+    [
+        (0.0201, "rate", "+2.01 pp"),
+        (-0.0201, "rate", "−2.01 pp"),
+        (-4.738, "money", "−$4.74"),
+        (0.0123, "number", "+0.0123"),
+    ],
+)
+def test_lifts_are_signed(value, unit, shown):
+    assert fmt.lift(value, unit) == shown
+
+
+def test_intervals_p_values_and_chances():
+    assert fmt.interval([0.0173, 0.0229], "rate") == "[+1.73, +2.29] pp"
+    assert fmt.interval([-0.144, 0.616], "relative") == "[−14.4%, +61.6%]"
+    assert fmt.interval([None, 0.2], "rate") == "—"
+    assert [fmt.p_value(p) for p in (1e-43, 0.00412, 0.3956, None)] == ["< 0.0001", "0.00412", "0.396", "—"]
+    assert [fmt.chance(c) for c in (0.99999, 0.8007, 0.0001)] == ["> 99.9%", "80.1%", "< 0.1%"]
+    assert (
+        fmt.unit_of("conversion") == "rate"
+        and fmt.unit_of("aov") == "money"
+        and fmt.unit_of("items_viewed") == "number"
+    )
+    assert fmt.metric_name("aov") == ("Average order value", "평균 주문 금액")
+
+
+def _comparison(**changes):
+    base = {
+        "variant": "treatment",
+        "vs": "control",
+        "abs_lift": 0.02,
+        "abs_ci": [0.01, 0.03],
+        "rel_lift": 0.2,
+        "rel_ci": [0.1, 0.3],
+        "p_value": 0.001,
+        "p_value_adjusted": 0.002,
+        "chance_to_beat": 0.9995,
+        "expected_loss": 0.0001,
+        "cuped": {
+            "abs_lift": 0.021,
+            "abs_ci": [0.012, 0.03],
+            "rel_lift": 0.21,
+            "rel_ci": [0.12, 0.3],
+            "p_value": 0.0005,
+            "variance_reduction": 0.25,
+            "error": None,
+        },
+        "error": None,
+        "message": "",
+    }
+    return base | changes
+
+
+RESULTS = {
+    "alpha": 0.05,
+    "correction": "holm",
+    "users": 2000,
+    "cuped_enabled": True,
+    "srm": {
+        "status": "warning",
+        "p_value": 0.0001,
+        "observed": {"control": 1100, "treatment": 900},
+        "expected_share": {"control": 0.5, "treatment": 0.5},
+    },
+    "metrics": [
+        {
+            "metric": "aov",
+            "label": "Average order value",
+            "kind": "ratio",
+            "role": "guardrail",
+            "higher_is_better": True,
+            "variants": [
+                {"variant": "control", "n": 1100, "mean": 30.0},
+                {"variant": "treatment", "n": 900, "mean": 27.0},
+            ],
+            "comparisons": [_comparison(abs_lift=-3.0, rel_lift=-0.1, p_value_adjusted=None, cuped=None)],
+        },
+        {
+            "metric": "conversion",
+            "label": "Conversion",
+            "kind": "binary",
+            "role": "primary",
+            "higher_is_better": True,
+            "variants": [
+                {"variant": "control", "n": 1100, "mean": 0.1},
+                {"variant": "treatment", "n": 900, "mean": 0.12},
+            ],
+            "comparisons": [_comparison()],
+        },
+        {
+            "metric": "banner_ctr",
+            "label": "Banner click-through",
+            "kind": "binary",
+            "role": "secondary",
+            "higher_is_better": True,
+            "variants": [
+                {"variant": "control", "n": 1100, "mean": 0.1},
+                {"variant": "treatment", "n": 0, "mean": None},
+            ],
+            "comparisons": [_comparison(p_value=None, p_value_adjusted=None, error="no_data", cuped=None)],
+        },
+    ],
+    "guardrails": [
+        {
+            "metric": "aov",
+            "variant": "treatment",
+            "verdict": "harmed",
+            "margin": 0.05,
+            "margin_type": "relative",
+            "bound": -0.14,
+            "estimate": -0.1,
+        },
+    ],
+    "decisions": [{"variant": "treatment", "verdict": "dont_ship", "reasons": ["Do not ship treatment."]}],
+    "segments": [
+        {
+            "metric": "conversion",
+            "variant": "treatment",
+            "n_tested": 3,
+            "false_positive_chance": 0.142625,
+            "rows": [
+                {
+                    "segment": "rational",
+                    "n_control": 10,
+                    "n_treatment": 12,
+                    "control_mean": 0.1,
+                    "treatment_mean": 0.2,
+                    "rel_lift": 1.0,
+                    "p_value": 0.01,
+                    "p_value_adjusted": 0.03,
+                    "error": None,
+                },
+            ],
+        }
+    ],
+}
+
+
+def test_metric_cards_put_the_primary_first_and_format_each_row():
+    cards = views.metric_cards(RESULTS)
+    assert [(c.metric, c.role) for c in cards] == [
+        ("conversion", "primary"),
+        ("banner_ctr", "secondary"),
+        ("aov", "guardrail"),
+    ]
+    control, treatment = cards[0].rows
+    assert control.is_control and control.mean == "10.00%" and control.rel == "—"
+    assert (treatment.rel, treatment.rel_ci, treatment.abs) == ("+20.00%", "[+10.0%, +30.0%]", "+2.00 pp")
+    assert (treatment.p, treatment.p_adj, treatment.chance) == ("0.001", "0.002", "> 99.9%")
+    assert treatment.tone == "green" and treatment.has_cuped and treatment.cuped_vr == "25.0%"
+    assert cards[0].has_cuped and not cards[2].has_cuped
+    empty = cards[1].rows[1]
+    assert empty.mean == "—" and empty.note_en == "no users in a variant yet" and empty.note_ko
+    assert cards[2].rows[1].tone == "red"  # a guardrail reads its raw p-value: significantly worse
+
+
+def test_srm_guardrails_and_recommendation_in_plain_words():
+    srm = views.srm_lines(RESULTS)
+    assert srm.tone == "red" and "1,100 / 900" in srm.en and "Sample ratio mismatch" in srm.en and "SRM" in srm.ko
+    (guardrail,) = views.guardrail_lines(RESULTS)
+    assert guardrail.tone == "red" and "harmed" in guardrail.en and "−14.00%" in guardrail.en
+    verdict, english, korean, reasons = views.recommendation(RESULTS)
+    assert (verdict, english, korean) == ("dont_ship", "Don't ship treatment", "treatment 배포하지 않기")
+    assert [line.tone for line in reasons] == ["red", "green", "gray", "red"]  # SRM, conversion, ctr, guardrail
+    assert "significantly better after Holm correction" in reasons[1].en
+    assert "no test" in reasons[2].en
+
+
+def test_segments_carry_their_multiple_comparison_warning():
+    (block,) = views.segment_blocks(RESULTS)
+    assert block.variant == "treatment" and "14%" in block.warning_en and "14%" in block.warning_ko
+    assert block.rows[0].rel == "+100.00%" and block.rows[0].tone == "green"
+
+
+def test_tiles_and_the_cuped_note():
+    tiles = {tile["key"]: tile for tile in reveal.summary_tiles(RESULTS)}
+    assert tiles["users"]["value"] == "2,000" and tiles["srm"]["tone"] == "red"
+    assert tiles["lift"]["value"] == "+20.00%" and tiles["chance"]["value"] == "> 99.9%"
+    english, korean = reveal.cuped_note(RESULTS)
+    assert "25.0%" in english and "25.0%" in korean
+
+
+def test_forest_points_follow_cuped_and_truth():
+    from novarium_app.components.results_charts import forest
+
+    points = views.forest_points(RESULTS)
+    assert [p["key"] for p in points] == ["conversion|treatment", "banner_ctr|treatment", "aov|treatment"]
+    figure = forest(points, cuped=True, truth={"conversion|treatment": 0.15})
+    estimates = next(trace for trace in figure.data if trace.name == "Primary")
+    assert list(estimates.x) == [0.21]  # the CUPED estimate
+    truth = next(trace for trace in figure.data if trace.name == "True effect")
+    assert list(truth.x) == [0.15]
+    assert all(trace.name != "True effect" for trace in forest(points).data)

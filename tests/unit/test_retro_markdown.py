@@ -1,0 +1,126 @@
+"""The Markdown export of a retrospective, from a full snapshot and from a minimal older one."""
+
+from datetime import datetime
+
+from marts.retrospectives import Retrospective, headline, to_markdown
+from tests.retro_samples import full_snapshot, minimal_snapshot
+
+
+def _retro(snapshot, *, learnings="Urgency works.", outcome="win", coach=None, decision="ship"):
+    experiment = snapshot.get("experiment")
+    return Retrospective(
+        retrospective_id="a1b2c3d4e5f60718",
+        experiment_key=experiment.get("key", "k") if isinstance(experiment, dict) else "k",
+        created_at=datetime(2026, 11, 3, 14, 5),
+        decision=decision,
+        outcome=outcome,
+        learnings=learnings,
+        snapshot=snapshot,
+        coach_writeup=coach,
+    )
+
+
+def _section(text: str, title: str) -> str:
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_full_snapshot_renders_every_section_in_order():
+    text = to_markdown(_retro(full_snapshot()))
+    titles = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert titles == [
+        "Hypothesis",
+        "Design",
+        "Variants",
+        "Results",
+        "Guardrails",
+        "Sample ratio (SRM)",
+        "Decision",
+        "The truth",
+        "Learnings",
+        "Coach write-up",
+    ]
+    assert text.startswith("# Retrospective: Red banner with urgency\n")
+    assert "- **Saved:** 2026-11-03 14:05 UTC" in text
+    assert "- **Outcome:** Win" in text
+    assert text.endswith("_No coach write-up yet._\n")
+
+
+def test_design_and_variants_name_the_metrics_margin_and_knobs():
+    text = to_markdown(_retro(full_snapshot()))
+    design = _section(text, "Design")
+    assert "- **Primary metric:** Conversion (`conversion`)" in design
+    assert "- **Secondary metrics:** Revenue per visitor" in design
+    assert "- **Guardrails:** Average order value (≤ 5.0% drop)" in design
+    assert "- **Traffic in the experiment:** 100%" in design
+    assert "- **Planned units:** 12000" in design
+    assert "- **Multiple-testing correction:** holm" in design
+    variants = _section(text, "Variants")
+    assert '| treatment | 50 | banner_color = "red", urgency_badge = "selling_fast" |' in variants
+    assert "| control | 50 | defaults |" in variants
+
+
+def test_results_table_shows_estimates_intervals_and_p_values_per_metric():
+    results = _section(to_markdown(_retro(full_snapshot())), "Results")
+    assert "> **Warning:** Novelty: the effect was larger on day 1." in results
+    assert "### Conversion (`conversion`, binary, goal)" in results
+    assert "### Average order value (`aov`, ratio, guardrail)" in results
+    # binary: means as percentages, absolute lift in percentage points
+    assert (
+        "| treatment | 5,988 | 10.75% | +0.63 pp | [+0.12 pp, +1.14 pp] | +6.2% | [+1.2%, +11.3%] | 0.0153 | 0.0306 "
+        "| 99.2% | 0.04% |" in results
+    )
+    assert "| control | 6,012 | 10.12% | — | — | — | — | — | — | — | — |" in results
+    # continuous: plain numbers
+    assert "| treatment | 5,988 | 3.50 | +0.089 | [-0.050, +0.228] | +2.6% | [-1.5%, +6.7%] | 0.2100 |" in results
+
+
+def test_guardrails_srm_decision_and_truth_are_spelled_out():
+    text = to_markdown(_retro(full_snapshot(recommendation="inconclusive", decision_correct=False)))
+    assert "| Average order value | treatment | Non-inferior | Average order value in treatment" in text
+    srm = _section(text, "Sample ratio (SRM)")
+    assert "- **Status:** ok" in srm
+    assert "- **p-value:** 0.6200" in srm
+    assert "| control | 6,012 | 50.1% | 50.0% |" in srm
+    decision = _section(text, "Decision")
+    assert "- **Your decision:** Ship" in decision
+    assert "- **The ship rule recommended:** Inconclusive" in decision
+    assert "- Conversion rose and AOV held." in decision
+    truth = _section(text, "The truth")
+    assert "- **Was the decision right?** Wrong" in truth
+    assert "The true lift on conversion is +5.0% and the guardrail held." in truth
+    assert "| Conversion | treatment | +5.0% | +0.51 pp | yes |" in truth
+    assert "| Average order value | treatment | -1.8% | -0.600 | no |" in truth
+    assert "Items viewed" not in truth  # only the metrics that were analysed
+
+
+def test_learnings_and_coach_write_up_are_kept_verbatim_and_pipes_are_escaped():
+    snapshot = full_snapshot(hypothesis="Red | urgent banners sell")
+    text = to_markdown(_retro(snapshot, learnings="배운 점: AOV를 먼저 본다.\n\n- second point", coach="Good call."))
+    assert "배운 점: AOV를 먼저 본다.\n\n- second point" in _section(text, "Learnings")
+    assert _section(text, "Coach write-up").strip().endswith("Good call.")
+    assert "> Red | urgent banners sell" in text
+
+
+def test_a_minimal_snapshot_renders_what_exists_and_says_what_is_missing():
+    text = to_markdown(_retro(minimal_snapshot(), learnings="", outcome=None, decision="keep_running"))
+    assert text.startswith("# Retrospective: old-experiment\n")
+    assert "> Free delivery at $15 lifts orders." in text
+    assert "- **Outcome:** Not set" in text
+    assert "- **Decision:** Keep running" in text
+    assert "_No design recorded._" in text
+    assert "_No results were saved with this retrospective._" in text
+    assert "_No guardrails were checked._" in text
+    assert "_The truth was not revealed for this experiment._" in text
+    assert "_No learnings written yet._" in text
+    assert "## Variants" not in text and "## Sample ratio" not in text
+    assert headline(_retro(minimal_snapshot())) is None
+
+
+def test_an_empty_snapshot_and_odd_values_never_break_the_export():
+    odd = {"experiment": "not a dict", "results": {"metrics": [None, {"metric": "x", "comparisons": "?"}]}}
+    for snapshot in ({}, odd, {"truth": None, "verdict": {"decision_correct": "yes"}}):
+        text = to_markdown(_retro(snapshot))
+        assert text.startswith("# Retrospective: k\n")
+        assert text.endswith("\n")
