@@ -80,7 +80,7 @@ def sidebar() -> rx.Component:
             align="center",
             justify="between",
             width="100%",
-            padding_x="0.75rem",
+            padding_left="0.75rem",
         ),
         rx.hstack(
             rx.text(t(("Theme", "테마")), size="2", color=rx.color("gray", 10)),
@@ -97,7 +97,6 @@ def sidebar() -> rx.Component:
         top="0",
         padding="1.25rem",
         spacing="1",
-        border_right=f"1px solid {rx.color('gray', 4)}",
         background=rx.color("gray", 1),
     )
 
@@ -109,7 +108,12 @@ def lab_page(route: str, title: str, on_load: rx.event.EventType | None = None) 
         @rx.page(route=route, title=f"{title} · NovaRium", on_load=on_load)
         def page() -> rx.Component:
             return rx.hstack(
-                sidebar(),
+                rx.box(  # the sidebar's column runs the page's full height; the sidebar itself stays in view
+                    sidebar(),
+                    align_self="stretch",
+                    background=rx.color("gray", 1),
+                    border_right=f"1px solid {rx.color('gray', 4)}",
+                ),
                 rx.box(
                     rx.box(content(), max_width="80rem", margin_x="auto", padding="2rem"),
                     flex="1",

@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from novarium_app import routes
 from novarium_app.components.run_widgets import form_field
 from novarium_app.i18n import LocaleState, Text, t
 
@@ -253,7 +254,17 @@ def no_experiment_card(state: Any) -> rx.Component:
                 size="1",
                 color=rx.color("gray", 10),
             ),
-            rx.button(rx.icon("refresh-cw", size=14), t(("Refresh", "새로 고침")), on_click=state.load, variant="soft"),
+            rx.hstack(
+                rx.link(
+                    rx.button(rx.icon("flask-conical", size=14), t(("Design an experiment", "실험 설계하기"))),
+                    href=routes.BUILDER,
+                    id="runs-design",
+                ),
+                rx.button(
+                    rx.icon("refresh-cw", size=14), t(("Refresh", "새로 고침")), on_click=state.load, variant="soft"
+                ),
+                spacing="2",
+            ),
             spacing="3",
             align="start",
         ),

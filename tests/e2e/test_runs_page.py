@@ -83,6 +83,7 @@ def test_with_no_running_experiment_the_page_says_how_to_start_one(app_server, p
     expect(empty).to_contain_text("novarium experiments create examples/red-banner.json")
     expect(empty).to_contain_text("POST /api/experiments")
     expect(page.locator("#launch-run")).to_have_count(0)
+    expect(page.locator("#runs-design")).to_have_attribute("href", "/experiments/new")
     assert page.console_errors == []
 
 
