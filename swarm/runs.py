@@ -14,12 +14,14 @@ transaction as the rest of its final batch, so the agents done can be read back 
 
 import hashlib
 import json
+import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import numpy as np
+import sqlalchemy as sa
 
 from marts.storage import Store
 from shop.adoptions import adopted_config
@@ -49,6 +51,8 @@ _UPDATE = (
     "UPDATE runs SET status = :status, agents_done = :agents_done, events_sent = :events_sent, "
     "events_stored = :events_stored, error = :error, finished_at = :finished_at WHERE run_id = :run_id"
 )
+_CONFLICT_RETRIES = 5
+"""Attempts at a run update that DuckDB refuses with a write-write conflict (another thread updated the row)."""
 _DONE = "SELECT event_id FROM events WHERE run_id = :run_id AND event_id LIKE :suffix"
 _STORED = "SELECT COUNT(*) FROM events WHERE run_id = :run_id"
 _USERS = """
@@ -219,7 +223,17 @@ def run_truth(plan: Plan) -> dict[str, Any] | None:
 def update_run(store: Store, run_id: str, update: RunUpdate) -> RunRow:
     """Record a run's progress (counts, status, error, end); raises RunNotFound."""
     values = asdict(update) | {"run_id": run_id}
-    if store.execute(_UPDATE, values) == 0:
+    for attempt in range(_CONFLICT_RETRIES):
+        try:
+            changed = store.execute(_UPDATE, values)
+            break
+        except sa.exc.OperationalError as error:
+            if "Conflict" not in str(error.orig) or attempt == _CONFLICT_RETRIES - 1:
+                raise
+            if update.status == "running":
+                return get_run(store, run_id)  # a concurrent write won; the next progress update follows
+            time.sleep(0.05 * (attempt + 1))  # a final status must land: retry it
+    if changed == 0:
         raise RunNotFound(run_id)
     return get_run(store, run_id)
 
