@@ -11,6 +11,7 @@ from rich.table import Table
 from marts.storage import Store
 from novarium_app import __version__
 from novarium_app.commands.analyze import analyze
+from novarium_app.commands.coach import coach
 from novarium_app.commands.errors import one_line_errors
 from novarium_app.commands.experiments import experiments
 from novarium_app.commands.simulate import simulate
@@ -141,3 +142,4 @@ main.add_command(experiments)
 main.add_command(swarm)
 main.add_command(simulate)
 main.add_command(analyze)
+main.add_command(coach)

@@ -19,6 +19,16 @@ BIN = Path(sys.executable).parent
 """The folder of this interpreter's console scripts (``novarium``)."""
 START_TIMEOUT = 420
 """Seconds a production start (frontend build included) may take."""
+CHROMIUM = "/usr/bin/chromium"
+"""Debian's chromium, which the browser tests and the screenshots drive (Playwright cannot download one here)."""
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class ServerStartError(RuntimeError):

@@ -10,6 +10,7 @@ from marts.storage import Store, open_store
 from novarium_app.settings import get_settings
 
 if TYPE_CHECKING:
+    from coach.llm import LLMConfig
     from swarm.runner import RunManager
 
 log = logging.getLogger("novarium")
@@ -30,3 +31,14 @@ def get_run_manager() -> RunManager:
     from swarm.runner import RunManager  # imported on first use: the app module must stay cheap to import
 
     return RunManager(get_store, f"http://127.0.0.1:{get_settings().port}")
+
+
+def coach_config() -> LLMConfig | None:
+    """Where the LLM coach's model is, or None for the offline rubric coach (the default)."""
+    from coach.llm import LLMConfig
+
+    settings = get_settings()
+    if not settings.llm_configured:
+        return None
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return LLMConfig(str(settings.llm_base_url), str(settings.llm_model), key, settings.llm_timeout)

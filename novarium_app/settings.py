@@ -4,11 +4,12 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
-_SECRET_VARIABLES = frozenset({"DATABASE_URL", "NOVARIUM_ADMIN_TOKEN", "NOVARIUM_LLM_API_KEY"})
+_SECRET_VARIABLES = frozenset({"DATABASE_URL", "NOVARIUM_ADMIN_TOKEN", "NOVARIUM_LLM_API_KEY", "OPENAI_API_KEY"})
+LLM_KEY_VARIABLES = ("NOVARIUM_LLM_API_KEY", "OPENAI_API_KEY")  # the first one set wins
 
 
 class SettingsError(Exception):
@@ -27,8 +28,9 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(None, alias="NOVARIUM_ADMIN_TOKEN")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="NOVARIUM_LOG_LEVEL")
     llm_base_url: str | None = Field(None, alias="NOVARIUM_LLM_BASE_URL")
-    llm_api_key: SecretStr | None = Field(None, alias="NOVARIUM_LLM_API_KEY")
+    llm_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices(*LLM_KEY_VARIABLES))
     llm_model: str | None = Field(None, alias="NOVARIUM_LLM_MODEL")
+    llm_timeout: float = Field(30.0, alias="NOVARIUM_LLM_TIMEOUT", gt=0)
     seed_users: int = Field(50_000, alias="NOVARIUM_SEED_USERS", ge=1, le=5_000_000)
     seed_days: int = Field(90, alias="NOVARIUM_SEED_DAYS", ge=1, le=730)
     seed: int = Field(7, alias="NOVARIUM_SEED", ge=0)
@@ -88,8 +90,16 @@ def get_settings() -> Settings:
     return read_settings()
 
 
+def variable_names(field_name: str) -> tuple[str, ...]:
+    """The environment variables a setting is read from, in order of precedence."""
+    field = Settings.model_fields[field_name]
+    if isinstance(field.validation_alias, AliasChoices):
+        return tuple(str(choice) for choice in field.validation_alias.choices)
+    return (field.alias or field_name,)
+
+
 def _one_line(error: ValidationError) -> str:
-    aliases = {name: field.alias or name for name, field in Settings.model_fields.items()}
+    aliases = {name: variable_names(name)[0] for name in Settings.model_fields}
     problems = []
     for detail in error.errors():
         where = str(detail["loc"][0]) if detail["loc"] else "environment"

@@ -16,7 +16,8 @@ Snapshot shape (every key optional)::
                  guardrails: [{metric, variant, verdict, reasons}], decisions: [{variant, verdict, reasons}]},
      "decision": {choice, recommendation, reasons},
      "truth": {...} | None,
-     "verdict": {decision_correct, rule, ci_covered: {metric: {variant: bool}}},
+     "verdict": {decision_correct, outcome, rule, rule_ko, explanation, explanation_ko,
+                 ci_covered: {metric: {variant: bool}}},
      "coach": {source, written_at}}   # written by ``set_coach_writeup``
 """
 

@@ -28,18 +28,19 @@ COMPARE_ROWS = (
 CORRECT_WORDS = {"right": "Right", "wrong": "Wrong", "": "Not judged"}
 
 
-def summary(retro: Retrospective) -> dict[str, str]:
-    """Display strings (English) for each of ``COMPARE_ROWS``' keys."""
-    return {key: text for key, (text, _) in _cells(retro_view(retro)).items()}
+def summary(retro: Retrospective, language: str = "en") -> dict[str, str]:
+    """Display strings for each of ``COMPARE_ROWS``' keys."""
+    return {key: text for key, (text, _) in _cells(retro_view(retro, language), language).items()}
 
 
-def compare(a: Retrospective, b: Retrospective) -> dict[str, Any]:
+def compare(a: Retrospective, b: Retrospective, language: str = "en") -> dict[str, Any]:
     """``{"a": {...}, "b": {...}, "rows": [{key, label, a, b, a_code, b_code, same}]}``.
 
-    ``a`` and ``b`` are English display strings; ``a_code`` and ``b_code`` hold the code of an enumerated row
-    (``ship``, ``win``, ``right``, ...) so that a reader can word it in its own language, and "" otherwise.
+    ``a`` and ``b`` are display strings in ``language`` (metric names, guardrail verdicts); ``a_code`` and
+    ``b_code`` hold the code of an enumerated row (``ship``, ``win``, ``right``, ...) so that a reader can word it
+    in its own language, and "" otherwise.
     """
-    left, right = _cells(retro_view(a)), _cells(retro_view(b))
+    left, right = _cells(retro_view(a, language), language), _cells(retro_view(b, language), language)
     rows = [
         {
             "key": key,
@@ -55,11 +56,17 @@ def compare(a: Retrospective, b: Retrospective) -> dict[str, Any]:
     return {"a": _side(a), "b": _side(b), "rows": rows}
 
 
-def _cells(view: RetroView) -> dict[str, tuple[str, str | None]]:
-    """key -> (English text, code or None)."""
-    verdicts = [verdict_text(g.verdict) for g in view.guardrails]
-    guardrails = ", ".join(f"{verdicts.count(word)} {word.lower()}" for word in dict.fromkeys(verdicts))
-    lift = f"{view.lift} ({view.lift_variant} vs {view.control or 'control'})" if view.lift_variant else DASH
+def _cells(view: RetroView, language: str = "en") -> dict[str, tuple[str, str | None]]:
+    """key -> (text, code or None)."""
+    korean = language == "ko"
+    verdicts = [verdict_text(g.verdict, language) for g in view.guardrails]
+    if korean:
+        guardrails = ", ".join(f"{word} {verdicts.count(word)}개" for word in dict.fromkeys(verdicts))
+    else:
+        guardrails = ", ".join(f"{verdicts.count(word)} {word.lower()}" for word in dict.fromkeys(verdicts))
+    control = view.control or "control"
+    pair = f"{control} 대비 {view.lift_variant}" if korean else f"{view.lift_variant} vs {control}"
+    lift = f"{view.lift} ({pair})" if view.lift_variant else DASH
     return {
         "experiment": (f"{view.name} ({view.experiment_key})", None),
         "hypothesis": (view.hypothesis or DASH, None),

@@ -50,18 +50,25 @@ def fmt_share(value: Any, digits: int = 1) -> str:
     return DASH if found is None else f"{found:.{digits}%}"
 
 
-def verdict_word(value: Any) -> str:
-    """ship -> "Ship", dont_ship -> "Don't ship", ..."""
-    return VERDICT_WORDS.get(str(value), str(value)) if value else DASH
+VERDICT_WORDS_KO = {"ship": "배포", "dont_ship": "배포 안 함", "keep_running": "계속 진행", "inconclusive": "결론 없음"}
+GUARDRAIL_WORDS = {
+    "non_inferior": ("Non-inferior", "비열등"),
+    "harmed": ("Harmed", "악화"),
+    "inconclusive": ("Inconclusive", "결론 없음"),
+}
 
 
-def verdict_text(value: Any) -> str:
+def verdict_word(value: Any, language: str = "en") -> str:
+    """ship -> "Ship", dont_ship -> "Don't ship", ... (in Korean with ``language="ko"``)."""
+    if not value:
+        return DASH
+    words = VERDICT_WORDS_KO if language == "ko" else VERDICT_WORDS
+    return words.get(str(value), str(value))
+
+
+def verdict_text(value: Any, language: str = "en") -> str:
     """A guardrail verdict in words."""
-    words = {"non_inferior": "Non-inferior", "harmed": "Harmed", "inconclusive": "Inconclusive"}
-    return words.get(str(value), str(value)) if value else DASH
-
-
-def reasons_text(item: dict[str, Any]) -> str:
-    """An item's reasons as one line."""
-    reasons = item.get("reasons")
-    return " ".join(str(r) for r in reasons) if isinstance(reasons, list) else ""
+    if not value:
+        return DASH
+    pair = GUARDRAIL_WORDS.get(str(value), (str(value), str(value)))
+    return pair[1] if language == "ko" else pair[0]

@@ -1,33 +1,76 @@
-"""A retrospective as one readable Markdown document (in English), written from its read model."""
+"""A retrospective as one readable Markdown document, in English or Korean, written from its read model.
 
+Every piece of wording is written as an (English, Korean) pair and picked once per document by ``_say``.
+"""
+
+from contextvars import ContextVar
 from typing import Any
 
 from marts.retrospectives.formatting import verdict_text, verdict_word
 from marts.retrospectives.record import DASH, OUTCOME_WORDS, Retrospective
 from marts.retrospectives.view import MetricBlock, RetroView, retro_view
 
-CORRECT_WORDS = {"right": "Right", "wrong": "Wrong"}
-RESULT_HEADER = ["Variant", "Units", "Mean", "Abs. lift", "Abs. CI", "Rel. lift", "Rel. CI", "p-value", "Adj. p-value"]
-RESULT_HEADER += ["Chance to beat", "Expected loss"]
+Text = tuple[str, str]
+CORRECT_WORDS = {"right": ("Right", "옳은 결정"), "wrong": ("Wrong", "잘못된 결정")}
+OUTCOME_KO = {"win": "성공", "loss": "실패", "flat": "변화 없음", "inconclusive": "결론 없음"}
+RESULT_HEADER: list[Text] = [
+    ("Variant", "변형"),
+    ("Units", "단위 수"),
+    ("Mean", "평균"),
+    ("Abs. lift", "절대 변화"),
+    ("Abs. CI", "절대 신뢰구간"),
+    ("Rel. lift", "상대 변화"),
+    ("Rel. CI", "상대 신뢰구간"),
+    ("p-value", "p-값"),
+    ("Adj. p-value", "보정 p-값"),
+    ("Chance to beat", "이길 확률"),
+    ("Expected loss", "기대 손실"),
+]
+_LANGUAGE: ContextVar[str] = ContextVar("markdown_language", default="en")
 
 
-def to_markdown(retro: Retrospective) -> str:
-    """The whole retrospective as Markdown; a section without data says so (or is left out when optional)."""
-    view = retro_view(retro)
-    parts = [
-        _title(view),
-        "## Hypothesis\n\n" + (f"> {view.hypothesis}" if view.hypothesis else "_No hypothesis recorded._"),
-        _design(view),
-        _variants(view),
-        _results(view),
-        _guardrails(view),
-        _srm(view),
-        _decision(view),
-        _truth(view),
-        "## Learnings\n\n" + (view.learnings.strip() or "_No learnings written yet._"),
-        _coach(view),
-    ]
+def _say(text: Text) -> str:
+    return text[1] if _LANGUAGE.get() == "ko" else text[0]
+
+
+def to_markdown(retro: Retrospective, language: str = "en") -> str:
+    """The whole retrospective as Markdown in ``language`` ("en" or "ko"); a section without data says so (or is
+    left out when optional)."""
+    token = _LANGUAGE.set("ko" if language == "ko" else "en")
+    try:
+        view = retro_view(retro, language)
+        hypothesis = (
+            f"> {view.hypothesis}"
+            if view.hypothesis
+            else _say(("_No hypothesis recorded._", "_가설이 기록되지 않았습니다._"))
+        )
+        learnings = view.learnings.strip() or _say(("_No learnings written yet._", "_아직 배운 점이 없습니다._"))
+        parts = [
+            _title(view),
+            f"## {_say(('Hypothesis', '가설'))}\n\n{hypothesis}",
+            _design(view),
+            _variants(view),
+            _results(view),
+            _guardrails(view),
+            _srm(view),
+            _decision(view),
+            _truth(view),
+            f"## {_say(('Learnings', '배운 점'))}\n\n{learnings}",
+            _coach(view),
+        ]
+    finally:
+        _LANGUAGE.reset(token)
     return "\n\n".join(part for part in parts if part).rstrip() + "\n"
+
+
+def _verdict(value: Any) -> str:
+    return verdict_word(value, _LANGUAGE.get())
+
+
+def _outcome(value: str) -> str:
+    if _LANGUAGE.get() == "ko":
+        return OUTCOME_KO.get(value, "정하지 않음")
+    return OUTCOME_WORDS.get(value, "Not set")
 
 
 def _cell(value: Any) -> str:
@@ -35,55 +78,72 @@ def _cell(value: Any) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: list[str], rows: list[list[Any]]) -> str:
-    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+def _table(header: list[Text], rows: list[list[Any]]) -> str:
+    lines = ["| " + " | ".join(_say(h) for h in header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def _bullets(pairs: list[tuple[str, str]]) -> str:
-    return "\n".join(f"- **{label}{'' if label.endswith('?') else ':'}** {value}" for label, value in pairs if value)
+def _bullets(pairs: list[tuple[Text, str]]) -> str:
+    lines = []
+    for label, value in pairs:
+        word = _say(label)
+        if value:
+            lines.append(f"- **{word}{'' if word.endswith('?') else ':'}** {value}")
+    return "\n".join(lines)
 
 
 def _title(view: RetroView) -> str:
     facts = [
-        ("Experiment", f"`{view.experiment_key}`"),
-        ("Saved", f"{view.saved} UTC"),
-        ("Decision", verdict_word(view.decision)),
-        ("Outcome", OUTCOME_WORDS.get(view.outcome, "Not set")),
-        ("Retrospective id", f"`{view.retrospective_id}`"),
+        (("Experiment", "실험"), f"`{view.experiment_key}`"),
+        (("Saved", "저장"), f"{view.saved} UTC"),
+        (("Decision", "결정"), _verdict(view.decision)),
+        (("Outcome", "결과"), _outcome(view.outcome)),
+        (("Retrospective id", "회고 ID"), f"`{view.retrospective_id}`"),
     ]
-    return f"# Retrospective: {view.name}\n\n{_bullets(facts)}"
+    return f"# {_say(('Retrospective', '회고'))}: {view.name}\n\n{_bullets(facts)}"
 
 
 def _design(view: RetroView) -> str:
     primary = f"{view.primary_label} (`{view.primary_metric}`)" if view.primary_metric else ""
     facts = [
-        ("Primary metric", primary),
-        ("Secondary metrics", view.secondary),
-        ("Guardrails", view.guardrail_design),
-        ("Traffic in the experiment", view.allocation),
-        ("Significance level (alpha)", view.alpha),
-        ("Multiple-testing correction", view.correction),
-        *[(fact.label, fact.value) for fact in view.facts],
+        (("Primary metric", "주요 지표"), primary),
+        (("Secondary metrics", "보조 지표"), view.secondary),
+        (("Guardrails", "가드레일"), view.guardrail_design),
+        (("Traffic in the experiment", "실험 트래픽"), view.allocation),
+        (("Significance level (alpha)", "유의수준(α)"), view.alpha),
+        (("Multiple-testing correction", "다중 검정 보정"), view.correction),
+        *[((fact.label, fact.label), fact.value) for fact in view.facts],
     ]
-    return "## Design\n\n" + (_bullets(facts) or "_No design recorded._")
+    facts = list({_say(label): (label, value) for label, value in reversed(facts)}.values())[::-1]
+    none = _say(("_No design recorded._", "_설계가 기록되지 않았습니다._"))
+    return f"## {_say(('Design', '설계'))}\n\n" + (_bullets(facts) or none)
 
 
 def _variants(view: RetroView) -> str:
     if not view.variants:
         return ""
-    rows = [[v.name, v.weight, v.config or "defaults"] for v in view.variants]
-    return "## Variants\n\n" + _table(["Variant", "Weight", "Configuration"], rows)
+    rows = [[v.name, v.weight, v.config or _say(("defaults", "기본값"))] for v in view.variants]
+    header = [("Variant", "변형"), ("Weight", "비중"), ("Configuration", "설정")]
+    return f"## {_say(('Variants', '변형'))}\n\n" + _table(header, rows)
 
 
 def _results(view: RetroView) -> str:
+    heading = f"## {_say(('Results', '결과'))}"
     if not view.metrics:
-        return "## Results\n\n_No results were saved with this retrospective._"
-    blocks = ["## Results"]
-    blocks += [f"> **Warning:** {warning}" for warning in view.warnings]
+        return (
+            heading
+            + "\n\n"
+            + _say(("_No results were saved with this retrospective._", "_이 회고에 저장된 결과가 없습니다._"))
+        )
+    blocks = [heading]
+    blocks += [f"> **{_say(('Warning', '경고'))}:** {warning}" for warning in view.warnings]
     if view.control:
-        blocks.append(f"Each treatment is compared with the control, **{view.control}**.")
+        blocks.append(
+            _say(
+                ("Each treatment is compared with the control, **{c}**.", "각 처리군의 비교 기준(대조군): **{c}**")
+            ).format(c=view.control)
+        )
     blocks += [_metric(metric) for metric in view.metrics]
     return "\n\n".join(blocks)
 
@@ -91,7 +151,9 @@ def _results(view: RetroView) -> str:
 def _metric(metric: MetricBlock) -> str:
     rows = [
         [
-            f"{row.variant} (control)" if row.control and row.variant != "control" else row.variant,
+            f"{row.variant} ({_say(('control', '대조군'))})"
+            if row.control and row.variant != "control"
+            else row.variant,
             row.n,
             row.mean,
             row.abs_lift,
@@ -106,68 +168,113 @@ def _metric(metric: MetricBlock) -> str:
         for row in metric.rows
     ]
     notes = "\n".join(f"- {row.variant}: {row.message}" for row in metric.rows if row.message)
-    title = f"### {metric.label} (`{metric.metric}`, {metric.kind}, {metric.role})"
+    kind = _say(_KINDS.get(metric.kind, (metric.kind, metric.kind)))
+    role = _say(_ROLES.get(metric.role, (metric.role, metric.role)))
+    title = f"### {metric.label} (`{metric.metric}`, {kind}, {role})"
     return f"{title}\n\n{_table(RESULT_HEADER, rows)}" + (f"\n\n{notes}" if notes else "")
 
 
+_KINDS = {"binary": ("binary", "이진"), "continuous": ("continuous", "연속"), "ratio": ("ratio", "비율")}
+_ROLES = {"goal": ("goal", "목표"), "guardrail": ("guardrail", "가드레일"), "secondary": ("secondary", "보조")}
+
+
 def _guardrails(view: RetroView) -> str:
+    heading = f"## {_say(('Guardrails', '가드레일'))}"
     if not view.guardrails:
-        return "## Guardrails\n\n_No guardrails were checked._"
-    rows = [[g.metric, g.variant, verdict_text(g.verdict), g.reasons] for g in view.guardrails]
-    return "## Guardrails\n\n" + _table(["Guardrail", "Variant", "Verdict", "Why"], rows)
+        return heading + "\n\n" + _say(("_No guardrails were checked._", "_확인한 가드레일이 없습니다._"))
+    rows = [[g.metric, g.variant, verdict_text(g.verdict, _LANGUAGE.get()), g.reasons] for g in view.guardrails]
+    header = [("Guardrail", "가드레일"), ("Variant", "변형"), ("Verdict", "판정"), ("Why", "이유")]
+    return heading + "\n\n" + _table(header, rows)
 
 
 def _srm(view: RetroView) -> str:
     if not view.srm_status and not view.srm_rows:
         return ""
-    parts = [_bullets([("Status", view.srm_status or DASH), ("p-value", view.srm_p)])]
+    status = _say(_SRM_STATUS.get(view.srm_status, (view.srm_status or DASH, view.srm_status or DASH)))
+    parts = [_bullets([(("Status", "상태"), status), (("p-value", "p-값"), view.srm_p)])]
     if view.srm_rows:
         rows = [[r.variant, r.units, r.observed, r.expected] for r in view.srm_rows]
-        parts.append(_table(["Variant", "Units", "Observed share", "Expected share"], rows))
+        header = [
+            ("Variant", "변형"),
+            ("Units", "단위 수"),
+            ("Observed share", "관측 비율"),
+            ("Expected share", "계획 비율"),
+        ]
+        parts.append(_table(header, rows))
     if view.srm_message:
         parts.append(view.srm_message)
-    return "## Sample ratio (SRM)\n\n" + "\n\n".join(parts)
+    return f"## {_say(('Sample ratio (SRM)', '표본 비율(SRM)'))}\n\n" + "\n\n".join(parts)
+
+
+_SRM_STATUS = {
+    "ok": ("ok", "정상"),
+    "caution": ("caution", "주의"),
+    "warning": ("warning", "불일치"),
+    "unavailable": ("unavailable", "확인 불가"),
+}
 
 
 def _decision(view: RetroView) -> str:
     parts = [
         _bullets(
             [
-                ("Your decision", verdict_word(view.decision)),
-                ("The ship rule recommended", verdict_word(view.recommendation) if view.recommendation else ""),
+                (("Your decision", "나의 결정"), _verdict(view.decision)),
+                (
+                    ("The ship rule recommended", "배포 규칙의 권고"),
+                    _verdict(view.recommendation) if view.recommendation else "",
+                ),
             ]
         )
     ]
     if view.reasons:
-        parts.append("Reasons:\n\n" + "\n".join(f"- {reason}" for reason in view.reasons))
+        parts.append(_say(("Reasons:", "이유:")) + "\n\n" + "\n".join(f"- {reason}" for reason in view.reasons))
     if view.rule:
-        rows = [[d.variant, verdict_word(d.verdict), d.reasons] for d in view.rule]
-        parts.append("The ship rule, per variant:\n\n" + _table(["Variant", "Verdict", "Why"], rows))
-    return "## Decision\n\n" + "\n\n".join(parts)
+        rows = [[d.variant, _verdict(d.verdict), d.reasons] for d in view.rule]
+        header = [("Variant", "변형"), ("Verdict", "판정"), ("Why", "이유")]
+        parts.append(_say(("The ship rule, per variant:", "변형별 배포 규칙:")) + "\n\n" + _table(header, rows))
+    return f"## {_say(('Decision', '결정'))}\n\n" + "\n\n".join(parts)
 
 
 def _truth(view: RetroView) -> str:
+    heading = f"## {_say(('The truth', '실제 효과'))}"
     if not view.truth_revealed:
-        return "## The truth\n\n_The truth was not revealed for this experiment._"
+        return (
+            heading
+            + "\n\n"
+            + _say(
+                ("_The truth was not revealed for this experiment._", "_이 실험의 실제 효과는 공개되지 않았습니다._")
+            )
+        )
+    judged = _say(CORRECT_WORDS.get(view.correct, ("Not judged", "판정 안 됨")))
     parts = [
         _bullets(
-            [
-                ("Was the decision right?", CORRECT_WORDS.get(view.correct, "Not judged")),
-                ("Judged by", view.truth_rule),
-            ]
+            [(("Was the decision right?", "결정이 옳았나?"), judged), (("Judged by", "판정 기준"), view.truth_rule)]
         )
     ]
     if view.truth_explanation:
         parts.append(view.truth_explanation)
     if view.truth_rows:
-        header = ["Metric", "Variant", "True rel. effect", "True abs. effect", "CI covered the truth"]
-        rows = [[r.metric, r.variant, r.relative, r.absolute, r.covered] for r in view.truth_rows]
+        header = [
+            ("Metric", "지표"),
+            ("Variant", "변형"),
+            ("True rel. effect", "실제 상대 효과"),
+            ("True abs. effect", "실제 절대 효과"),
+            ("CI covered the truth", "신뢰구간이 실제 효과를 포함"),
+        ]
+        covered = {"yes": ("yes", "예"), "no": ("no", "아니요")}
+        rows = [
+            [r.metric, r.variant, r.relative, r.absolute, _say(covered.get(r.covered, (r.covered, r.covered)))]
+            for r in view.truth_rows
+        ]
         parts.append(_table(header, rows))
-    return "## The truth\n\n" + "\n\n".join(parts)
+    return heading + "\n\n" + "\n\n".join(parts)
 
 
 def _coach(view: RetroView) -> str:
+    heading = f"## {_say(('Coach write-up', '코치 피드백'))}"
     if not view.coach_writeup:
-        return "## Coach write-up\n\n_No coach write-up yet._"
-    source = f"\n\n_Written by {view.coach_source}._" if view.coach_source else ""
-    return "## Coach write-up\n\n" + view.coach_writeup.strip() + source
+        return heading + "\n\n" + _say(("_No coach write-up yet._", "_아직 코치 피드백이 없습니다._"))
+    source = ""
+    if view.coach_source:
+        source = "\n\n" + _say(("_Written by {s}._", "_작성: {s}_")).format(s=view.coach_source)
+    return heading + "\n\n" + view.coach_writeup.strip() + source

@@ -2,7 +2,8 @@
 
 The Lab renders it and ``to_markdown`` writes it, so both show the same numbers. Enumerations stay codes (``ship``,
 ``win``, ``non_inferior``, ``right``) so that each reader words them in its own language; numbers are formatted once,
-here. Text the engine wrote (reasons, messages) is kept as written. Missing parts of an older snapshot come out empty.
+here. Text the engine wrote (reasons, messages) is stored in English; a Korean view words it through
+``korean.sentence_ko``. Missing parts of an older snapshot come out empty.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marts.metrics import METRICS
-from marts.retrospectives.formatting import fmt_abs, fmt_ci, fmt_p, fmt_rel, fmt_share, fmt_value, reasons_text
+from marts.retrospectives.formatting import fmt_abs, fmt_ci, fmt_p, fmt_rel, fmt_share, fmt_value
+from marts.retrospectives.korean import DESIGN_LABELS, DESIGN_VALUES_KO, metric_label_ko, sentence_ko
 from marts.retrospectives.record import (
     DASH,
     Retrospective,
@@ -154,15 +156,35 @@ class RetroView:
     coach_source: str = ""
 
 
-def retro_view(retro: Retrospective) -> RetroView:
-    """The read model of ``retro``."""
+class _Words:
+    """How one language words a view: metric names and the engine's sentences."""
+
+    def __init__(self, language: str) -> None:
+        self.korean = language == "ko"
+
+    def metric(self, metric: dict[str, Any] | str) -> str:
+        english = metric_label(metric)
+        key = metric if isinstance(metric, str) else str(metric.get("metric") or "")
+        return metric_label_ko(key, english) if self.korean else english
+
+    def sentence(self, text: Any) -> str:
+        return sentence_ko(str(text)) if self.korean else str(text)
+
+    def reasons(self, item: dict[str, Any]) -> str:
+        reasons = item.get("reasons")
+        return " ".join(self.sentence(r) for r in reasons) if isinstance(reasons, list) else ""
+
+
+def retro_view(retro: Retrospective, language: str = "en") -> RetroView:
+    """The read model of ``retro``, worded in ``language`` ("en" or "ko"); numbers read the same in both."""
+    words = _Words(language)
     exp, results = retro.experiment, retro.results
     head = headline(retro)
     srm = as_dict(results.get("srm"))
     verdict = as_dict(retro.snapshot.get("verdict"))
     alpha = number(results.get("alpha"))
     allocation = number(exp.get("allocation"))
-    truth_rows = _truth_rows(retro)
+    truth_rows = _truth_rows(retro, words)
     true_lift = next(
         (r.relative for r in truth_rows if head and r.metric_key == head.metric and r.variant == head.variant), ""
     )
@@ -177,19 +199,15 @@ def retro_view(retro: Retrospective) -> RetroView:
         recommendation=retro.recommendation or "",
         correct={True: "right", False: "wrong"}.get(retro.decision_correct, ""),
         primary_metric=retro.primary_metric or "",
-        primary_label=metric_label(retro.primary_metric) if retro.primary_metric else "",
-        secondary=", ".join(metric_label(str(m)) for m in exp.get("secondary_metrics") or [] if m),
-        guardrail_design=", ".join(guardrail_text(g) for g in exp.get("guardrails") or []),
+        primary_label=words.metric(retro.primary_metric) if retro.primary_metric else "",
+        secondary=", ".join(words.metric(str(m)) for m in exp.get("secondary_metrics") or [] if m),
+        guardrail_design=", ".join(guardrail_text(g, language) for g in exp.get("guardrails") or []),
         allocation=f"{allocation:g}%" if allocation is not None else "",
         alpha=f"{alpha:g}" if alpha is not None else "",
         correction=str(results.get("correction") or ""),
         control=str(results.get("control") or ""),
-        warnings=[str(w) for w in results.get("warnings") or [] if w],
-        facts=[
-            Fact(key.replace("_", " ").capitalize(), str(value))
-            for key, value in as_dict(exp.get("design")).items()
-            if not isinstance(value, dict | list)
-        ],
+        warnings=[words.sentence(w) for w in results.get("warnings") or [] if w],
+        facts=design_facts(as_dict(exp.get("design")), language, binary=_is_binary(retro.primary_metric)),
         variants=_variants(exp),
         lift=fmt_rel(head.rel_lift) if head else DASH,
         lift_ci=fmt_ci(head.rel_ci) if head else DASH,
@@ -197,17 +215,17 @@ def retro_view(retro: Retrospective) -> RetroView:
         lift_variant=head.variant if head else "",
         lift_tone=_tone(head.rel_ci, _higher_is_better(head.metric, {})) if head else "neutral",
         true_lift=true_lift,
-        metrics=[_metric_block(metric) for metric in as_dicts(results.get("metrics"))],
-        guardrails=[_verdict_row(g) for g in as_dicts(results.get("guardrails"))],
+        metrics=[_metric_block(metric, words) for metric in as_dicts(results.get("metrics"))],
+        guardrails=[_verdict_row(g, words) for g in as_dicts(results.get("guardrails"))],
         srm_status=str(srm.get("status") or ""),
         srm_p=fmt_p(srm.get("p_value")) if srm else "",
-        srm_message=str(srm.get("message") or ""),
+        srm_message=words.sentence(srm.get("message") or ""),
         srm_rows=_srm_rows(srm),
-        reasons=[str(r) for r in as_dict(retro.snapshot.get("decision")).get("reasons") or []],
-        rule=[_verdict_row(d) for d in as_dicts(results.get("decisions"))],
+        reasons=[words.sentence(r) for r in as_dict(retro.snapshot.get("decision")).get("reasons") or []],
+        rule=[_verdict_row(d, words) for d in as_dicts(results.get("decisions"))],
         truth_revealed=bool(true_effects(retro) or verdict),
-        truth_rule=str(verdict.get("rule") or ""),
-        truth_explanation=str(verdict.get("explanation") or ""),
+        truth_rule=str((words.korean and verdict.get("rule_ko")) or verdict.get("rule") or ""),
+        truth_explanation=str((words.korean and verdict.get("explanation_ko")) or verdict.get("explanation") or ""),
         truth_rows=truth_rows,
         learnings=retro.learnings,
         coach_writeup=markdown_text_only(retro.coach_writeup or ""),
@@ -215,17 +233,50 @@ def retro_view(retro: Retrospective) -> RetroView:
     )
 
 
-def guardrail_text(item: Any) -> str:
+def guardrail_text(item: Any, language: str = "en") -> str:
     """A designed guardrail: its metric and how far it may drop."""
+    words = _Words(language)
     if isinstance(item, str):
-        return metric_label(item)
+        return words.metric(item)
     item = as_dict(item)
-    text = metric_label(str(item.get("metric") or ""))
+    text = words.metric(str(item.get("metric") or ""))
     margin = number(item.get("margin"))
     relative = item.get("margin_type", "relative") == "relative" and item.get("relative", True) is not False
     if margin is not None:
-        text += f" (≤ {margin:.1%} drop)" if relative else f" (≤ {margin:g} drop)"
+        amount = f"{margin:.1%}" if relative else f"{margin:g}"
+        text += f" (하락 ≤ {amount})" if words.korean else f" (≤ {amount} drop)"
     return text
+
+
+def design_facts(design: dict[str, Any], language: str = "en", *, binary: bool = True) -> list[Fact]:
+    """The power plan's settings, named and formatted: power and a relative MDE as percentages, a binary metric's
+    baseline as a percentage and its absolute MDE in percentage points, counts with thousands separators."""
+    korean = language == "ko"
+    relative = design.get("mde_type", "relative") == "relative"
+    facts = []
+    for key, value in design.items():
+        if isinstance(value, dict | list) or value is None or value == "":
+            continue
+        english, label_ko = DESIGN_LABELS.get(key, (key.replace("_", " ").capitalize(), key.replace("_", " ")))
+        if isinstance(value, str):
+            shown = DESIGN_VALUES_KO.get(value, value) if korean else value
+        else:
+            shown = _design_number(key, value, relative=relative, binary=binary)
+        facts.append(Fact(label_ko if korean else english, shown))
+    return facts
+
+
+def _design_number(key: str, value: Any, *, relative: bool, binary: bool) -> str:
+    found = number(value)
+    if found is None:
+        return str(value)
+    if key == "power" or (key == "mde" and relative) or (key == "baseline" and binary):
+        return f"{found * 100:.4g}%"
+    if key == "mde" and binary:
+        return f"{found * 100:.4g} pp"
+    if key in ("planned_n_per_variant", "planned_n_total", "days", "daily_visitors"):
+        return f"{found:,.0f}"
+    return f"{found:g}"
 
 
 def _variants(exp: dict[str, Any]) -> list[VariantRow]:
@@ -235,6 +286,10 @@ def _variants(exp: dict[str, Any]) -> list[VariantRow]:
         knobs = ", ".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in config.items())
         rows.append(VariantRow(str(variant.get("name") or ""), f"{number(variant.get('weight')) or 0:g}", knobs))
     return rows
+
+
+def _is_binary(metric: str | None) -> bool:
+    return bool(metric) and metric in METRICS and METRICS[metric].kind == "binary"
 
 
 def _higher_is_better(metric: str, item: dict[str, Any]) -> bool:
@@ -254,7 +309,7 @@ def _tone(interval: Any, higher_is_better: bool) -> str:
     return "neutral"
 
 
-def _metric_block(metric: dict[str, Any]) -> MetricBlock:
+def _metric_block(metric: dict[str, Any], words: _Words) -> MetricBlock:
     kind = metric_kind(metric)
     key = str(metric.get("metric") or "")
     better = _higher_is_better(key, metric)
@@ -267,9 +322,9 @@ def _metric_block(metric: dict[str, Any]) -> MetricBlock:
             str(name or ""), n=f"{n:,}" if isinstance(n, int) else DASH, mean=fmt_value(summary.get("mean"), kind)
         )
         c = comparisons.pop(name, None)
-        rows.append(_with_comparison(row, c, kind, better) if c else _as_control(row))
-    rows += [_with_comparison(ResultRow(str(name or "")), c, kind, better) for name, c in comparisons.items()]
-    return MetricBlock(key, metric_label(metric), kind, str(metric.get("role") or "goal"), rows)
+        rows.append(_with_comparison(row, c, kind, better, words) if c else _as_control(row))
+    rows += [_with_comparison(ResultRow(str(name or "")), c, kind, better, words) for name, c in comparisons.items()]
+    return MetricBlock(key, words.metric(metric), kind, str(metric.get("role") or "goal"), rows)
 
 
 def _as_control(row: ResultRow) -> ResultRow:
@@ -277,23 +332,23 @@ def _as_control(row: ResultRow) -> ResultRow:
     return row
 
 
-def _with_comparison(row: ResultRow, c: dict[str, Any], kind: str, better: bool) -> ResultRow:
+def _with_comparison(row: ResultRow, c: dict[str, Any], kind: str, better: bool, words: _Words) -> ResultRow:
     row.abs_lift, row.abs_ci = fmt_abs(c.get("abs_lift"), kind), fmt_ci(c.get("abs_ci"), kind)
     row.rel_lift, row.rel_ci = fmt_rel(c.get("rel_lift")), fmt_ci(c.get("rel_ci"))
     row.p_value, row.p_adjusted = fmt_p(c.get("p_value")), fmt_p(c.get("p_value_adjusted"))
     row.chance, row.loss = fmt_share(c.get("chance_to_beat")), fmt_share(c.get("expected_loss"), digits=2)
     row.tone = _tone(c.get("rel_ci") if pair(c.get("rel_ci")) != (None, None) else c.get("abs_ci"), better)
-    row.message = str(c.get("message") or "")
+    row.message = words.sentence(c.get("message") or "")
     return row
 
 
-def _verdict_row(item: dict[str, Any]) -> VerdictRow:
+def _verdict_row(item: dict[str, Any], words: _Words) -> VerdictRow:
     metric = str(item.get("metric") or "")
     return VerdictRow(
-        metric_label(metric) if metric else "",
+        words.metric(metric) if metric else "",
         str(item.get("variant") or ""),
         str(item.get("verdict") or ""),
-        reasons_text(item),
+        words.reasons(item),
     )
 
 
@@ -309,7 +364,7 @@ def _srm_rows(srm: dict[str, Any]) -> list[SrmRow]:
     return rows
 
 
-def _truth_rows(retro: Retrospective) -> list[TruthRow]:
+def _truth_rows(retro: Retrospective, words: _Words) -> list[TruthRow]:
     effects = true_effects(retro)
     covered = as_dict(as_dict(retro.snapshot.get("verdict")).get("ci_covered"))
     analysed = [str(m.get("metric")) for m in as_dicts(retro.results.get("metrics")) if m.get("metric")]
@@ -323,7 +378,7 @@ def _truth_rows(retro: Retrospective) -> list[TruthRow]:
             rows.append(
                 TruthRow(
                     metric,
-                    metric_label(metric),
+                    words.metric(metric),
                     variant,
                     fmt_rel(effect["relative"]),
                     fmt_abs(effect["absolute"], kind),

@@ -47,7 +47,10 @@ FORM_DEFAULTS: dict[str, str] = {
     "baseline": "",
     "std": "",
     "allocation": "100",
+    "analysis_plan": "fixed",
 }
+ANALYSIS_PLANS = ("fixed", "sequential")
+"""How the learner will read the results: once at the planned end, or sequentially (always-valid p-values)."""
 FORM_FIELDS = tuple(FORM_DEFAULTS)
 
 

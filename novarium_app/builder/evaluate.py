@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novarium_app.builder import knob_values, plan, traffic, validation, view
-from novarium_app.builder.draft import STEPS, knobs_of
+from novarium_app.builder.draft import ANALYSIS_PLANS, STEPS, knobs_of
 from novarium_app.builder.hypothesis import compose
 from novarium_app.builder.spec import payload, same_spec, spec_problems
 from shop.experiments import SpecError, parse_spec
@@ -106,6 +106,8 @@ def evaluate(draft: Mapping[str, Any], situation: Situation) -> Evaluation:
     found = validation.problems(draft, context)
     inputs, planned = _plan(draft, found, warehouse, situation.daily_visitors)
     design = plan.design(planned, inputs) if inputs is not None and planned and planned.problem is None else {}
+    if form.get("analysis_plan") in ANALYSIS_PLANS:
+        design = {**design, "analysis_plan": form["analysis_plan"]}
     spec = payload(draft, compose(form)[0], design)
     own = situation.own_key
     if own and form["key"] == own and "key" not in found and _changed_own(spec, situation.own_spec or {}):

@@ -5,22 +5,14 @@ Korean ones. A name missing here falls back to the English one, so a new catalog
 """
 
 from marts.metrics import METRICS
+from marts.retrospectives.korean import METRIC_LABELS_KO
 from shop.knobs import KNOBS
 from swarm.personas import SHOPPERS
 
 Pair = tuple[str, str]
 """(English, Korean)."""
 
-METRIC_KO = {
-    "conversion": "전환율",
-    "revenue_per_visitor": "방문자당 매출",
-    "aov": "평균 주문 금액",
-    "banner_ctr": "배너 클릭률",
-    "add_to_cart_rate": "장바구니 담기율",
-    "checkout_rate": "결제 시작률",
-    "orders_per_visitor": "방문자당 주문 수",
-    "items_viewed": "조회한 메뉴 수",
-}
+METRIC_KO = METRIC_LABELS_KO
 METRIC_DESCRIPTION_KO = {
     "conversion": "노출된 방문자 중 한 번 이상 주문한 비율.",
     "revenue_per_visitor": "노출된 방문자 1명당 매출(구매하지 않은 방문자 포함).",

@@ -180,4 +180,5 @@ def design(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
         "planned_n_per_variant": plan.n_per_variant,
         "planned_n_total": plan.n_total,
         "days": plan.days,
+        **({} if inputs.binary or inputs.std is None else {"std": round(inputs.std, 6)}),
     }

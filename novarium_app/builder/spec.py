@@ -106,6 +106,8 @@ def draft_from_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
         form["change"] = str(spec.get("hypothesis") or "")[:300]
     for name in ("alpha", "power"):
         form[name] = _text(design.get(name), form[name])
+    if design.get("analysis_plan") in ("fixed", "sequential"):
+        form["analysis_plan"] = design["analysis_plan"]
     if design.get("mde_type") in ("relative", "absolute"):
         form["mde_type"] = design["mde_type"]
     if isinstance(design.get("mde"), int | float):

@@ -24,7 +24,7 @@ STEP_FIELDS: tuple[tuple[str, ...], ...] = (
     ("name", "key", "change", "metric", "direction", "expected", "rationale", "persona", "hypothesis"),
     ("variants",),
     ("secondary", "guardrails"),
-    ("alpha", "power", "mde", "mde_type", "baseline", "std", "plan", "design"),
+    ("alpha", "power", "mde", "mde_type", "analysis_plan", "baseline", "std", "plan", "design"),
     ("allocation",),
     (),
 )
@@ -230,6 +230,11 @@ def _power_step(form: Mapping[str, str], context: Context) -> dict[str, Pair]:
     mde = number(form["mde"], percent=relative or binary)
     if form["mde_type"] not in ("relative", "absolute"):
         found["mde_type"] = ("MDE type: must be relative or absolute", "MDE 방식: 상대 또는 절대여야 합니다")
+    if form.get("analysis_plan") not in ("fixed", "sequential"):
+        found["analysis_plan"] = (
+            "Analysis plan: must be one look at the end (fixed) or sequential",
+            "분석 계획: 종료 시 한 번 확인(고정) 또는 순차 검정이어야 합니다",
+        )
     elif relative and (mde is None or not 0 < mde <= 1000):
         found["mde"] = (
             "MDE: must be a percentage above 0 and at most 1,000",

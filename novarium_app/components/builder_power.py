@@ -82,6 +82,7 @@ def _settings() -> rx.Component:
                 align="center",
             ),
         ),
+        _analysis_plan(),
         rx.callout(
             t(
                 (
@@ -93,6 +94,43 @@ def _settings() -> rx.Component:
             size="1",
             color_scheme="gray",
         ),
+    )
+
+
+PLAN_HELP = {
+    "fixed": (
+        "Read the results once, when the planned sample is in. Looking earlier and stopping on p < α inflates "
+        "false positives.",
+        "계획한 표본이 모이면 결과를 한 번만 봅니다. 그 전에 보고 p < α에서 멈추면 거짓 양성이 늘어납니다.",
+    ),
+    "sequential": (
+        "Look whenever you like: decide on the always-valid p-value (mSPRT), which stays valid at every look, "
+        "at the cost of some power.",
+        "언제든 볼 수 있습니다. 매번 유효한 always-valid p-값(mSPRT)으로 판단하며, 대신 검정력이 조금 줄어듭니다.",
+    ),
+}
+
+
+def _analysis_plan() -> rx.Component:
+    """How the learner commits to reading the results: one look at the end, or sequentially."""
+    plan = BuilderState.form["analysis_plan"]
+    return rx.vstack(
+        rx.text(t(("Analysis plan", "분석 계획")), size="2", weight="medium"),
+        rx.segmented_control.root(
+            rx.segmented_control.item(t(("One look at the end", "종료 시 한 번 확인")), value="fixed"),
+            rx.segmented_control.item(t(("Sequential (peek any time)", "순차 검정(언제든 확인)")), value="sequential"),
+            value=plan,
+            on_change=lambda value: BuilderState.set_field("analysis_plan", value),
+            size="1",
+            id="builder-analysis_plan",
+        ),
+        rx.text(
+            rx.cond(plan == "sequential", t(PLAN_HELP["sequential"]), t(PLAN_HELP["fixed"])),
+            size="1",
+            color=rx.color("gray", 10),
+        ),
+        spacing="1",
+        width="100%",
     )
 
 

@@ -10,6 +10,7 @@ from novarium_app.builder.draft import NO_PERSONA
 from novarium_app.builder.labels import PERSONA_NAMES, metric_description, metric_label, persona_label
 from novarium_app.components.builder_fields import bi, choice, error_or_hint, form_area, form_input, label, section
 from novarium_app.components.builder_state import BuilderState
+from novarium_app.components.coach_review import coach_panel
 from novarium_app.i18n import t
 
 
@@ -200,7 +201,7 @@ def problem_step() -> rx.Component:
     """The first step's panel."""
     return rx.grid(
         _form(),
-        rx.vstack(_sentence(), _tips(), spacing="4", width="100%", position="sticky", top="1rem"),
+        rx.vstack(_sentence(), coach_panel(), _tips(), spacing="4", width="100%", position="sticky", top="1rem"),
         grid_template_columns=rx.breakpoints(initial="1fr", lg="minmax(0, 1fr) 22rem"),
         spacing="4",
         width="100%",

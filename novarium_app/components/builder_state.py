@@ -259,6 +259,10 @@ class BuilderState(BuilderEdits, rx.State):
             self._split_signature = signature
             self.split_rows = evaluate.split_rows(*split) if split is not None else []
 
+    def coach_spec(self, locale: str) -> dict[str, Any]:
+        """The design as it stands, as the experiment spec the coach reviews (drafts may hold unparsed text)."""
+        return payload(self._draft(), pick(locale, compose(self.form)), json.loads(self._design or "{}"))
+
     # ----- moving between steps ------------------------------------------------------------------------------
 
     @rx.event

@@ -75,7 +75,8 @@ def session_funnel(labels: list[str], sessions: list[int]) -> go.Figure:
         go.Funnel(
             y=labels,
             x=sessions,
-            textinfo="value+percent initial",
+            texttemplate="%{value:,}<br>%{percentInitial:.0%}",
+            hovertemplate="%{y}: %{value:,} sessions (%{percentInitial:.1%} of visits)<extra></extra>",
             marker={"color": [ACCENT, "#8e79e0", "#a996ea", SECOND, "#0d8a7c"][: len(labels)]},
             connector={"line": {"color": GRID}},
         )

@@ -90,5 +90,5 @@ def rate_figure(chart: dict[str, Any]) -> go.Figure:
         hovertemplate="%{y:,.1f}/s<extra></extra>",
     )
     figure.update_layout(bargap=0.15)
-    figure.update_yaxes(rangemode="tozero", tickformat=",.0f")
+    figure.update_yaxes(rangemode="tozero", tickformat=",.2~f" if max(chart.get("rates") or [0]) < 10 else ",.0f")
     return figure

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from marts.monitor import Peeking, RunMonitor, VariantCurve
+from marts.retrospectives.korean import METRIC_LABELS_KO
 from marts.stats.srm import SrmResult
 
 PALETTE = ("#0090ff", "#8e4ec6", "#f76b15", "#12a594")
@@ -17,16 +18,7 @@ NONE = "—"
 P_FLOOR = 1e-6
 """P-values below this are drawn at it (a log axis has no zero)."""
 
-METRIC_KO = {
-    "conversion": "전환율",
-    "revenue_per_visitor": "방문자당 매출",
-    "aov": "평균 주문 금액",
-    "banner_ctr": "배너 클릭률",
-    "add_to_cart_rate": "장바구니 담기율",
-    "checkout_rate": "결제 시작률",
-    "orders_per_visitor": "방문자당 주문 수",
-    "items_viewed": "조회한 메뉴 수",
-}
+METRIC_KO = METRIC_LABELS_KO
 SRM_WORDS = {
     "ok": ("Split as planned", "계획대로 배정됨"),
     "caution": ("Possible mismatch", "불일치 가능성"),

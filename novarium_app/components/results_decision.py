@@ -248,7 +248,7 @@ def _adoption(adoption: rx.Var) -> rx.Component:
                 rx.text(
                     rx.text.strong(adoption["variant"]), t((" is live in the shop.", "이(가) 쇼핑몰에 적용되었습니다."))
                 ),
-                rx.text(adoption["knobs"], size="1"),
+                rx.text(t((adoption["knobs"], adoption["knobs_ko"])), size="1"),
                 rx.hstack(
                     rx.link(
                         rx.button(

@@ -248,7 +248,7 @@ def recommendation_card(verdict: rx.Var, headline_en: rx.Var, headline_ko: rx.Va
     return rx.card(
         rx.vstack(
             rx.text(
-                t(("The ship rule recommends", "출시 규칙의 권고")),
+                t(("The ship rule recommends", "배포 규칙의 권고")),
                 size="1",
                 weight="bold",
                 color=rx.color("gray", 10),

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 import reflex as rx
 
 from marts.retrospectives import RetroView
+from marts.retrospectives.korean import metric_label_ko
 from novarium_app import routes
 from novarium_app.components.retro_words import decision_badge, outcome_badge, tone_color
-from novarium_app.i18n import t
+from novarium_app.i18n import LocaleState, t
 
 
 @dataclass
@@ -23,6 +24,7 @@ class RetroCard:
     outcome: str = ""
     saved: str = ""
     metric_label: str = ""
+    metric_label_ko: str = ""
     lift: str = ""
     lift_ci: str = ""
     tone: str = "neutral"
@@ -45,6 +47,7 @@ def card_from(view: RetroView) -> RetroCard:
         outcome=view.outcome,
         saved=view.saved[:10],
         metric_label=view.primary_label,
+        metric_label_ko=metric_label_ko(view.primary_metric, view.primary_label),
         lift=view.lift,
         lift_ci=view.lift_ci,
         tone=view.lift_tone,
@@ -79,7 +82,11 @@ def retro_card(card: rx.Var) -> rx.Component:
                     rx.hstack(
                         rx.vstack(
                             rx.text(t(("Primary metric", "주요 지표")), size="1", color=rx.color("gray", 10)),
-                            rx.text(card.metric_label, size="2", weight="medium"),
+                            rx.text(
+                                rx.cond(LocaleState.is_korean, card.metric_label_ko, card.metric_label),
+                                size="2",
+                                weight="medium",
+                            ),
                             spacing="0",
                         ),
                         rx.spacer(),

@@ -12,7 +12,7 @@ LABELS: dict[str, Text] = {
     "primary_metric": ("Primary metric", "주요 지표"),
     "variants": ("Variants", "변형"),
     "decision": ("Decision", "결정"),
-    "recommendation": ("Ship rule recommended", "출시 규칙의 권고"),
+    "recommendation": ("Ship rule recommended", "배포 규칙의 권고"),
     "outcome": ("Outcome", "결과"),
     "primary_lift": ("Primary metric lift", "주요 지표 변화"),
     "primary_ci": ("Lift interval", "변화의 신뢰구간"),
@@ -46,10 +46,13 @@ class CompareRow:
     same: bool = False
 
 
-def bilingual_rows(result: dict) -> list[CompareRow]:
-    """``compare``'s rows with each label and enumerated value in both languages."""
+def bilingual_rows(result: dict, result_ko: dict | None = None) -> list[CompareRow]:
+    """``compare``'s rows with each label and enumerated value in both languages (free text from ``result_ko``,
+    ``compare``'s Korean result, when given)."""
     rows = []
+    korean_rows = {row["key"]: row for row in (result_ko or result)["rows"]}
     for row in result["rows"]:
+        ko_row = korean_rows.get(row["key"], row)
         key = row["key"]
         words = CODE_WORDS.get(key, {})
         a, b = words.get(row["a_code"]), words.get(row["b_code"])
@@ -60,9 +63,9 @@ def bilingual_rows(result: dict) -> list[CompareRow]:
                 label_en=label[0],
                 label_ko=label[1],
                 a_en=a[0] if a else row["a"],
-                a_ko=a[1] if a else row["a"],
+                a_ko=a[1] if a else ko_row["a"],
                 b_en=b[0] if b else row["b"],
-                b_ko=b[1] if b else row["b"],
+                b_ko=b[1] if b else ko_row["b"],
                 same=row["same"],
             )
         )

@@ -86,7 +86,7 @@ def headline_tiles(view: rx.Var) -> rx.Component:
             ("Decision", "결정"),
             badge(view.decision, DECISIONS, DECISION_COLORS, size="3", variant="solid"),
             rx.text(
-                t(("Ship rule: ", "출시 규칙: ")),
+                t(("Ship rule: ", "배포 규칙: ")),
                 word(view.recommendation, DECISIONS),
                 size="1",
                 color=FAINT,
@@ -378,7 +378,7 @@ def decision(view: rx.Var) -> rx.Component:
         rx.hstack(
             rx.text(t(("You decided", "내 결정")), size="2", color=MUTED),
             badge(view.decision, DECISIONS, DECISION_COLORS),
-            rx.text(t(("· the ship rule recommended", "· 출시 규칙의 권고")), size="2", color=MUTED),
+            rx.text(t(("· the ship rule recommended", "· 배포 규칙의 권고")), size="2", color=MUTED),
             badge(view.recommendation, DECISIONS, DECISION_COLORS, default=("Nothing saved", "저장 안 됨")),
             spacing="2",
             align="center",
@@ -391,7 +391,7 @@ def decision(view: rx.Var) -> rx.Component:
             ),
         ),
         rx.cond(
-            view.rule.length() > 0,
+            (view.rule.length() > 1) | ((view.rule.length() == 1) & (view.reasons.length() == 0)),
             _verdict_table(view.rule, DECISIONS, DECISION_COLORS, with_metric=False),
         ),
         section_id="retro-decision-section",
@@ -466,46 +466,40 @@ def _truth_row(row: rx.Var) -> rx.Component:
     )
 
 
-def coach(view: rx.Var) -> rx.Component:
-    """The coach's write-up, or the empty slot it will fill."""
-    return section(
-        ("Coach write-up", "코치 피드백"),
-        "sparkles",
-        rx.cond(
-            view.coach_writeup != "",
-            rx.vstack(
-                rx.markdown(view.coach_writeup, class_name="retro-coach-text"),
-                rx.cond(
-                    view.coach_source != "",
-                    rx.text(t(("Written by ", "작성: ")), view.coach_source, size="1", color=FAINT),
-                ),
-                spacing="2",
-                width="100%",
-            ),
-            rx.vstack(
+def coach_text(view: rx.Var) -> rx.Component:
+    """The coach's saved write-up and who wrote it, or the empty slot it will fill."""
+    return rx.cond(
+        view.coach_writeup != "",
+        rx.vstack(
+            rx.markdown(view.coach_writeup, class_name="retro-coach-text"),
+            rx.cond(
+                view.coach_source != "",
                 rx.text(
-                    t(("No coach write-up yet.", "아직 코치 피드백이 없습니다.")),
-                    size="2",
-                    weight="medium",
+                    t(("Written by ", "작성: ")), view.coach_source, size="1", color=FAINT, id="retro-coach-source"
                 ),
-                rx.text(
-                    t(
-                        (
-                            "The coach will read this retrospective and write what went well and what to try next.",
-                            "코치가 이 회고를 읽고 잘한 점과 다음에 시도할 점을 적어 줄 것입니다.",
-                        )
-                    ),
-                    size="2",
-                    color=MUTED,
-                ),
-                spacing="1",
-                padding="1rem",
-                width="100%",
-                border=f"1px dashed {rx.color('gray', 6)}",
-                border_radius="var(--radius-3)",
             ),
+            spacing="2",
+            width="100%",
         ),
-        section_id="retro-coach",
+        rx.vstack(
+            rx.text(t(("No coach write-up yet.", "아직 코치 피드백이 없습니다.")), size="2", weight="medium"),
+            rx.text(
+                t(
+                    (
+                        "Press Write it up: the coach reads this retrospective and writes what went well and what to "
+                        "try next.",
+                        "작성하기를 누르면 코치가 이 회고를 읽고 잘한 점과 다음에 시도할 점을 적습니다.",
+                    )
+                ),
+                size="2",
+                color=MUTED,
+            ),
+            spacing="1",
+            padding="1rem",
+            width="100%",
+            border=f"1px dashed {rx.color('gray', 6)}",
+            border_radius="var(--radius-3)",
+        ),
     )
 
 

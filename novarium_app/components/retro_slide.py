@@ -67,7 +67,7 @@ def _figures(view: rx.Var) -> rx.Component:
                 badge(view.decision, DECISIONS, DECISION_COLORS, size="3", variant="solid"),
                 spacing="2",
             ),
-            rx.text(t(("The ship rule said", "출시 규칙의 권고")), size="3", color=MUTED),
+            rx.text(t(("The ship rule said", "배포 규칙의 권고")), size="3", color=MUTED),
             rx.text(word(view.recommendation, DECISIONS), size="6", weight="bold"),
             figure_id="review-decision",
         ),

@@ -5,8 +5,8 @@ import reflex as rx
 from novarium_app.i18n import Text, t
 
 DECISIONS: dict[str, Text] = {
-    "ship": ("Ship", "출시"),
-    "dont_ship": ("Don't ship", "출시 안 함"),
+    "ship": ("Ship", "배포"),
+    "dont_ship": ("Don't ship", "배포 안 함"),
     "keep_running": ("Keep running", "계속 진행"),
     "inconclusive": ("Inconclusive", "결론 없음"),
 }

@@ -7,20 +7,12 @@ A metric has a unit: ``rate`` (binary metrics: shown as percentages, lifts in pe
 from collections.abc import Sequence
 
 from marts.metrics import METRICS
+from marts.retrospectives.korean import METRIC_LABELS_KO
 
 DASH = "—"
 MINUS = "−"
 
-METRIC_NAMES_KO = {
-    "conversion": "전환율",
-    "revenue_per_visitor": "방문자당 매출",
-    "aov": "평균 주문 금액",
-    "banner_ctr": "배너 클릭률",
-    "add_to_cart_rate": "장바구니 담기율",
-    "checkout_rate": "결제 시작률",
-    "orders_per_visitor": "방문자당 주문 수",
-    "items_viewed": "조회한 메뉴 수",
-}
+METRIC_NAMES_KO = METRIC_LABELS_KO
 METRIC_DESCRIPTIONS_KO = {
     "conversion": "노출된 방문자 중 한 번 이상 주문한 비율입니다.",
     "revenue_per_visitor": "구매자와 비구매자를 모두 포함한 노출 방문자당 매출입니다.",

@@ -137,7 +137,9 @@ def record_decision(
             "decision_correct": judgement.decision_correct,
             "outcome": judgement.outcome,
             "rule": judgement.rule,
+            "rule_ko": decisions.RULE[1],
             "explanation": judgement.explanation[0],
+            "explanation_ko": judgement.explanation[1],
             "ci_covered": decisions.ci_covered(rows),
         },
     }

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novarium_app import routes
+from novarium_app.builder.labels import choice_label, knob_label
 from novarium_app.lab import decisions
 from novarium_app.lab import formatting as fmt
 from novarium_app.lab.recording import RecordedDecision
@@ -184,28 +185,31 @@ def adoption_row(adoption: AdoptionRecord) -> dict[str, str]:
         "adoption_id": adoption.adoption_id,
         "variant": adoption.variant or "",
         "knobs": config_text(adoption.config),
+        "knobs_ko": config_text(adoption.config, "ko"),
         "shop": routes.SHOP,
         "adoptions": routes.ADOPTIONS,
     }
 
 
-def config_text(config: dict[str, Any]) -> str:
-    """A knob config as people read it: "Banner colour: red · Discount: 15%"."""
+def config_text(config: dict[str, Any], language: str = "en") -> str:
+    """A knob config as people read it: "Banner colour: red · Discount: 15%" (Korean names with ``"ko"``)."""
+    korean = language == "ko"
     parts = []
     for key, value in config.items():
         knob = KNOBS.get(key)
-        label = knob.label if knob else key
-        shown = (
-            ("on" if value else "off")
-            if isinstance(value, bool)
-            else f"{value:g}"
-            if isinstance(value, float)
-            else value
-        )
+        label = knob_label(key)[1 if korean else 0] if knob else key
+        if isinstance(value, bool):
+            shown = ("켜짐" if value else "꺼짐") if korean else ("on" if value else "off")
+        elif isinstance(value, float):
+            shown = f"{value:g}"
+        elif knob and knob.kind == "choice" and korean:
+            shown = choice_label(str(value))[1]
+        else:
+            shown = value
         unit = knob.unit if knob and knob.unit == "%" else ""
         prefix = "$" if knob and knob.unit == "$" else ""
         parts.append(f"{label}: {prefix}{shown}{unit}")
-    return " · ".join(parts) or "no change (the defaults)"
+    return " · ".join(parts) or ("변경 없음(기본값)" if korean else "no change (the defaults)")
 
 
 def toasts(done: RecordedDecision) -> list[tuple[str, str, str]]:

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from marts.storage import StorageError
 from novarium_app import routes
+from novarium_app.builder.labels import knob_label
 from novarium_app.components.layout import lab_page
 from novarium_app.components.results_widgets import STYLE, notice, section_title
 from novarium_app.i18n import LocaleState, pick, t
@@ -41,6 +42,7 @@ def live_knobs(config: dict[str, Any]) -> list[dict[str, str]]:
         {
             "key": knob.key,
             "label": knob.label,
+            "label_ko": knob_label(knob.key)[1],
             "value": _shown(config.get(knob.key, DEFAULTS[knob.key]), knob.unit),
             "default": _shown(DEFAULTS[knob.key], knob.unit),
             "changed": "yes" if knob.key in config and config[knob.key] != DEFAULTS[knob.key] else "no",
@@ -57,6 +59,7 @@ def adoption_row(record: adoptions.AdoptionRecord) -> dict[str, str]:
         "results": routes.results_for(record.experiment_key) if record.experiment_key else "",
         "variant": record.variant or "",
         "config": config_text(record.config),
+        "config_ko": config_text(record.config, "ko"),
         "adopted_at": f"{record.adopted_at:%Y-%m-%d %H:%M}",
         "rolled_back_at": f"{record.rolled_back_at:%Y-%m-%d %H:%M}" if record.rolled_back_at else "",
         "active": "yes" if record.active else "no",
@@ -146,7 +149,7 @@ ROLLBACK_WARNING = (
 def _knob(row: rx.Var) -> rx.Component:
     changed = row["changed"] == "yes"
     return rx.hstack(
-        rx.text(row["label"], size="2", color=rx.color("gray", 11)),
+        rx.text(t((row["label"], row["label_ko"])), size="2", color=rx.color("gray", 11)),
         rx.spacer(),
         rx.cond(changed, rx.text(row["default"], size="1", color=rx.color("gray", 9), text_decoration="line-through")),
         rx.badge(
@@ -253,7 +256,7 @@ def _history_row(row: rx.Var) -> rx.Component:
                 spacing="0",
             ),
         ),
-        rx.table.cell(rx.text(row["config"], size="1", white_space="normal"), max_width="22rem"),
+        rx.table.cell(rx.text(t((row["config"], row["config_ko"])), size="1", white_space="normal"), max_width="22rem"),
         rx.table.cell(
             rx.cond(
                 active,

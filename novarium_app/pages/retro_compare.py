@@ -36,7 +36,7 @@ def _load(a: str, b: str) -> tuple[list[dict[str, str]], str, str, list[CompareR
             raise RetrospectiveNotFound(chosen)
     a = a or next((i for i in ids if i != b), "")
     b = b or next((i for i in ids if i != a), "")
-    rows = bilingual_rows(compare(by_id[a], by_id[b])) if a and b else []
+    rows = bilingual_rows(compare(by_id[a], by_id[b]), compare(by_id[a], by_id[b], "ko")) if a and b else []
     return options, a, b, rows
 
 

@@ -20,6 +20,7 @@ from marts.retrospectives import (
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components import retro_sections as sections
+from novarium_app.components.coach_writeup import coach_section
 from novarium_app.components.layout import lab_page
 from novarium_app.components.retro_cards import STYLE, route_id
 from novarium_app.components.retro_words import CORRECT, CORRECT_COLORS, badge, decision_badge, outcome_badge
@@ -33,17 +34,20 @@ ROUTE = f"{routes.RETROSPECTIVES}/[retrospective_id]"
 ERRORS = (SettingsError, StorageError, RetrospectiveError, sa.exc.SQLAlchemyError)
 
 
-def _view(retrospective_id: str) -> RetroView:
-    return retro_view(get_retrospective(get_store(), retrospective_id))
-
-
-def _save(retrospective_id: str, learnings: str) -> RetroView:
-    return retro_view(update_learnings(get_store(), retrospective_id, learnings))
-
-
-def _markdown(retrospective_id: str) -> tuple[str, str]:
+def _views(retrospective_id: str) -> tuple[RetroView, RetroView]:
     retro = get_retrospective(get_store(), retrospective_id)
-    return to_markdown(retro), f"retrospective-{retro.experiment_key}-{retro.created_at:%Y%m%d}.md"
+    return retro_view(retro), retro_view(retro, "ko")
+
+
+def _save(retrospective_id: str, learnings: str) -> tuple[RetroView, RetroView]:
+    retro = update_learnings(get_store(), retrospective_id, learnings)
+    return retro_view(retro), retro_view(retro, "ko")
+
+
+def _markdown(retrospective_id: str, locale: str) -> tuple[str, str]:
+    retro = get_retrospective(get_store(), retrospective_id)
+    suffix = "-ko" if locale == "ko" else ""
+    return to_markdown(retro, locale), f"retrospective-{retro.experiment_key}-{retro.created_at:%Y%m%d}{suffix}.md"
 
 
 def _first_line(error: BaseException) -> str:
@@ -57,6 +61,7 @@ class RetroDetailState(rx.State):
     error: str = ""
     missing: str = ""
     view: RetroView = RetroView()
+    view_ko: RetroView = RetroView()
     draft: str = ""
     saving: bool = False
     exporting: bool = False
@@ -68,7 +73,7 @@ class RetroDetailState(rx.State):
         retrospective_id = route_id(self.router.url.path)
         yield
         try:
-            self.view = await asyncio.to_thread(_view, retrospective_id)
+            self.view, self.view_ko = await asyncio.to_thread(_views, retrospective_id)
             self.draft = self.view.learnings
         except RetrospectiveNotFound:
             self.missing = retrospective_id
@@ -101,7 +106,7 @@ class RetroDetailState(rx.State):
         self.saving = True
         yield
         try:
-            self.view = await asyncio.to_thread(_save, self.view.retrospective_id, self.draft)
+            self.view, self.view_ko = await asyncio.to_thread(_save, self.view.retrospective_id, self.draft)
             self.draft = self.view.learnings
             yield rx.toast.success(pick(locale, ("Learnings saved.", "배운 점을 저장했습니다.")))
         except (*ERRORS, RetrospectiveNotFound) as error:
@@ -117,7 +122,7 @@ class RetroDetailState(rx.State):
         self.exporting = True
         yield
         try:
-            text, filename = await asyncio.to_thread(_markdown, self.view.retrospective_id)
+            text, filename = await asyncio.to_thread(_markdown, self.view.retrospective_id, locale)
         except (*ERRORS, RetrospectiveNotFound) as error:
             log.exception("exporting a retrospective failed")
             self.exporting = False
@@ -152,8 +157,12 @@ class RetroDetailState(rx.State):
         return f"{routes.RETRO_REVIEW}?{urlencode({'start': self.view.retrospective_id})}"
 
 
+SHOWN = rx.cond(LocaleState.is_korean, RetroDetailState.view_ko, RetroDetailState.view)
+"""The retrospective in the learner's language."""
+
+
 def _header() -> rx.Component:
-    view = RetroDetailState.view
+    view = SHOWN
     return rx.vstack(
         rx.link(
             rx.hstack(
@@ -209,7 +218,7 @@ def _header() -> rx.Component:
 
 
 def _hypothesis() -> rx.Component:
-    hypothesis = RetroDetailState.view.hypothesis
+    hypothesis = SHOWN.hypothesis
     return sections.section(
         ("Hypothesis", "가설"),
         "lightbulb",
@@ -305,7 +314,7 @@ def _columns(main: list[rx.Component], aside: list[rx.Component], aside_width: s
 
 
 def _detail() -> rx.Component:
-    view = RetroDetailState.view
+    view = SHOWN
     return rx.vstack(
         _header(),
         sections.headline_tiles(view),
@@ -314,7 +323,7 @@ def _detail() -> rx.Component:
         sections.guardrails_and_split(view),
         sections.truth(view),
         _learnings(),
-        sections.coach(view),
+        coach_section(view),
         spacing="4",
         width="100%",
     )

@@ -15,7 +15,7 @@ from marts.retrospectives import OUTCOMES, RetrospectiveError, RetroView, list_r
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components.retro_slide import slide, step
-from novarium_app.i18n import t
+from novarium_app.i18n import LocaleState, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 
@@ -31,11 +31,12 @@ STYLE = """
 """
 
 
-def _load_views(query: str, outcome: str, metric: str) -> list[RetroView]:
+def _load_views(query: str, outcome: str, metric: str) -> list[tuple[RetroView, RetroView]]:
+    """Each matching retrospective in English and in Korean."""
     retros = list_retrospectives(
         get_store(), query=query, outcome=outcome if outcome in OUTCOMES else None, metric=metric or None
     )
-    return [retro_view(retro) for retro in retros]
+    return [(retro_view(retro), retro_view(retro, "ko")) for retro in retros]
 
 
 class RetroReviewState(rx.State):
@@ -46,7 +47,7 @@ class RetroReviewState(rx.State):
     index: int = 0
     count: int = 0
     filtered: bool = False
-    _views: list[RetroView] = []
+    _views: list[tuple[RetroView, RetroView]] = []
 
     @rx.event
     async def load(self):
@@ -64,7 +65,7 @@ class RetroReviewState(rx.State):
         self._views, self.count = views, len(views)
         self.filtered = bool(query.strip() or outcome in OUTCOMES or metric)
         start = params.get("start", "")
-        self.index = next((i for i, view in enumerate(views) if view.retrospective_id == start), 0)
+        self.index = next((i for i, (view, _) in enumerate(views) if view.retrospective_id == start), 0)
         self.loading = False
 
     @rx.event
@@ -94,8 +95,13 @@ class RetroReviewState(rx.State):
 
     @rx.var
     def current(self) -> RetroView:
-        """The retrospective on screen."""
-        return self._views[self.index] if 0 <= self.index < len(self._views) else RetroView()
+        """The retrospective on screen, in English."""
+        return self._views[self.index][0] if 0 <= self.index < len(self._views) else RetroView()
+
+    @rx.var
+    def current_ko(self) -> RetroView:
+        """The retrospective on screen, in Korean."""
+        return self._views[self.index][1] if 0 <= self.index < len(self._views) else RetroView()
 
     @rx.var
     def position(self) -> str:
@@ -243,7 +249,11 @@ def retro_review() -> rx.Component:
             rx.cond(
                 RetroReviewState.loading,
                 rx.skeleton(rx.box(height="60vh", width="100%"), width="100%", id="review-loading"),
-                rx.cond(RetroReviewState.count > 0, slide(RetroReviewState.current), _empty()),
+                rx.cond(
+                    RetroReviewState.count > 0,
+                    slide(rx.cond(LocaleState.is_korean, RetroReviewState.current_ko, RetroReviewState.current)),
+                    _empty(),
+                ),
             ),
             rx.spacer(),
             _hint(),

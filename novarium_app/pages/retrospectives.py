@@ -8,12 +8,14 @@ import reflex as rx
 import sqlalchemy as sa
 
 from marts.retrospectives import OUTCOMES, RetrospectiveError, list_retrospectives, metric_label, retro_view
+from marts.retrospectives.korean import metric_label_ko
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components.layout import lab_page
 from novarium_app.components.retro_cards import STYLE, RetroCard, card_from, no_matches, no_retrospectives, retro_card
+from novarium_app.components.retro_learnings import RetroLearningsState, learnings_panel
 from novarium_app.components.retro_words import OUTCOMES as OUTCOME_WORDS
-from novarium_app.i18n import t
+from novarium_app.i18n import LocaleState, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 
@@ -34,7 +36,9 @@ def _metrics() -> tuple[int, list[dict[str, str]]]:
     """How many retrospectives exist, and the primary metrics they use."""
     retros = list_retrospectives(get_store())
     keys = sorted({r.primary_metric for r in retros if r.primary_metric})
-    return len(retros), [{"key": key, "label": metric_label(key)} for key in keys]
+    return len(retros), [
+        {"key": key, "label": metric_label(key), "label_ko": metric_label_ko(key, metric_label(key))} for key in keys
+    ]
 
 
 def _first_line(error: BaseException) -> str:
@@ -189,7 +193,12 @@ def _filters() -> rx.Component:
                 rx.select.trigger(aria_label=t(("Primary metric", "주요 지표")), id="retro-metric", min_width="13rem"),
                 rx.select.content(
                     rx.select.item(t(("All primary metrics", "모든 주요 지표")), value=ALL),
-                    rx.foreach(RetroListState.metrics, lambda m: rx.select.item(m["label"], value=m["key"])),
+                    rx.foreach(
+                        RetroListState.metrics,
+                        lambda m: rx.select.item(
+                            rx.cond(LocaleState.is_korean, m["label_ko"], m["label"]), value=m["key"]
+                        ),
+                    ),
                 ),
                 value=RetroListState.metric,
                 on_change=RetroListState.set_metric,
@@ -256,7 +265,7 @@ def _body() -> rx.Component:
     )
 
 
-@lab_page(routes.RETROSPECTIVES, "Retrospectives", on_load=RetroListState.load)
+@lab_page(routes.RETROSPECTIVES, "Retrospectives", on_load=[RetroListState.load, RetroLearningsState.load])
 def retrospectives() -> rx.Component:
     """The Lab's retrospectives list."""
     return rx.vstack(
@@ -274,6 +283,7 @@ def retrospectives() -> rx.Component:
             ),
         ),
         rx.cond(RetroListState.loading, _loading(), rx.cond(RetroListState.error == "", _body())),
+        learnings_panel(),
         spacing="5",
         width="100%",
     )

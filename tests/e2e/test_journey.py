@@ -169,7 +169,19 @@ def _design_and_launch(page: Page, app_server, name: str, key: str) -> None:
     page.fill("#builder-rationale", RATIONALE)
     page.fill("#builder-expected", "15")
     expect(page.locator("#hypothesis-sentence")).to_have_text(HYPOTHESIS)
-    page.click("#builder-next")
+    # The rubric coach reviews the design so far: the hypothesis is whole, but no knob changes yet and no guardrail.
+    page.click("#coach-review")
+    findings = page.locator("#coach-findings .coach-finding")
+    expect(page.locator("#coach-findings .coach-finding[data-code='structure.complete']")).to_have_attribute(
+        "data-severity", "good", timeout=LOAD
+    )
+    for code in ("variants.no_change", "guardrails.none"):
+        expect(page.locator(f"#coach-findings .coach-finding[data-code='{code}']")).to_have_attribute(
+            "data-severity", "warning"
+        )
+    assert findings.count() >= 5, findings.all_inner_texts()
+    # Its "Fix" link opens the step that fixes a finding: the variants.
+    page.locator("#coach-findings .coach-finding[data-code='variants.no_change'] a").click()
 
     # 2. The treatment: a red banner and a 20% discount, previewed in the shop's own page.
     _step(page, 2)
@@ -396,6 +408,7 @@ def _export_the_retrospective(page: Page, name: str, key: str, href: str, recomm
     expect(page.locator("#retro-primary")).to_have_text("Conversion")
     expect(page.locator("#retro-correct")).to_contain_text("Right call")
     expect(page.locator("#retro-learnings")).to_have_value(LEARNINGS)
+    _write_it_up(page)
 
     with page.expect_download() as download_info:
         page.click("#retro-export")
@@ -413,6 +426,27 @@ def _export_the_retrospective(page: Page, name: str, key: str, href: str, recomm
     assert "| Conversion | treatment | +" in text.split("## The truth", 1)[-1], "the truth table has no conversion row"
     assert f"## Learnings\n\n{LEARNINGS}" in text
     assert f'banner_color = "red", discount_pct = {DISCOUNT}' in text, "the Markdown does not describe the treatment"
+    assert "## Coach write-up\n\n# Write-up: " in text and "_Written by rubric._" in text
+
+
+def _write_it_up(page: Page) -> None:
+    """The rubric coach drafts a write-up from the stored numbers; an invented number blocks saving until removed."""
+    page.click("#coach-writeup")
+    draft = page.locator("#coach-writeup-draft")
+    expect(draft).to_have_value(re.compile(r"^# Write-up: "), timeout=LOAD)
+    written = draft.input_value()
+    assert "## Results" in written and "Conversion" in written, written[:500]
+    expect(page.locator("#coach-writeup-source")).to_have_text("Source: rubric")
+    expect(page.locator("#coach-writeup-ungrounded")).to_have_count(0)
+    draft.fill(written + "\nConversion rose by 77.7% in every persona.\n")
+    expect(page.locator("#coach-writeup-ungrounded")).to_contain_text("77.7%")
+    expect(page.locator("#coach-writeup-source")).to_have_text("Source: rubric, edited")
+    expect(page.locator("#coach-writeup-save")).to_be_disabled()
+    draft.fill(written)
+    expect(page.locator("#coach-writeup-ungrounded")).to_have_count(0)
+    page.click("#coach-writeup-save")
+    expect(page.locator("#retro-coach-source")).to_have_text("Written by rubric", timeout=LOAD)
+    expect(page.locator("#retro-coach .retro-coach-text")).to_contain_text("Write-up:")
 
 
 # ----- the journey ----------------------------------------------------------------------------------------------

@@ -293,7 +293,7 @@ def test_the_pages_speak_korean(retro_app, page):
     page.get_by_role("radio", name="한국어").click()
     expect(page.get_by_role("heading", name="회고", exact=True)).to_be_visible()
     expect(page.locator("[data-key='red-banner'] .retro-outcome")).to_have_text("성공")
-    expect(page.locator("[data-key='red-banner'] .retro-decision")).to_have_text("출시")
+    expect(page.locator("[data-key='red-banner'] .retro-decision")).to_have_text("배포")
     page.goto(f"{retro_app.url}/retrospectives/review")
     expect(page.locator("#review-hint")).to_contain_text("이전 / 다음", timeout=LOAD)
     assert page.console_errors == []

@@ -29,6 +29,14 @@ def test_a_valid_draft_plans_and_checks_out():
     assert result.problems == {} and result.spec_check == []
     assert result.plan is not None and result.plan.days > 0
     assert result.design["planned_n_per_variant"] == result.plan.n_per_variant
+    assert result.design["analysis_plan"] == "fixed"
+    sequential = valid_draft()
+    sequential["form"]["analysis_plan"] = "sequential"
+    assert evaluate(sequential, SEEN).design["analysis_plan"] == "sequential"
+    sequential["form"]["analysis_plan"] = "whenever"
+    tampered = evaluate(sequential, SEEN)
+    assert "analysis_plan" not in tampered.design
+    assert tampered.problems["analysis_plan"][0].startswith("Analysis plan: must be")
     assert result.plan_text["days"] == f"{result.plan.days:,}"
     assert result.baseline["value"] == "6.00%"
     assert result.preview_config == {"banner_color": "red"}
@@ -38,7 +46,7 @@ def test_a_valid_draft_plans_and_checks_out():
 
 def test_without_a_baseline_the_plan_waits_for_one():
     result = evaluate(valid_draft(), Situation(daily_visitors=1000.0))
-    assert result.plan is None and result.design == {}
+    assert result.plan is None and result.design == {"analysis_plan": "fixed"}  # the plan's choice stays
     assert result.problems["baseline"][0].endswith("(the warehouse has no history for this metric)")
     assert result.baseline["available"] == ""
 

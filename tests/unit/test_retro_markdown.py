@@ -124,3 +124,62 @@ def test_an_empty_snapshot_and_odd_values_never_break_the_export():
         text = to_markdown(_retro(snapshot))
         assert text.startswith("# Retrospective: k\n")
         assert text.endswith("\n")
+
+
+def _engine_snapshot():
+    """The full sample with reasons and SRM text as the statistics engine writes them, and a Korean explanation."""
+    snapshot = full_snapshot()
+    snapshot["decision"]["reasons"] = [
+        "Ship treatment: a goal metric improved significantly and every guardrail is non-inferior.",
+        "conversion in treatment: improved +6.20%, significant after Holm correction (adjusted p = 0.0306, raw "
+        "p = 0.0153).",
+    ]
+    snapshot["results"]["srm"]["message"] = (
+        "Observed 6,012 / 5,988 units (control, treatment) against a planned 50.0% / 50.0% split: chi-square 0.05, "
+        "p = 0.827, consistent with the plan."
+    )
+    snapshot["verdict"]["explanation_ko"] = "배포가 옳았습니다: 실제 전환율 효과가 양수입니다."
+    snapshot["verdict"]["rule_ko"] = "배포는 1차 지표를 실제로 개선할 때 옳습니다."
+    snapshot["experiment"]["design"] = {"alpha": 0.05, "power": 0.8, "mde": 0.05, "mde_type": "relative", "days": 14}
+    return snapshot
+
+
+def test_the_korean_export_words_headings_metrics_and_engine_sentences_in_korean():
+    text = to_markdown(_retro(_engine_snapshot()), "ko")
+    for heading in (
+        "# 회고: ",
+        "## 가설",
+        "## 설계",
+        "## 결과",
+        "## 가드레일",
+        "## 표본 비율(SRM)",
+        "## 결정",
+        "## 실제 효과",
+    ):
+        assert heading in text, heading
+    assert "- **주요 지표:** 전환율 (`conversion`)" in text
+    assert "- **나의 결정:** 배포" in text
+    assert "- treatment 배포: 목표 지표가 유의하게 개선되었고 모든 가드레일이 비열등합니다." in text
+    assert "treatment의 전환율: +6.20% 개선, Holm 보정 후 유의함 (보정 p = 0.0306, 원래 p = 0.0153)." in text
+    assert "계획과 일치합니다." in text
+    assert "배포가 옳았습니다: 실제 전환율 효과가 양수입니다." in text
+    assert "- **판정 기준:** 배포는 1차 지표를 실제로 개선할 때 옳습니다." in text
+    assert "- Ship treatment:" not in text and "consistent with the plan" not in text
+    # The same numbers in both languages.
+    english = to_markdown(_retro(_engine_snapshot()))
+    assert "| treatment | 5,988 | 10.75% | +0.63 pp |" in english
+    assert "| treatment | 5,988 | 10.75% | +0.63 pp |" in text
+
+
+def test_design_settings_are_named_and_formatted():
+    text = to_markdown(_retro(_engine_snapshot()))
+    design = _section(text, "Design")
+    assert "- **Power:** 80%" in design
+    assert "- **Minimum detectable effect:** 5%" in design
+    assert "- **MDE scale:** relative" in design
+    assert "- **Planned days:** 14" in design
+    assert design.count("Significance level (alpha)") == 1
+    assert "Mde:" not in design
+    korean = to_markdown(_retro(_engine_snapshot()), "ko")
+    assert "- **최소 검출 효과(MDE):** 5%" in korean
+    assert "- **MDE 기준:** 상대" in korean

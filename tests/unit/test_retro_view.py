@@ -114,16 +114,31 @@ def test_compare_rows_are_worded_in_both_languages_and_flag_differences():
     a = _retro(full_snapshot(), retrospective_id="a")
     b = _retro(minimal_snapshot(), retrospective_id="b", decision="keep_running", outcome=None)
     rows = {row.key: row for row in bilingual_rows(compare(a, b))}
-    assert (rows["decision"].a_en, rows["decision"].a_ko, rows["decision"].b_ko) == ("Ship", "출시", "계속 진행")
+    assert (rows["decision"].a_en, rows["decision"].a_ko, rows["decision"].b_ko) == ("Ship", "배포", "계속 진행")
     assert (rows["outcome"].a_ko, rows["outcome"].b_en) == ("성공", "—")
     assert (rows["decision_correct"].a_en, rows["decision_correct"].b_ko) == ("Right call", "판정 없음")
     assert (rows["primary_lift"].label_ko, rows["primary_lift"].a_en) == (
         "주요 지표 변화",
         "+6.2% (treatment vs control)",
     )
-    assert rows["primary_lift"].a_ko == rows["primary_lift"].a_en  # numbers read the same in both
+    assert rows["primary_lift"].a_ko == rows["primary_lift"].a_en  # without compare's Korean result, as given
     assert not rows["decision"].same
     assert rows["saved"].same
+    worded = {row.key: row for row in bilingual_rows(compare(a, b), compare(a, b, "ko"))}
+    assert (worded["primary_metric"].a_en, worded["primary_metric"].a_ko) == ("Conversion", "전환율")
+    assert (worded["guardrails"].a_en, worded["guardrails"].a_ko) == ("1 non-inferior", "비열등 1개")
+    assert worded["primary_lift"].a_ko == "+6.2% (control 대비 treatment)"
+
+
+def test_the_korean_view_words_metrics_and_keeps_the_numbers():
+    retro = _retro(full_snapshot())
+    english, korean = retro_view(retro), retro_view(retro, "ko")
+    assert (english.primary_label, korean.primary_label) == ("Conversion", "전환율")
+    assert korean.guardrail_design == "평균 주문 금액 (하락 ≤ 5.0%)"
+    assert [m.label for m in korean.metrics] == ["전환율", "방문자당 매출", "평균 주문 금액"]
+    assert [r.metric for r in korean.truth_rows] == ["전환율", "방문자당 매출", "평균 주문 금액"]
+    assert [[r.rel_ci for r in m.rows] for m in korean.metrics] == [[r.rel_ci for r in m.rows] for m in english.metrics]
+    assert card_from(korean).metric_label_ko == "전환율"
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,14 @@
 
 import pytest
 
-from novarium_app.settings import Settings, SettingsError, read_settings
+from novarium_app.settings import Settings, SettingsError, read_settings, variable_names
 
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(Settings.model_fields):
-        alias = Settings.model_fields[name].alias
-        if alias:
-            monkeypatch.delenv(alias, raising=False)
+        for variable in variable_names(name):
+            monkeypatch.delenv(variable, raising=False)
 
 
 def test_defaults_run_on_embedded_duckdb():
@@ -35,6 +34,9 @@ def test_postgres_url_selects_postgres(monkeypatch):
         ("NOVARIUM_LOG_LEVEL", "LOUD", "'DEBUG', 'INFO', 'WARNING' or 'ERROR'"),
         ("NOVARIUM_SEED_USERS", "0", "greater than or equal to 1"),
         ("NOVARIUM_LLM_BASE_URL", "ftp://model", "http:// or https://"),
+        ("NOVARIUM_LLM_TIMEOUT", "0", "greater than 0"),
+        ("NOVARIUM_LLM_TIMEOUT", "-5", "greater than 0"),
+        ("NOVARIUM_LLM_TIMEOUT", "soon", "valid number"),
     ],
 )
 def test_invalid_value_names_variable_and_rule(monkeypatch, variable, value, rule):
@@ -70,3 +72,19 @@ def test_secrets_are_not_rendered(monkeypatch):
     assert "very-secret" not in repr(settings)
     assert "very-secret" not in str(settings.model_dump())
     assert settings.llm_api_key.get_secret_value() == "sk-very-secret"
+
+
+def test_llm_key_reads_novarium_variable_first_then_openai(monkeypatch):
+    assert read_settings().llm_api_key is None
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-from-openai")
+    assert read_settings().llm_api_key.get_secret_value() == "sk-from-openai"
+    monkeypatch.setenv("NOVARIUM_LLM_API_KEY", "sk-from-novarium")
+    settings = read_settings()
+    assert settings.llm_api_key.get_secret_value() == "sk-from-novarium"
+    assert "sk-from" not in repr(settings) and "sk-from" not in str(settings.model_dump())
+
+
+def test_llm_timeout_defaults_to_30_seconds_and_reads_the_environment(monkeypatch):
+    assert read_settings().llm_timeout == 30.0
+    monkeypatch.setenv("NOVARIUM_LLM_TIMEOUT", "2.5")
+    assert read_settings().llm_timeout == 2.5
