@@ -7,19 +7,10 @@ import reflex as rx
 
 from novarium_app.components import learn_charts
 from novarium_app.components.learn_form import AA_DEFAULTS, AA_FIELDS, FormCheck, Text, Whole, validate_aa
-from novarium_app.components.learn_lesson import ALPHA_OPTIONS, METRIC_OPTIONS, LessonState
+from novarium_app.components.learn_lesson import LessonState
+from novarium_app.components.learn_simulator import ci_detail, lesson_columns, lesson_field, lesson_form, tile_row
 from novarium_app.components.learn_text import aa_story, alpha_text, percent
-from novarium_app.components.learn_ui import (
-    bi,
-    card_title,
-    choice,
-    figure,
-    idle_panel,
-    localized,
-    number_field,
-    progress_panel,
-    tile,
-)
+from novarium_app.components.learn_ui import bi, card_title, figure, idle_panel, tile
 from novarium_app.i18n import t
 from swarm.lessons import AAResult, AASettings, run_aa
 
@@ -87,69 +78,41 @@ class AALessonState(LessonState, rx.State):
         return learn_charts.pvalue_histogram(self._counts, self._expected_per_bin, self._alpha, ko=True)
 
 
-def _error(name: str) -> rx.Var:
-    return localized(AALessonState.errors_en.get(name, ""), AALessonState.errors_ko.get(name, ""))
-
-
 def _form() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            card_title("flask-conical", ("A/A simulator", "A/A 시뮬레이터"), ("Both arms identical", "두 그룹이 동일")),
-            number_field(
+    state = AALessonState
+    return lesson_form(
+        state,
+        "aa",
+        card_title("flask-conical", ("A/A simulator", "A/A 시뮬레이터"), ("Both arms identical", "두 그룹이 동일")),
+        [
+            lesson_field(
+                state,
+                "aa",
+                "experiments",
                 ("Experiments", "실험 수"),
-                "aa-experiments",
-                AALessonState.experiments,
-                _error("experiments"),
-                lambda value: AALessonState.set_field("experiments", value),
                 ("How many A/A tests, 100 to 5,000", "A/A 테스트 개수, 100~5,000"),
-                presets=EXPERIMENT_PRESETS,
-                disabled=AALessonState.running,
+                EXPERIMENT_PRESETS,
             ),
-            number_field(
+            lesson_field(
+                state,
+                "aa",
+                "users",
                 ("Users per experiment", "실험당 사용자 수"),
-                "aa-users",
-                AALessonState.users,
-                _error("users"),
-                lambda value: AALessonState.set_field("users", value),
                 ("Both arms together, 100 to 20,000", "두 그룹 합계, 100~20,000"),
-                disabled=AALessonState.running,
             ),
-            choice(("Metric", "지표"), "aa-metric", METRIC_OPTIONS, AALessonState.metric, AALessonState.set_metric),
-            choice(("Alpha", "유의수준 α"), "aa-alpha", ALPHA_OPTIONS, AALessonState.alpha, AALessonState.set_alpha),
-            number_field(
-                ("Seed", "시드"),
-                "aa-seed",
-                AALessonState.seed,
-                _error("seed"),
-                lambda value: AALessonState.set_field("seed", value),
-                ("Same seed, same experiments", "같은 시드면 같은 실험"),
-                disabled=AALessonState.running,
-            ),
-            rx.button(
-                rx.icon("play", size=16),
-                t(("Run the A/A simulation", "A/A 시뮬레이션 실행")),
-                on_click=AALessonState.run,
-                loading=AALessonState.running,
-                size="3",
-                width="100%",
-                id="aa-run",
-            ),
-            spacing="4",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
+        ],
+        ("Run the A/A simulation", "A/A 시뮬레이션 실행"),
     )
 
 
 def _result() -> rx.Component:
     return rx.vstack(
-        rx.grid(
+        tile_row(
             tile(
                 ("False-positive rate", "거짓 양성 비율"),
                 AALessonState.fpr,
                 "aa-fpr",
-                rx.text.span(t(("95% CI ", "95% 신뢰구간 ")), AALessonState.interval),
+                ci_detail(AALessonState.interval),
                 tone="accent",
             ),
             tile(("Significant / tested", "유의 / 검정"), AALessonState.false_positives, "aa-false-positives"),
@@ -159,9 +122,6 @@ def _result() -> rx.Component:
                 "aa-alpha-planned",
                 t(("The rate to expect", "기대 비율")),
             ),
-            columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="3",
-            width="100%",
         ),
         rx.box(
             rx.text(t(("Distribution of p-values", "p-값의 분포")), size="2", weight="medium"),
@@ -182,32 +142,18 @@ def _result() -> rx.Component:
 
 def aa_section() -> rx.Component:
     """The A/A lesson: form on the left, progress or result on the right."""
-    return rx.grid(
+    return lesson_columns(
+        AALessonState,
+        "aa",
         _form(),
-        rx.card(
-            rx.cond(
-                AALessonState.running,
-                progress_panel(AALessonState.progress_label, AALessonState.percent_done, AALessonState.stop, "aa"),
-                rx.cond(
-                    AALessonState.has_result,
-                    _result(),
-                    idle_panel(
-                        "chart-column",
-                        ("No simulation yet", "아직 시뮬레이션이 없습니다"),
-                        (
-                            "Pick the settings and press Run: the p-values of every experiment appear here.",
-                            "설정을 고르고 실행을 누르면 모든 실험의 p-값이 여기에 나타납니다.",
-                        ),
-                        "aa-idle",
-                    ),
-                ),
+        _result(),
+        idle_panel(
+            "chart-column",
+            ("No simulation yet", "아직 시뮬레이션이 없습니다"),
+            (
+                "Pick the settings and press Run: the p-values of every experiment appear here.",
+                "설정을 고르고 실행을 누르면 모든 실험의 p-값이 여기에 나타납니다.",
             ),
-            size="3",
-            width="100%",
-            min_width="0",
+            "aa-idle",
         ),
-        grid_template_columns=rx.breakpoints(initial="1fr", lg="22rem 1fr"),
-        spacing="4",
-        width="100%",
-        align_items="start",
     )

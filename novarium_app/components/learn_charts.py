@@ -24,6 +24,17 @@ def _alpha_line(figure: go.Figure, alpha: float, ko: bool, axis: str = "y") -> N
         figure.add_vline(x=alpha, line_dash="dot", line_color=FALSE_POSITIVE, annotation_text=label)
 
 
+def _by_look(figure: go.Figure, looks: list[int], values: list, name: str, line: dict, hover: str) -> None:
+    """One line over the looks; a dotted line (a theory) has no markers."""
+    mode = "lines" if line.get("dash") else "lines+markers"
+    figure.add_scatter(x=looks, y=values, name=name, mode=mode, line=line, hovertemplate=hover)
+
+
+def _look_axis(figure: go.Figure, looks: list[int], title: str) -> None:
+    """The x axis of looks: a tick a day, every other day past 15 looks."""
+    figure.update_xaxes(title_text=title, dtick=1 if len(looks) <= 15 else 2)
+
+
 def pvalue_histogram(counts: list[int], expected: float, alpha: float, ko: bool) -> go.Figure:
     """The p-values in equal bins; bins below alpha (the false positives) in red; the uniform expectation dashed."""
     width = 1 / max(len(counts), 1)
@@ -66,34 +77,15 @@ def false_positives_by_look(
 ) -> go.Figure:
     """The share of A/A experiments declared significant by each look: naive, always-valid and the theory."""
     figure = go.Figure()
-    figure.add_scatter(
-        x=looks,
-        y=naive,
-        name=_say(ko, "Naive p < α (stop at first)", "단순 p < α (처음에 멈춤)"),
-        mode="lines+markers",
-        line={"color": FALSE_POSITIVE, "width": 3},
-        hovertemplate="%{y:.1%}",
-    )
-    figure.add_scatter(
-        x=looks,
-        y=theory,
-        name=_say(ko, "Theory (Armitage et al.)", "이론값 (Armitage 외)"),
-        mode="lines",
-        line={"color": THEORY, "width": 2, "dash": "dot"},
-        hovertemplate="%{y:.1%}",
-    )
-    figure.add_scatter(
-        x=looks,
-        y=valid,
-        name=_say(ko, "Always-valid p < α (mSPRT)", "항상 유효한 p < α (mSPRT)"),
-        mode="lines+markers",
-        line={"color": SECOND, "width": 3},
-        hovertemplate="%{y:.1%}",
-    )
+    hover = "%{y:.1%}"
+    naive_name = _say(ko, "Naive p < α (stop at first)", "단순 p < α (처음에 멈춤)")
+    _by_look(figure, looks, naive, naive_name, {"color": FALSE_POSITIVE, "width": 3}, hover)
+    theory_name = _say(ko, "Theory (Armitage et al.)", "이론값 (Armitage 외)")
+    _by_look(figure, looks, theory, theory_name, {"color": THEORY, "width": 2, "dash": "dot"}, hover)
+    valid_name = _say(ko, "Always-valid p < α (mSPRT)", "항상 유효한 p < α (mSPRT)")
+    _by_look(figure, looks, valid, valid_name, {"color": SECOND, "width": 3}, hover)
     _alpha_line(figure, alpha, ko)
-    figure.update_xaxes(
-        title_text=_say(ko, "Looks so far (days)", "지금까지 확인한 횟수 (일)"), dtick=1 if len(looks) <= 15 else 2
-    )
+    _look_axis(figure, looks, _say(ko, "Looks so far (days)", "지금까지 확인한 횟수 (일)"))
     figure.update_yaxes(
         title_text=_say(ko, "False-positive rate", "거짓 양성 비율"), tickformat=".0%", rangemode="tozero"
     )
@@ -103,23 +95,13 @@ def false_positives_by_look(
 def sample_trajectory(looks: list[int], naive: list, valid: list, alpha: float, ko: bool) -> go.Figure:
     """One experiment's naive and always-valid p-values at each look."""
     figure = go.Figure()
-    figure.add_scatter(
-        x=looks,
-        y=naive,
-        name=_say(ko, "Naive p-value", "단순 p-값"),
-        mode="lines+markers",
-        line={"color": FALSE_POSITIVE, "width": 2.5},
-        hovertemplate="%{y:.3f}",
+    hover = "%{y:.3f}"
+    _by_look(
+        figure, looks, naive, _say(ko, "Naive p-value", "단순 p-값"), {"color": FALSE_POSITIVE, "width": 2.5}, hover
     )
-    figure.add_scatter(
-        x=looks,
-        y=valid,
-        name=_say(ko, "Always-valid p-value", "항상 유효한 p-값"),
-        mode="lines+markers",
-        line={"color": SECOND, "width": 2.5},
-        hovertemplate="%{y:.3f}",
-    )
+    valid_name = _say(ko, "Always-valid p-value", "항상 유효한 p-값")
+    _by_look(figure, looks, valid, valid_name, {"color": SECOND, "width": 2.5}, hover)
     _alpha_line(figure, alpha, ko)
-    figure.update_xaxes(title_text=_say(ko, "Look (day)", "확인 시점 (일)"), dtick=1 if len(looks) <= 15 else 2)
+    _look_axis(figure, looks, _say(ko, "Look (day)", "확인 시점 (일)"))
     figure.update_yaxes(title_text="p", range=[0, 1.02])
     return base_layout(figure)

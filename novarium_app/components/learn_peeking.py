@@ -14,19 +14,10 @@ from novarium_app.components.learn_form import (
     Whole,
     validate_peeking,
 )
-from novarium_app.components.learn_lesson import ALPHA_OPTIONS, METRIC_OPTIONS, LessonState
+from novarium_app.components.learn_lesson import LessonState
+from novarium_app.components.learn_simulator import ci_detail, lesson_columns, lesson_field, lesson_form, tile_row
 from novarium_app.components.learn_text import peeking_story, percent, trajectory_story
-from novarium_app.components.learn_ui import (
-    bi,
-    card_title,
-    choice,
-    figure,
-    idle_panel,
-    localized,
-    number_field,
-    progress_panel,
-    tile,
-)
+from novarium_app.components.learn_ui import bi, card_title, figure, idle_panel, tile
 from novarium_app.i18n import t
 from swarm.lessons import PeekingResult, PeekingSettings, run_peeking
 
@@ -126,32 +117,20 @@ class PeekingLessonState(LessonState, rx.State):
         return self._sample(ko=True)
 
 
-def _error(name: str) -> rx.Var:
-    return localized(PeekingLessonState.errors_en.get(name, ""), PeekingLessonState.errors_ko.get(name, ""))
-
-
-def _field(name: str, label: tuple[str, str], hint: tuple[str, str], presets=()) -> rx.Component:
-    return number_field(
-        label,
-        f"pk-{name}",
-        getattr(PeekingLessonState, name),
-        _error(name),
-        lambda value: PeekingLessonState.set_field(name, value),
-        hint,
-        presets=presets,
-        disabled=PeekingLessonState.running,
-    )
+def _field(name: str, label: Text, hint: Text, presets: tuple[tuple[str, str], ...] = ()) -> rx.Component:
+    return lesson_field(PeekingLessonState, "pk", name, label, hint, presets)
 
 
 def _form() -> rx.Component:
-    state = PeekingLessonState
-    return rx.card(
-        rx.vstack(
-            card_title(
-                "eye",
-                ("Peeking simulator", "중간 확인 시뮬레이터"),
-                ("A/A tests, checked daily", "매일 확인하는 A/A 테스트"),
-            ),
+    return lesson_form(
+        PeekingLessonState,
+        "pk",
+        card_title(
+            "eye",
+            ("Peeking simulator", "중간 확인 시뮬레이터"),
+            ("A/A tests, checked daily", "매일 확인하는 A/A 테스트"),
+        ),
+        [
             _field("experiments", ("Experiments", "실험 수"), ("100 to 2,000", "100~2,000")),
             _field(
                 "users",
@@ -164,23 +143,8 @@ def _form() -> rx.Component:
                 ("Days the test runs, 2 to 30", "테스트 기간(일), 2~30"),
                 LOOK_PRESETS,
             ),
-            choice(("Metric", "지표"), "pk-metric", METRIC_OPTIONS, state.metric, state.set_metric),
-            choice(("Alpha", "유의수준 α"), "pk-alpha", ALPHA_OPTIONS, state.alpha, state.set_alpha),
-            _field("seed", ("Seed", "시드"), ("Same seed, same experiments", "같은 시드면 같은 실험")),
-            rx.button(
-                rx.icon("play", size=16),
-                t(("Run the peeking simulation", "중간 확인 시뮬레이션 실행")),
-                on_click=state.run,
-                loading=state.running,
-                size="3",
-                width="100%",
-                id="pk-run",
-            ),
-            spacing="4",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
+        ],
+        ("Run the peeking simulation", "중간 확인 시뮬레이션 실행"),
     )
 
 
@@ -194,19 +158,19 @@ def _chart(title: Text, english: rx.Var, korean: rx.Var, chart_id: str, caption:
 def _result() -> rx.Component:
     state = PeekingLessonState
     return rx.vstack(
-        rx.grid(
+        tile_row(
             tile(
                 ("Naive, stop at first p < α", "단순, 처음 p < α에서 멈춤"),
                 state.naive_rate,
                 "pk-naive-rate",
-                rx.text.span(t(("95% CI ", "95% 신뢰구간 ")), state.naive_interval),
+                ci_detail(state.naive_interval),
                 tone="red",
             ),
             tile(
                 ("Always-valid (mSPRT)", "항상 유효 (mSPRT)"),
                 state.valid_rate,
                 "pk-valid-rate",
-                rx.text.span(t(("95% CI ", "95% 신뢰구간 ")), state.valid_interval),
+                ci_detail(state.valid_interval),
                 tone="teal",
             ),
             tile(
@@ -215,9 +179,6 @@ def _result() -> rx.Component:
                 "pk-fixed-rate",
                 t(("No peeking", "중간 확인 없음")),
             ),
-            columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="3",
-            width="100%",
         ),
         _chart(
             ("False positives by number of looks", "확인 횟수별 거짓 양성 비율"),
@@ -241,35 +202,19 @@ def _result() -> rx.Component:
 
 def peeking_section() -> rx.Component:
     """The peeking lesson: form on the left, progress or result on the right."""
-    return rx.grid(
+    return lesson_columns(
+        PeekingLessonState,
+        "pk",
         _form(),
-        rx.card(
-            rx.cond(
-                PeekingLessonState.running,
-                progress_panel(
-                    PeekingLessonState.progress_label, PeekingLessonState.percent_done, PeekingLessonState.stop, "pk"
-                ),
-                rx.cond(
-                    PeekingLessonState.has_result,
-                    _result(),
-                    idle_panel(
-                        "eye",
-                        ("No simulation yet", "아직 시뮬레이션이 없습니다"),
-                        (
-                            "Press Run to watch naive p-values dip below α by luck while the always-valid one holds.",
-                            "실행을 누르면 단순 p-값이 우연히 α 아래로 떨어지는 동안 "
-                            "항상 유효한 p-값은 버티는 모습을 볼 수 있습니다.",
-                        ),
-                        "pk-idle",
-                    ),
-                ),
+        _result(),
+        idle_panel(
+            "eye",
+            ("No simulation yet", "아직 시뮬레이션이 없습니다"),
+            (
+                "Press Run to watch naive p-values dip below α by luck while the always-valid one holds.",
+                "실행을 누르면 단순 p-값이 우연히 α 아래로 떨어지는 동안 "
+                "항상 유효한 p-값은 버티는 모습을 볼 수 있습니다.",
             ),
-            size="3",
-            width="100%",
-            min_width="0",
+            "pk-idle",
         ),
-        grid_template_columns=rx.breakpoints(initial="1fr", lg="22rem 1fr"),
-        spacing="4",
-        width="100%",
-        align_items="start",
     )

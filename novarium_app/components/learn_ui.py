@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from novarium_app.components.labelled_input import labelled_input
 from novarium_app.i18n import LocaleState, Text, t
 
 
@@ -28,8 +29,7 @@ def number_field(
     disabled: rx.Var | bool = False,
 ) -> rx.Component:
     """A labelled whole-number input; its error (naming the field and the rule) replaces the hint below it."""
-    has_error = error != ""
-    label_row = rx.text(t(label), as_="label", html_for=field_id, size="2", weight="medium")
+    chips = None
     if presets:
         chips = rx.hstack(
             *[
@@ -46,30 +46,17 @@ def number_field(
             ],
             spacing="1",
         )
-        label_row = rx.hstack(label_row, rx.spacer(), chips, align="center", width="100%")
-    return rx.vstack(
-        label_row,
-        rx.input(
-            id=field_id,
-            value=value,
-            on_change=on_change,
-            input_mode="numeric",
-            auto_complete="off",
-            color_scheme=rx.cond(has_error, "red", "gray"),
-            variant="surface",
-            size="2",
-            width="100%",
-            disabled=disabled,
-            custom_attrs={"aria-invalid": rx.cond(has_error, "true", "false")},
-        ),
-        rx.cond(
-            has_error,
-            rx.text(error, size="1", color=rx.color("red", 11), id=f"{field_id}-error", role="alert"),
-            rx.text(t(hint), size="1", color=rx.color("gray", 10)),
-        ),
-        spacing="1",
-        width="100%",
-        min_width="0",
+    return labelled_input(
+        label,
+        field_id,
+        error,
+        hint,
+        f"{field_id}-error",
+        aside=chips,
+        value=value,
+        on_change=on_change,
+        input_mode="numeric",
+        disabled=disabled,
     )
 
 

@@ -5,7 +5,8 @@
 
 import reflex as rx
 
-from novarium_app.components.results_widgets import bi, notice
+from novarium_app.components.results_widgets import bi, eyebrow, notice
+from novarium_app.components.tables import scroll_table
 from novarium_app.i18n import t
 from novarium_app.lab.decisions import LEARNINGS_MAX, RULE
 
@@ -110,13 +111,7 @@ def _rule() -> rx.Component:
 def _form(state) -> rx.Component:
     has_error = state.errors.contains("learnings")
     return rx.vstack(
-        rx.text(
-            t(("Your decision", "나의 결정")),
-            size="1",
-            weight="bold",
-            color=rx.color("gray", 10),
-            text_transform="uppercase",
-        ),
+        eyebrow(("Your decision", "나의 결정")),
         _choice_cards(state),
         _error(state, "choice"),
         _variant_select(state),
@@ -283,13 +278,7 @@ def _reveal(state) -> rx.Component:
     correct = outcome["correct"]
     scheme = rx.match(outcome["outcome"], *[(key, color) for key, (_, color) in OUTCOMES.items()], "gray")
     return rx.vstack(
-        rx.text(
-            t(("The ground truth", "실제 효과 공개")),
-            size="1",
-            weight="bold",
-            color=rx.color("gray", 10),
-            text_transform="uppercase",
-        ),
+        eyebrow(("The ground truth", "실제 효과 공개")),
         rx.hstack(
             rx.match(
                 correct,
@@ -380,30 +369,19 @@ def reveal_card(state) -> rx.Component:
                 spacing="3",
                 align="center",
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[
-                                rx.table.column_header_cell(t(text), white_space="nowrap")
-                                for text in (
-                                    ("Metric", "지표"),
-                                    ("Estimate (95% CI)", "추정치(95% CI)"),
-                                    ("True effect", "실제 효과"),
-                                    ("CI covered it?", "구간 포함?"),
-                                )
-                            ]
-                        )
-                    ),
-                    rx.table.body(rx.foreach(state.reveal_rows, lambda row: _reveal_row(row, outcome["novelty"]))),
-                    variant="ghost",
-                    size="2",
-                    width="100%",
-                    class_name="results-table",
+            scroll_table(
+                (
+                    ("Metric", "지표"),
+                    ("Estimate (95% CI)", "추정치(95% CI)"),
+                    ("True effect", "실제 효과"),
+                    ("CI covered it?", "구간 포함?"),
                 ),
-                overflow_x="auto",
-                width="100%",
-                id="reveal-table",
+                state.reveal_rows,
+                lambda row: _reveal_row(row, outcome["novelty"]),
+                box_id="reveal-table",
+                variant="ghost",
+                size="2",
+                class_name="results-table",
             ),
             rx.text(bi(outcome["covered_en"], outcome["covered_ko"]), size="2", color=rx.color("gray", 11)),
             spacing="3",

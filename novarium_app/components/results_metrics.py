@@ -3,6 +3,7 @@
 import reflex as rx
 
 from novarium_app.components.results_widgets import bi, section_title, tone_scheme
+from novarium_app.components.tables import scroll_table
 from novarium_app.i18n import LocaleState, t
 
 
@@ -89,12 +90,6 @@ def role_badge(role: rx.Var) -> rx.Component:
         color_scheme=rx.match(role, *[(key, color) for key, (_, _, color) in ROLE_WORDS.items()], "gray"),
         variant="surface",
         radius="full",
-    )
-
-
-def _head(*texts: tuple[str, str]) -> rx.Component:
-    return rx.table.header(
-        rx.table.row(*[rx.table.column_header_cell(t(text), white_space="nowrap") for text in texts])
     )
 
 
@@ -189,23 +184,19 @@ def metric_card(card: rx.Var, cuped_on: rx.Var) -> rx.Component:
                 size="2",
                 color=rx.color("gray", 10),
             ),
-            rx.box(
-                rx.table.root(
-                    _head(
-                        ("Variant", "변형"),
-                        ("Estimate", "추정치"),
-                        ("Lift vs control (95% CI)", "대조군 대비 변화(95% CI)"),
-                        ("p-value", "p-값"),
-                        ("Chance to beat", "이길 확률"),
-                    ),
-                    rx.table.body(rx.foreach(card.rows, lambda row: _row(row, cuped_on))),
-                    variant="ghost",
-                    size="2",
-                    width="100%",
-                    class_name="results-table",
+            scroll_table(
+                (
+                    ("Variant", "변형"),
+                    ("Estimate", "추정치"),
+                    ("Lift vs control (95% CI)", "대조군 대비 변화(95% CI)"),
+                    ("p-value", "p-값"),
+                    ("Chance to beat", "이길 확률"),
                 ),
-                overflow_x="auto",
-                width="100%",
+                card.rows,
+                lambda row: _row(row, cuped_on),
+                variant="ghost",
+                size="2",
+                class_name="results-table",
             ),
             notes,
             rx.cond(

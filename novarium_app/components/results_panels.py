@@ -5,7 +5,17 @@ segments, plus the loading and empty states. They take Vars, so they hold no sta
 import reflex as rx
 
 from novarium_app import routes
-from novarium_app.components.results_widgets import bi, line_item, notice, section_title, status_badge, tone_scheme
+from novarium_app.components.page_parts import empty_state
+from novarium_app.components.results_widgets import (
+    bi,
+    eyebrow,
+    line_item,
+    notice,
+    section_title,
+    status_badge,
+    tone_scheme,
+)
+from novarium_app.components.tables import scroll_table
 from novarium_app.i18n import t
 
 # ----- the picker ------------------------------------------------------------------------------------------------
@@ -88,31 +98,26 @@ def experiment_list(rows: rx.Var, loading: rx.Var, error: rx.Var, on_refresh: rx
         width="100%",
         id="experiment-list",
     )
-    empty = rx.card(
-        rx.vstack(
-            rx.center(rx.icon("flask-conical-off", size=20), class_name="card-icon"),
-            rx.heading(t(("No experiment has run yet", "아직 진행한 실험이 없습니다")), size="4"),
-            rx.text(
-                t(NO_EXPERIMENTS),
-                size="2",
-                color=rx.color("gray", 11),
-            ),
-            rx.code(
-                "novarium experiments create examples/red-banner.json && novarium experiments start red-banner",
-                size="1",
-                variant="soft",
-                white_space="pre-wrap",
-            ),
-            rx.link(
-                rx.button(rx.icon("rocket", size=14), t(("Go to Runs", "실행으로 이동")), variant="soft"),
-                href=routes.RUNS,
-            ),
-            spacing="3",
-            align="start",
+    empty = empty_state(
+        rx.center(rx.icon("flask-conical-off", size=20), class_name="card-icon"),
+        ("No experiment has run yet", "아직 진행한 실험이 없습니다"),
+        rx.text(
+            t(NO_EXPERIMENTS),
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        size="3",
-        width="100%",
-        id="results-empty",
+        rx.code(
+            "novarium experiments create examples/red-banner.json && novarium experiments start red-banner",
+            size="1",
+            variant="soft",
+            white_space="pre-wrap",
+        ),
+        rx.link(
+            rx.button(rx.icon("rocket", size=14), t(("Go to Runs", "실행으로 이동")), variant="soft"),
+            href=routes.RUNS,
+        ),
+        element_id="results-empty",
+        title_size="4",
     )
     return rx.cond(
         error != "",
@@ -134,7 +139,7 @@ def experiment_list(rows: rx.Var, loading: rx.Var, error: rx.Var, on_refresh: rx
 # ----- one experiment --------------------------------------------------------------------------------------------
 
 
-def page_header(experiment: rx.Var, on_refresh: rx.EventHandler, loading: rx.Var) -> rx.Component:
+def results_header(experiment: rx.Var, on_refresh: rx.EventHandler, loading: rx.Var) -> rx.Component:
     """Back link, name, status and hypothesis, and a refresh button."""
     return rx.vstack(
         rx.link(
@@ -247,13 +252,7 @@ def recommendation_card(verdict: rx.Var, headline_en: rx.Var, headline_ko: rx.Va
     scheme = rx.match(verdict, *[(key, color) for key, (color, _) in VERDICT_STYLE.items()], "gray")
     return rx.card(
         rx.vstack(
-            rx.text(
-                t(("The ship rule recommends", "배포 규칙의 권고")),
-                size="1",
-                weight="bold",
-                color=rx.color("gray", 10),
-                text_transform="uppercase",
-            ),
+            eyebrow(("The ship rule recommends", "배포 규칙의 권고")),
             rx.hstack(
                 rx.match(
                     verdict,
@@ -337,31 +336,20 @@ def _segment_block(block: rx.Var) -> rx.Component:
                 class_name="segment-warning",
             ),
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        *[
-                            rx.table.column_header_cell(t(text), white_space="nowrap")
-                            for text in (
-                                ("Persona", "페르소나"),
-                                ("Users (control / variant)", "사용자(대조군 / 변형)"),
-                                ("Control", "대조군"),
-                                ("Variant", "변형"),
-                                ("Relative lift", "상대 변화"),
-                                ("p-value", "p-값"),
-                            )
-                        ]
-                    )
-                ),
-                rx.table.body(rx.foreach(block.rows, _segment_row)),
-                variant="ghost",
-                size="1",
-                width="100%",
-                class_name="results-table",
+        scroll_table(
+            (
+                ("Persona", "페르소나"),
+                ("Users (control / variant)", "사용자(대조군 / 변형)"),
+                ("Control", "대조군"),
+                ("Variant", "변형"),
+                ("Relative lift", "상대 변화"),
+                ("p-value", "p-값"),
             ),
-            overflow_x="auto",
-            width="100%",
+            block.rows,
+            _segment_row,
+            variant="ghost",
+            size="1",
+            class_name="results-table",
         ),
         spacing="2",
         width="100%",
@@ -390,46 +378,38 @@ def segments_card(blocks: rx.Var, primary: rx.Var) -> rx.Component:
 def empty_results(key: rx.Var, draft: rx.Var) -> rx.Component:
     """No exposed users yet (or a draft): say what to do next."""
     command = rx.text.span("novarium simulate --experiment ", key, " --users 20000 && novarium marts build")
-    return rx.card(
-        rx.vstack(
-            rx.center(rx.icon("users", size=20), class_name="card-icon"),
-            rx.heading(
-                rx.cond(
-                    draft,
-                    t(("This experiment has not started", "아직 시작하지 않은 실험입니다")),
-                    t(("No exposed users yet", "아직 노출된 사용자가 없습니다")),
-                ),
-                size="4",
-            ),
-            rx.text(
-                rx.cond(
-                    draft,
-                    t(
-                        (
-                            "Start it first: results exist only for experiments that ran.",
-                            "먼저 실험을 시작하세요. 결과는 진행된 실험에만 있습니다.",
-                        )
-                    ),
-                    t(NO_USERS),
-                ),
-                size="2",
-                color=rx.color("gray", 11),
-            ),
+    return empty_state(
+        rx.center(rx.icon("users", size=20), class_name="card-icon"),
+        rx.cond(
+            draft,
+            t(("This experiment has not started", "아직 시작하지 않은 실험입니다")),
+            t(("No exposed users yet", "아직 노출된 사용자가 없습니다")),
+        ),
+        rx.text(
             rx.cond(
                 draft,
-                rx.code("novarium experiments start ", key, size="1", variant="soft"),
-                rx.code(command, size="1", variant="soft", white_space="pre-wrap"),
+                t(
+                    (
+                        "Start it first: results exist only for experiments that ran.",
+                        "먼저 실험을 시작하세요. 결과는 진행된 실험에만 있습니다.",
+                    )
+                ),
+                t(NO_USERS),
             ),
-            rx.link(
-                rx.button(rx.icon("rocket", size=14), t(("Go to Runs", "실행으로 이동")), variant="soft"),
-                href=routes.RUNS,
-            ),
-            spacing="3",
-            align="start",
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        size="3",
-        width="100%",
-        id="results-no-users",
+        rx.cond(
+            draft,
+            rx.code("novarium experiments start ", key, size="1", variant="soft"),
+            rx.code(command, size="1", variant="soft", white_space="pre-wrap"),
+        ),
+        rx.link(
+            rx.button(rx.icon("rocket", size=14), t(("Go to Runs", "실행으로 이동")), variant="soft"),
+            href=routes.RUNS,
+        ),
+        element_id="results-no-users",
+        title_size="4",
     )
 
 

@@ -41,6 +41,11 @@ def line_item(line: rx.Var) -> rx.Component:
     )
 
 
+def eyebrow(text: Text) -> rx.Component:
+    """The small uppercase label above a panel's headline."""
+    return rx.text(t(text), size="1", weight="bold", color=rx.color("gray", 10), text_transform="uppercase")
+
+
 def section_title(title: Text, subtitle: Text | None = None, icon: str = "") -> rx.Component:
     """A card's title with an optional icon and subtitle."""
     heading = rx.hstack(

@@ -7,6 +7,7 @@ import reflex as rx
 from marts.retrospectives import RetroView
 from marts.retrospectives.korean import metric_label_ko
 from novarium_app import routes
+from novarium_app.components.page_parts import empty_state
 from novarium_app.components.retro_words import decision_badge, outcome_badge, tone_color
 from novarium_app.i18n import LocaleState, t
 
@@ -125,60 +126,46 @@ def retro_card(card: rx.Var) -> rx.Component:
 
 def no_retrospectives() -> rx.Component:
     """The first-visit empty state: how a retrospective comes to exist."""
-    return rx.card(
-        rx.vstack(
-            rx.center(rx.icon("notebook-pen", size=22), class_name="retro-icon"),
-            rx.heading(t(("No retrospectives yet", "아직 회고가 없습니다")), size="5"),
-            rx.text(
-                t(
-                    (
-                        "Decide on an experiment on its results page and save what you learned. "
-                        "Every retrospective keeps the design, the results and the truth for good.",
-                        "결과 페이지에서 실험에 대한 결정을 내리고 배운 점을 저장하세요. "
-                        "회고에는 설계, 결과, 실제 효과가 영구히 보관됩니다.",
-                    )
-                ),
-                size="3",
-                color=rx.color("gray", 11),
-                max_width="36rem",
+    return empty_state(
+        rx.center(rx.icon("notebook-pen", size=22), class_name="retro-icon"),
+        ("No retrospectives yet", "아직 회고가 없습니다"),
+        rx.text(
+            t(
+                (
+                    "Decide on an experiment on its results page and save what you learned. "
+                    "Every retrospective keeps the design, the results and the truth for good.",
+                    "결과 페이지에서 실험에 대한 결정을 내리고 배운 점을 저장하세요. "
+                    "회고에는 설계, 결과, 실제 효과가 영구히 보관됩니다.",
+                )
             ),
-            rx.link(
-                rx.button(rx.icon("chart-column", size=16), t(("Go to results", "결과 보러 가기")), size="3"),
-                href=routes.RESULTS,
-            ),
-            spacing="3",
-            align="start",
+            size="3",
+            color=rx.color("gray", 11),
+            max_width="36rem",
         ),
-        size="4",
-        width="100%",
-        id="retro-empty",
+        rx.link(
+            rx.button(rx.icon("chart-column", size=16), t(("Go to results", "결과 보러 가기")), size="3"),
+            href=routes.RESULTS,
+        ),
+        element_id="retro-empty",
+        card_size="4",
     )
 
 
 def no_matches(clear: rx.EventHandler) -> rx.Component:
     """Filters that match nothing, with the way back."""
-    return rx.card(
-        rx.vstack(
-            rx.center(rx.icon("search-x", size=22), class_name="retro-icon"),
-            rx.heading(t(("No retrospective matches", "조건에 맞는 회고가 없습니다")), size="4"),
-            rx.text(
-                t(("Try other words, or clear the filters.", "다른 단어로 검색하거나 필터를 지워 보세요.")),
-                size="2",
-                color=rx.color("gray", 11),
-            ),
-            rx.button(
-                rx.icon("x", size=14),
-                t(("Clear filters", "필터 지우기")),
-                on_click=clear,
-                variant="soft",
-                id="retro-clear",
-            ),
-            spacing="3",
-            align="start",
+    return empty_state(
+        rx.center(rx.icon("search-x", size=22), class_name="retro-icon"),
+        ("No retrospective matches", "조건에 맞는 회고가 없습니다"),
+        rx.text(
+            t(("Try other words, or clear the filters.", "다른 단어로 검색하거나 필터를 지워 보세요.")),
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        size="3",
-        width="100%",
-        id="retro-no-match",
+        rx.button(
+            rx.icon("x", size=14), t(("Clear filters", "필터 지우기")), on_click=clear, variant="soft", id="retro-clear"
+        ),
+        element_id="retro-no-match",
+        title_size="4",
     )
 
 

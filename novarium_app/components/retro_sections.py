@@ -18,6 +18,7 @@ from novarium_app.components.retro_words import (
     tone_color,
     word,
 )
+from novarium_app.components.tables import scroll_table
 from novarium_app.i18n import Text, t
 
 MUTED = rx.color("gray", 11)
@@ -171,12 +172,6 @@ def _variant(variant: rx.Var) -> rx.Component:
     )
 
 
-def _head(*labels: Text) -> rx.Component:
-    return rx.table.header(
-        rx.table.row(*[rx.table.column_header_cell(t(label), white_space="nowrap") for label in labels])
-    )
-
-
 def _result_row(row: rx.Var) -> rx.Component:
     def cell(*children: rx.Component | rx.Var, **props) -> rx.Component:
         return rx.table.cell(*children, class_name="tabular-nums", white_space="nowrap", **props)
@@ -226,26 +221,22 @@ def _metric(metric: rx.Var) -> rx.Component:
             align="center",
             wrap="wrap",
         ),
-        rx.box(
-            rx.table.root(
-                _head(
-                    ("Variant", "변형"),
-                    ("Units", "단위 수"),
-                    ("Mean", "평균"),
-                    ("Abs. lift (CI)", "절대 변화 (신뢰구간)"),
-                    ("Rel. lift (CI)", "상대 변화 (신뢰구간)"),
-                    ("p-value", "p-값"),
-                    ("Adj. p", "보정 p"),
-                    ("Chance to beat", "이길 확률"),
-                    ("Expected loss", "기대 손실"),
-                ),
-                rx.table.body(rx.foreach(metric.rows, _result_row)),
-                size="1",
-                variant="surface",
-                width="100%",
+        scroll_table(
+            (
+                ("Variant", "변형"),
+                ("Units", "단위 수"),
+                ("Mean", "평균"),
+                ("Abs. lift (CI)", "절대 변화 (신뢰구간)"),
+                ("Rel. lift (CI)", "상대 변화 (신뢰구간)"),
+                ("p-value", "p-값"),
+                ("Adj. p", "보정 p"),
+                ("Chance to beat", "이길 확률"),
+                ("Expected loss", "기대 손실"),
             ),
-            overflow_x="auto",
-            width="100%",
+            metric.rows,
+            _result_row,
+            size="1",
+            variant="surface",
         ),
         rx.foreach(
             metric.rows,
@@ -303,16 +294,8 @@ def _verdict_table(rows: rx.Var, words: dict[str, Text], colors: dict[str, str],
             rx.table.cell(item.reasons, color=MUTED, min_width="16rem"),
         )
 
-    return rx.box(
-        rx.table.root(
-            _head(*first, ("Variant", "변형"), ("Verdict", "판정"), ("Why", "이유")),
-            rx.table.body(rx.foreach(rows, row)),
-            size="1",
-            variant="surface",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
+    return scroll_table(
+        (*first, ("Variant", "변형"), ("Verdict", "판정"), ("Why", "이유")), rows, row, size="1", variant="surface"
     )
 
 
@@ -336,30 +319,18 @@ def guardrails_and_split(view: rx.Var) -> rx.Component:
                     spacing="2",
                     align="center",
                 ),
-                rx.box(
-                    rx.table.root(
-                        _head(
-                            ("Variant", "변형"),
-                            ("Units", "단위 수"),
-                            ("Observed", "관측 비율"),
-                            ("Planned", "계획 비율"),
-                        ),
-                        rx.table.body(
-                            rx.foreach(
-                                view.srm_rows,
-                                lambda row: rx.table.row(
-                                    rx.table.row_header_cell(row.variant),
-                                    rx.table.cell(row.units, class_name="tabular-nums"),
-                                    rx.table.cell(row.observed, class_name="tabular-nums"),
-                                    rx.table.cell(row.expected, class_name="tabular-nums"),
-                                ),
-                            )
-                        ),
-                        size="1",
-                        variant="surface",
+                scroll_table(
+                    (("Variant", "변형"), ("Units", "단위 수"), ("Observed", "관측 비율"), ("Planned", "계획 비율")),
+                    view.srm_rows,
+                    lambda row: rx.table.row(
+                        rx.table.row_header_cell(row.variant),
+                        rx.table.cell(row.units, class_name="tabular-nums"),
+                        rx.table.cell(row.observed, class_name="tabular-nums"),
+                        rx.table.cell(row.expected, class_name="tabular-nums"),
                     ),
-                    overflow_x="auto",
-                    width="100%",
+                    size="1",
+                    variant="surface",
+                    width=None,
                 ),
                 rx.cond(view.srm_message != "", rx.text(view.srm_message, size="2", color=MUTED)),
                 spacing="2",
@@ -419,22 +390,18 @@ def truth(view: rx.Var) -> rx.Component:
                 ),
                 rx.cond(
                     view.truth_rows.length() > 0,
-                    rx.box(
-                        rx.table.root(
-                            _head(
-                                ("Metric", "지표"),
-                                ("Variant", "변형"),
-                                ("True rel. effect", "실제 상대 효과"),
-                                ("True abs. effect", "실제 절대 효과"),
-                                ("Interval", "신뢰구간"),
-                            ),
-                            rx.table.body(rx.foreach(view.truth_rows, _truth_row)),
-                            size="1",
-                            variant="surface",
-                            width="100%",
+                    scroll_table(
+                        (
+                            ("Metric", "지표"),
+                            ("Variant", "변형"),
+                            ("True rel. effect", "실제 상대 효과"),
+                            ("True abs. effect", "실제 절대 효과"),
+                            ("Interval", "신뢰구간"),
                         ),
-                        overflow_x="auto",
-                        width="100%",
+                        view.truth_rows,
+                        _truth_row,
+                        size="1",
+                        variant="surface",
                     ),
                 ),
                 spacing="3",

@@ -9,6 +9,7 @@ from typing import Any
 import reflex as rx
 
 from novarium_app import routes
+from novarium_app.components.page_parts import empty_state
 from novarium_app.components.run_widgets import form_field
 from novarium_app.i18n import LocaleState, Text, t
 
@@ -224,51 +225,44 @@ def _step(number: str, text: Text, command: str) -> rx.Component:
 
 def no_experiment_card(state: Any) -> rx.Component:
     """Why there is no form (no experiment is running) and how to start one."""
-    return rx.card(
-        rx.vstack(
-            rx.center(rx.icon("flask-conical-off", size=20), class_name="card-icon"),
-            rx.heading(t(("No experiment is running", "진행 중인 실험이 없습니다")), size="4"),
-            rx.text(
-                t(
-                    (
-                        "A run sends shoppers to a running experiment. Start one, then refresh this page.",
-                        "실행은 진행 중인 실험에 쇼핑객을 보냅니다. 실험을 시작한 뒤 이 페이지를 새로 고치세요.",
-                    )
-                ),
-                size="2",
-                color=rx.color("gray", 11),
+    return empty_state(
+        rx.center(rx.icon("flask-conical-off", size=20), class_name="card-icon"),
+        ("No experiment is running", "진행 중인 실험이 없습니다"),
+        rx.text(
+            t(
+                (
+                    "A run sends shoppers to a running experiment. Start one, then refresh this page.",
+                    "실행은 진행 중인 실험에 쇼핑객을 보냅니다. 실험을 시작한 뒤 이 페이지를 새로 고치세요.",
+                )
             ),
-            _step(
-                "1",
-                ("Create it from a spec", "명세로 실험 만들기"),
-                "novarium experiments create examples/red-banner.json",
-            ),
-            _step("2", ("Start it", "실험 시작하기"), "novarium experiments start red-banner"),
-            rx.text(
-                t(
-                    (
-                        "Or use the API: POST /api/experiments with the spec, then POST /api/experiments/{key}/start.",
-                        "또는 API를 쓰세요: 명세로 POST /api/experiments, 그다음 POST /api/experiments/{key}/start.",
-                    )
-                ),
-                size="1",
-                color=rx.color("gray", 10),
-            ),
-            rx.hstack(
-                rx.link(
-                    rx.button(rx.icon("flask-conical", size=14), t(("Design an experiment", "실험 설계하기"))),
-                    href=routes.BUILDER,
-                    id="runs-design",
-                ),
-                rx.button(
-                    rx.icon("refresh-cw", size=14), t(("Refresh", "새로 고침")), on_click=state.load, variant="soft"
-                ),
-                spacing="2",
-            ),
-            spacing="3",
-            align="start",
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        size="3",
-        width="100%",
-        id="runs-empty",
+        _step(
+            "1",
+            ("Create it from a spec", "명세로 실험 만들기"),
+            "novarium experiments create examples/red-banner.json",
+        ),
+        _step("2", ("Start it", "실험 시작하기"), "novarium experiments start red-banner"),
+        rx.text(
+            t(
+                (
+                    "Or use the API: POST /api/experiments with the spec, then POST /api/experiments/{key}/start.",
+                    "또는 API를 쓰세요: 명세로 POST /api/experiments, 그다음 POST /api/experiments/{key}/start.",
+                )
+            ),
+            size="1",
+            color=rx.color("gray", 10),
+        ),
+        rx.hstack(
+            rx.link(
+                rx.button(rx.icon("flask-conical", size=14), t(("Design an experiment", "실험 설계하기"))),
+                href=routes.BUILDER,
+                id="runs-design",
+            ),
+            rx.button(rx.icon("refresh-cw", size=14), t(("Refresh", "새로 고침")), on_click=state.load, variant="soft"),
+            spacing="2",
+        ),
+        element_id="runs-empty",
+        title_size="4",
     )

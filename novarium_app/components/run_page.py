@@ -7,6 +7,7 @@ from typing import Any
 
 import reflex as rx
 
+from novarium_app.components.page_parts import page_header
 from novarium_app.i18n import t
 
 STYLE = """
@@ -25,23 +26,14 @@ STYLE = """
 
 def runs_header(state: Any) -> rx.Component:
     """The page title, what runs are, the running count and Refresh."""
-    return rx.hstack(
-        rx.vstack(
-            rx.heading(t(("Runs", "실행")), size="8", weight="bold"),
-            rx.text(
-                t(
-                    (
-                        "Send simulated shoppers through the NovaEats shop and watch the experiment fill up. Runs live "
-                        "on the server: reload or close this tab freely.",
-                        "시뮬레이션 쇼핑객을 NovaEats 쇼핑몰에 보내고 실험 데이터가 쌓이는 것을 지켜보세요. "
-                        "실행은 서버에서 돌아가므로 이 탭을 새로 고치거나 닫아도 됩니다.",
-                    )
-                ),
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
+    return page_header(
+        ("Runs", "실행"),
+        (
+            "Send simulated shoppers through the NovaEats shop and watch the experiment fill up. Runs live "
+            "on the server: reload or close this tab freely.",
+            "시뮬레이션 쇼핑객을 NovaEats 쇼핑몰에 보내고 실험 데이터가 쌓이는 것을 지켜보세요. "
+            "실행은 서버에서 돌아가므로 이 탭을 새로 고치거나 닫아도 됩니다.",
         ),
-        rx.spacer(),
         rx.hstack(
             rx.cond(
                 state.active_count > 0,
@@ -69,8 +61,6 @@ def runs_header(state: Any) -> rx.Component:
             spacing="2",
             align="center",
         ),
-        align="end",
-        width="100%",
     )
 
 

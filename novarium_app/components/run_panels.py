@@ -8,6 +8,7 @@ from collections.abc import Callable
 import reflex as rx
 
 from novarium_app.components.run_widgets import bi, metric_tile, status_badge
+from novarium_app.components.tables import table_head
 from novarium_app.i18n import LocaleState, t
 
 RunAction = Callable[[rx.Var], rx.event.EventSpec]
@@ -197,11 +198,7 @@ def run_history(
             rx.cond(
                 runs.length() > 0,
                 rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            *[rx.table.column_header_cell(t(title), white_space="nowrap") for title in HEADERS]
-                        )
-                    ),
+                    table_head(*HEADERS),
                     rx.table.body(rx.foreach(runs, row)),
                     variant="ghost",
                     size="2",

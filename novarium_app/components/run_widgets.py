@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from novarium_app.components.labelled_input import labelled_input
 from novarium_app.i18n import LocaleState, Text, t
 
 
@@ -61,32 +62,17 @@ def form_field(
 
     ``aside`` sits at the right of the label, e.g. quick picks.
     """
-    has_error = error != ""
-    label_row = rx.text(t(label), as_="label", html_for=f"run-{name}", size="2", weight="medium")
-    if aside is not None:
-        label_row = rx.hstack(label_row, rx.spacer(), aside, align="center", width="100%")
-    return rx.vstack(
-        label_row,
-        rx.input(
-            *([rx.input.slot(rx.text(suffix, size="2", color=rx.color("gray", 10)), side="right")] if suffix else []),
-            id=f"run-{name}",
-            name=name,
-            value=value,
-            on_change=on_change,
-            input_mode="decimal",
-            auto_complete="off",
-            color_scheme=rx.cond(has_error, "red", "gray"),
-            variant="surface",
-            size="2",
-            width="100%",
-            custom_attrs={"aria-invalid": rx.cond(has_error, "true", "false")},
-        ),
-        rx.cond(
-            has_error,
-            rx.text(error, size="1", color=rx.color("red", 11), id=f"error-{name}", role="alert"),
-            rx.text(t(hint), size="1", color=rx.color("gray", 10)),
-        ),
-        spacing="1",
-        width="100%",
-        min_width="0",
+    slots = [rx.input.slot(rx.text(suffix, size="2", color=rx.color("gray", 10)), side="right")] if suffix else []
+    return labelled_input(
+        label,
+        f"run-{name}",
+        error,
+        hint,
+        f"error-{name}",
+        *slots,
+        aside=aside,
+        name=name,
+        value=value,
+        on_change=on_change,
+        input_mode="decimal",
     )

@@ -11,7 +11,9 @@ from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder.labels import knob_label
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import WITH_SIDE_PANEL, loading_grid, page_header, refresh_button
 from novarium_app.components.results_widgets import STYLE, notice, section_title
+from novarium_app.components.tables import scroll_table
 from novarium_app.i18n import LocaleState, pick, t
 from novarium_app.lab.reveal import config_text
 from novarium_app.services import get_store
@@ -276,30 +278,14 @@ def _history_row(row: rx.Var) -> rx.Component:
 
 def _history() -> rx.Component:
     S = AdoptionsState
-    table = rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    *[
-                        rx.table.column_header_cell(t(text))
-                        for text in (
-                            ("Adopted", "적용 시각"),
-                            ("Experiment", "실험"),
-                            ("Settings", "설정"),
-                            ("Status", "상태"),
-                            ("", ""),
-                        )
-                    ]
-                )
-            ),
-            rx.table.body(rx.foreach(S.rows, _history_row)),
-            variant="ghost",
-            size="2",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-        id="adoption-history",
+    table = scroll_table(
+        (("Adopted", "적용 시각"), ("Experiment", "실험"), ("Settings", "설정"), ("Status", "상태"), ("", "")),
+        S.rows,
+        _history_row,
+        nowrap=False,
+        box_id="adoption-history",
+        variant="ghost",
+        size="2",
     )
     empty = rx.vstack(
         rx.text(t(NO_ADOPTIONS), size="2", color=rx.color("gray", 11)),
@@ -333,30 +319,13 @@ def adoptions_page() -> rx.Component:
     S = AdoptionsState
     return rx.vstack(
         rx.el.style(STYLE),
-        rx.hstack(
-            rx.vstack(
-                rx.heading(t(("Adoptions", "적용 이력")), size="8", weight="bold"),
-                rx.text(
-                    t(
-                        (
-                            "Winning variants shipped into the NovaEats shop, and what visitors see now.",
-                            "NovaEats 쇼핑몰에 배포한 변형과 지금 방문자가 보는 설정입니다.",
-                        )
-                    ),
-                    color=rx.color("gray", 11),
-                ),
-                spacing="1",
+        page_header(
+            ("Adoptions", "적용 이력"),
+            (
+                "Winning variants shipped into the NovaEats shop, and what visitors see now.",
+                "NovaEats 쇼핑몰에 배포한 변형과 지금 방문자가 보는 설정입니다.",
             ),
-            rx.spacer(),
-            rx.icon_button(
-                rx.icon("refresh-cw", size=16),
-                on_click=S.load,
-                variant="soft",
-                color_scheme="gray",
-                aria_label="Refresh",
-            ),
-            align="end",
-            width="100%",
+            refresh_button(S.load),
         ),
         rx.cond(
             S.error != "",
@@ -369,17 +338,11 @@ def adoptions_page() -> rx.Component:
             ),
             rx.cond(
                 S.loading & (S.knobs.length() == 0),
-                rx.grid(
-                    rx.skeleton(rx.card(height="20rem")),
-                    rx.skeleton(rx.card(height="24rem")),
-                    grid_template_columns=rx.breakpoints(initial="1fr", lg="minmax(0, 1fr) 22rem"),
-                    spacing="4",
-                    width="100%",
-                ),
+                loading_grid(["20rem", "24rem"], grid_template_columns=WITH_SIDE_PANEL),
                 rx.grid(
                     _history(),
                     _live_card(),
-                    grid_template_columns=rx.breakpoints(initial="1fr", lg="minmax(0, 1fr) 22rem"),
+                    grid_template_columns=WITH_SIDE_PANEL,
                     spacing="4",
                     width="100%",
                     align_items="start",

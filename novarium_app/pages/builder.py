@@ -35,6 +35,7 @@ from novarium_app.components.builder_stepper import stepper
 from novarium_app.components.builder_traffic import traffic_step
 from novarium_app.components.builder_variants import variants_step
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import WITH_SIDE_PANEL, error_callout, loading_grid, page_header
 from novarium_app.i18n import t
 
 STYLE = """
@@ -103,28 +104,12 @@ def _start_over() -> rx.Component:
 
 
 def _header() -> rx.Component:
-    return rx.hstack(
-        rx.vstack(
-            rx.link(
-                rx.hstack(rx.icon("arrow-left", size=14), t(("Experiments", "실험")), spacing="1", align="center"),
-                href=routes.EXPERIMENTS,
-                size="2",
-                color=rx.color("gray", 11),
-                underline="none",
-            ),
-            rx.heading(t(("Design an experiment", "실험 설계")), size="8", weight="bold"),
-            rx.text(
-                t(
-                    (
-                        "From a problem to a running test in six steps. Your design is kept in this browser as you go.",
-                        "문제에서 실행 중인 실험까지 여섯 단계. 작성하는 내용은 이 브라우저에 계속 저장됩니다.",
-                    )
-                ),
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
+    return page_header(
+        ("Design an experiment", "실험 설계"),
+        (
+            "From a problem to a running test in six steps. Your design is kept in this browser as you go.",
+            "문제에서 실행 중인 실험까지 여섯 단계. 작성하는 내용은 이 브라우저에 계속 저장됩니다.",
         ),
-        rx.spacer(),
         rx.cond(
             BuilderState.result_status != "running",
             rx.hstack(
@@ -155,8 +140,13 @@ def _header() -> rx.Component:
                 flex_shrink="0",
             ),
         ),
-        align="end",
-        width="100%",
+        back=rx.link(
+            rx.hstack(rx.icon("arrow-left", size=14), t(("Experiments", "실험")), spacing="1", align="center"),
+            href=routes.EXPERIMENTS,
+            size="2",
+            color=rx.color("gray", 11),
+            underline="none",
+        ),
         wrap="wrap",
         spacing="4",
     )
@@ -216,13 +206,7 @@ def _nav() -> rx.Component:
 def _loading() -> rx.Component:
     return rx.vstack(
         rx.skeleton(rx.card(height="5.5rem"), width="100%"),
-        rx.grid(
-            rx.skeleton(rx.card(height="28rem")),
-            rx.skeleton(rx.card(height="16rem")),
-            grid_template_columns=rx.breakpoints(initial="1fr", lg="minmax(0, 1fr) 22rem"),
-            spacing="4",
-            width="100%",
-        ),
+        loading_grid(["28rem", "16rem"], grid_template_columns=WITH_SIDE_PANEL),
         spacing="4",
         width="100%",
         id="builder-loading",
@@ -241,20 +225,15 @@ def builder() -> rx.Component:
         _header(),
         rx.cond(
             BuilderState.load_error != "",
-            rx.callout(
-                rx.fragment(
-                    t(
-                        (
-                            "Could not read the warehouse, so baselines and key checks are missing: ",
-                            "웨어하우스를 읽지 못해 기준값과 키 확인을 할 수 없습니다: ",
-                        )
-                    ),
-                    BuilderState.load_error,
+            error_callout(
+                t(
+                    (
+                        "Could not read the warehouse, so baselines and key checks are missing: ",
+                        "웨어하우스를 읽지 못해 기준값과 키 확인을 할 수 없습니다: ",
+                    )
                 ),
-                icon="triangle-alert",
-                color_scheme="red",
-                size="2",
-                id="builder-error",
+                BuilderState.load_error,
+                element_id="builder-error",
             ),
         ),
         rx.cond(

@@ -8,32 +8,22 @@ from novarium_app.components.data_lab import sql_lab
 from novarium_app.components.data_lineage import lineage_panel
 from novarium_app.components.data_state import DataState
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import loading_grid, page_header
 from novarium_app.i18n import t
 
 
 def _header() -> rx.Component:
-    return rx.hstack(
-        rx.vstack(
-            rx.heading(t(("Data", "데이터")), size="8", weight="bold"),
-            rx.text(
-                t(
-                    (
-                        "Every table NovaRium keeps, how the marts are built from them, and a SQL lab to explore them.",
-                        "NovaRium이 보관하는 모든 테이블, 그 테이블로 마트를 만드는 방식, 그리고 직접 탐색할 수 있는 "
-                        "SQL 실습실입니다.",
-                    )
-                ),
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
+    return page_header(
+        ("Data", "데이터"),
+        (
+            "Every table NovaRium keeps, how the marts are built from them, and a SQL lab to explore them.",
+            "NovaRium이 보관하는 모든 테이블, 그 테이블로 마트를 만드는 방식, 그리고 직접 탐색할 수 있는 "
+            "SQL 실습실입니다.",
         ),
-        rx.spacer(),
         rx.cond(
             DataState.backend != "",
             rx.badge(rx.icon("database", size=14), DataState.backend, variant="surface", size="2", id="data-backend"),
         ),
-        align="end",
-        width="100%",
     )
 
 
@@ -81,14 +71,7 @@ def _empty_warehouse() -> rx.Component:
 
 
 def _loading() -> rx.Component:
-    return rx.grid(
-        rx.skeleton(rx.card(height="32rem")),
-        rx.skeleton(rx.card(height="32rem")),
-        columns=rx.breakpoints(initial="1", md="16rem 1fr"),
-        spacing="4",
-        width="100%",
-        id="data-loading",
-    )
+    return loading_grid(["32rem", "32rem"], columns=rx.breakpoints(initial="1", md="16rem 1fr"), id="data-loading")
 
 
 def _tabs() -> rx.Component:

@@ -14,6 +14,7 @@ from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder import listing
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import empty_state, error_callout, page_header, refresh_button
 from novarium_app.i18n import LocaleState, Text, pick, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
@@ -241,39 +242,18 @@ def _new_button(text: Text, element_id: str, size: str = "3") -> rx.Component:
 
 
 def _header() -> rx.Component:
-    return rx.hstack(
-        rx.vstack(
-            rx.heading(t(("Experiments", "실험")), size="8", weight="bold"),
-            rx.text(
-                t(
-                    (
-                        "Every experiment you designed: continue a draft, start it, watch it run, read its results.",
-                        "설계한 모든 실험입니다. 초안을 이어 쓰고, 시작하고, 진행을 지켜보고, 결과를 읽으세요.",
-                    )
-                ),
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
+    return page_header(
+        ("Experiments", "실험"),
+        (
+            "Every experiment you designed: continue a draft, start it, watch it run, read its results.",
+            "설계한 모든 실험입니다. 초안을 이어 쓰고, 시작하고, 진행을 지켜보고, 결과를 읽으세요.",
         ),
-        rx.spacer(),
         rx.hstack(
-            rx.tooltip(
-                rx.icon_button(
-                    rx.icon("refresh-cw", size=16),
-                    on_click=ExperimentsState.load,
-                    variant="soft",
-                    color_scheme="gray",
-                    size="3",
-                    aria_label="Refresh",
-                ),
-                content=t(("Refresh", "새로 고침")),
-            ),
+            rx.tooltip(refresh_button(ExperimentsState.load, size="3"), content=t(("Refresh", "새로 고침"))),
             _new_button(("New experiment", "새 실험"), "new-experiment"),
             spacing="2",
             align="center",
         ),
-        align="end",
-        width="100%",
     )
 
 
@@ -294,29 +274,24 @@ def _filters() -> rx.Component:
 
 
 def _empty() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.center(rx.icon("flask-conical", size=28), class_name="empty-icon"),
-            rx.heading(t(("No experiments yet", "아직 실험이 없습니다")), size="5"),
-            rx.text(
-                t(
-                    (
-                        "Start with a problem in the shop, turn it into a hypothesis, and launch a test in six steps.",
-                        "쇼핑몰의 문제에서 출발해 가설을 세우고, 여섯 단계로 실험을 시작하세요.",
-                    )
-                ),
-                color=rx.color("gray", 11),
-                text_align="center",
-                max_width="32rem",
+    return empty_state(
+        rx.center(rx.icon("flask-conical", size=28), class_name="empty-icon"),
+        ("No experiments yet", "아직 실험이 없습니다"),
+        rx.text(
+            t(
+                (
+                    "Start with a problem in the shop, turn it into a hypothesis, and launch a test in six steps.",
+                    "쇼핑몰의 문제에서 출발해 가설을 세우고, 여섯 단계로 실험을 시작하세요.",
+                )
             ),
-            _new_button(("Design your first experiment", "첫 실험 설계하기"), "design-first"),
-            spacing="3",
-            align="center",
-            padding_y="2.5rem",
+            color=rx.color("gray", 11),
+            text_align="center",
+            max_width="32rem",
         ),
-        size="3",
-        width="100%",
-        id="experiments-empty",
+        _new_button(("Design your first experiment", "첫 실험 설계하기"), "design-first"),
+        element_id="experiments-empty",
+        align="center",
+        padding_y="2.5rem",
     )
 
 
@@ -361,20 +336,10 @@ def experiments() -> rx.Component:
         _header(),
         rx.cond(
             ExperimentsState.error != "",
-            rx.callout(
-                rx.fragment(
-                    t(
-                        (
-                            "Could not read the experiments: ",
-                            "실험을 읽지 못했습니다: ",
-                        )
-                    ),
-                    ExperimentsState.error,
-                ),
-                icon="triangle-alert",
-                color_scheme="red",
-                size="2",
-                id="experiments-error",
+            error_callout(
+                t(("Could not read the experiments: ", "실험을 읽지 못했습니다: ")),
+                ExperimentsState.error,
+                element_id="experiments-error",
             ),
         ),
         rx.cond(

@@ -13,6 +13,7 @@ from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components import charts
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import error_callout, loading_grid, page_header
 from novarium_app.components.stat_card import stat_card
 from novarium_app.formatting import format_change, format_value
 from novarium_app.i18n import LocaleState, Text, t
@@ -165,21 +166,12 @@ def builder_link(alert: Alert) -> str:
 
 
 def _header() -> rx.Component:
-    return rx.hstack(
-        rx.vstack(
-            rx.heading(t(("Overview", "개요")), size="8", weight="bold"),
-            rx.text(
-                t(
-                    (
-                        "How the NovaEats shop is doing, straight from the warehouse marts.",
-                        "웨어하우스 마트로 본 NovaEats 쇼핑몰의 현황입니다.",
-                    )
-                ),
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
+    return page_header(
+        ("Overview", "개요"),
+        (
+            "How the NovaEats shop is doing, straight from the warehouse marts.",
+            "웨어하우스 마트로 본 NovaEats 쇼핑몰의 현황입니다.",
         ),
-        rx.spacer(),
         rx.cond(
             OverviewState.backend != "",
             rx.hstack(
@@ -190,8 +182,6 @@ def _header() -> rx.Component:
                 spacing="2",
             ),
         ),
-        align="end",
-        width="100%",
     )
 
 
@@ -219,12 +209,7 @@ def _chart_card(
 
 def _loading() -> rx.Component:
     return rx.vstack(
-        rx.grid(
-            *[rx.skeleton(rx.card(height="7.5rem")) for _ in range(6)],
-            columns=rx.breakpoints(initial="2", md="3"),
-            spacing="4",
-            width="100%",
-        ),
+        loading_grid(["7.5rem"] * 6, columns=rx.breakpoints(initial="2", md="3")),
         rx.skeleton(rx.card(height="22rem"), width="100%"),
         spacing="4",
         width="100%",
@@ -381,7 +366,7 @@ def overview() -> rx.Component:
         _header(),
         rx.cond(
             OverviewState.error != "",
-            rx.callout(OverviewState.error, icon="triangle-alert", color_scheme="red", size="2", id="overview-error"),
+            error_callout(OverviewState.error, element_id="overview-error"),
             rx.cond(OverviewState.loading, _loading(), rx.cond(OverviewState.empty, _empty(), _dashboard())),
         ),
         spacing="5",

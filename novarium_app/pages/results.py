@@ -18,14 +18,15 @@ from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components import results_charts
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import WITH_SIDE_PANEL, page_header, refresh_button
 from novarium_app.components.results_decision import decision_panel, reveal_card
 from novarium_app.components.results_metrics import forest_card, metric_card
 from novarium_app.components.results_panels import (
     empty_results,
     experiment_list,
     guardrails_card,
-    page_header,
     recommendation_card,
+    results_header,
     results_loading,
     segments_card,
     srm_callout,
@@ -335,30 +336,13 @@ def results_index() -> rx.Component:
     """Pick an experiment to read."""
     return rx.vstack(
         rx.el.style(STYLE),
-        rx.hstack(
-            rx.vstack(
-                rx.heading(t(("Results", "결과")), size="8", weight="bold"),
-                rx.text(
-                    t(
-                        (
-                            "Read an experiment's evidence, then decide: ship, don't ship or keep running.",
-                            "실험의 근거를 읽고 결정하세요: 배포, 미배포 또는 계속 진행.",
-                        )
-                    ),
-                    color=rx.color("gray", 11),
-                ),
-                spacing="1",
+        page_header(
+            ("Results", "결과"),
+            (
+                "Read an experiment's evidence, then decide: ship, don't ship or keep running.",
+                "실험의 근거를 읽고 결정하세요: 배포, 미배포 또는 계속 진행.",
             ),
-            rx.spacer(),
-            rx.icon_button(
-                rx.icon("refresh-cw", size=16),
-                on_click=ResultsState.load_list,
-                variant="soft",
-                color_scheme="gray",
-                aria_label="Refresh",
-            ),
-            align="end",
-            width="100%",
+            refresh_button(ResultsState.load_list),
         ),
         experiment_list(
             ResultsState.experiments, ResultsState.listing, ResultsState.list_error, ResultsState.load_list
@@ -423,7 +407,7 @@ def _workspace() -> rx.Component:
             rx.grid(
                 _evidence(),
                 _side(),
-                grid_template_columns=rx.breakpoints(initial="1fr", lg="minmax(0, 1fr) 22rem"),
+                grid_template_columns=WITH_SIDE_PANEL,
                 spacing="4",
                 width="100%",
                 align_items="start",
@@ -441,7 +425,7 @@ def results_page() -> rx.Component:
     S = ResultsState
     return rx.vstack(
         rx.el.style(STYLE),
-        page_header(S.experiment, S.load, S.loading),
+        results_header(S.experiment, S.load, S.loading),
         rx.cond(
             S.missing,
             rx.callout.root(

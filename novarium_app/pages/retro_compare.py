@@ -11,6 +11,7 @@ from marts.retrospectives import RetrospectiveError, RetrospectiveNotFound, comp
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import error_callout
 from novarium_app.components.retro_cards import STYLE
 from novarium_app.components.retro_compare_rows import CompareRow, bilingual_rows
 from novarium_app.i18n import LocaleState, t
@@ -325,11 +326,8 @@ def retro_compare() -> rx.Component:
         ),
         rx.cond(
             RetroCompareState.error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert")),
-                rx.callout.text(t(("Could not compare: ", "비교하지 못했습니다: ")), RetroCompareState.error),
-                color_scheme="red",
-                id="retro-error",
+            error_callout(
+                t(("Could not compare: ", "비교하지 못했습니다: ")), RetroCompareState.error, element_id="retro-error"
             ),
         ),
         rx.cond(

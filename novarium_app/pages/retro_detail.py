@@ -22,6 +22,7 @@ from novarium_app import routes
 from novarium_app.components import retro_sections as sections
 from novarium_app.components.coach_writeup import coach_section
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import empty_state, error_callout
 from novarium_app.components.retro_cards import STYLE, route_id
 from novarium_app.components.retro_words import CORRECT, CORRECT_COLORS, badge, decision_badge, outcome_badge
 from novarium_app.i18n import LocaleState, pick, t
@@ -330,23 +331,17 @@ def _detail() -> rx.Component:
 
 
 def _not_found() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.center(rx.icon("search-x", size=22), class_name="retro-icon"),
-            rx.heading(t(("Retrospective not found", "회고를 찾을 수 없습니다")), size="5"),
-            rx.text(
-                t(("No retrospective has the id ", "다음 ID의 회고가 없습니다: ")),
-                rx.code(RetroDetailState.missing),
-                size="2",
-                color=rx.color("gray", 11),
-            ),
-            rx.link(rx.button(t(("See all retrospectives", "모든 회고 보기"))), href=routes.RETROSPECTIVES),
-            spacing="3",
-            align="start",
+    return empty_state(
+        rx.center(rx.icon("search-x", size=22), class_name="retro-icon"),
+        ("Retrospective not found", "회고를 찾을 수 없습니다"),
+        rx.text(
+            t(("No retrospective has the id ", "다음 ID의 회고가 없습니다: ")),
+            rx.code(RetroDetailState.missing),
+            size="2",
+            color=rx.color("gray", 11),
         ),
-        size="3",
-        width="100%",
-        id="retro-missing",
+        rx.link(rx.button(t(("See all retrospectives", "모든 회고 보기"))), href=routes.RETROSPECTIVES),
+        element_id="retro-missing",
     )
 
 
@@ -368,13 +363,10 @@ def retro_detail() -> rx.Component:
         rx.el.style(STYLE),
         rx.cond(
             RetroDetailState.error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert")),
-                rx.callout.text(
-                    t(("Could not read the retrospective: ", "회고를 읽지 못했습니다: ")), RetroDetailState.error
-                ),
-                color_scheme="red",
-                id="retro-error",
+            error_callout(
+                t(("Could not read the retrospective: ", "회고를 읽지 못했습니다: ")),
+                RetroDetailState.error,
+                element_id="retro-error",
             ),
         ),
         rx.cond(

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from marts.retrospectives import OUTCOMES, RetrospectiveError, RetroView, list_retrospectives, retro_view
 from marts.storage import StorageError
 from novarium_app import routes
+from novarium_app.components.page_parts import error_callout
 from novarium_app.components.retro_slide import slide, step
 from novarium_app.i18n import LocaleState, t
 from novarium_app.services import get_store
@@ -237,13 +238,10 @@ def retro_review() -> rx.Component:
             rx.box(rx.progress(value=RetroReviewState.progress, size="1"), width="100%", flex_shrink="0"),
             rx.cond(
                 RetroReviewState.error != "",
-                rx.callout.root(
-                    rx.callout.icon(rx.icon("triangle-alert")),
-                    rx.callout.text(
-                        t(("Could not read the retrospectives: ", "회고를 읽지 못했습니다: ")), RetroReviewState.error
-                    ),
-                    color_scheme="red",
-                    id="retro-error",
+                error_callout(
+                    t(("Could not read the retrospectives: ", "회고를 읽지 못했습니다: ")),
+                    RetroReviewState.error,
+                    element_id="retro-error",
                 ),
             ),
             rx.cond(

@@ -12,6 +12,7 @@ from marts.retrospectives.korean import metric_label_ko
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components.layout import lab_page
+from novarium_app.components.page_parts import error_callout, loading_grid, page_header
 from novarium_app.components.retro_cards import STYLE, RetroCard, card_from, no_matches, no_retrospectives, retro_card
 from novarium_app.components.retro_learnings import RetroLearningsState, learnings_panel
 from novarium_app.components.retro_words import OUTCOMES as OUTCOME_WORDS
@@ -126,21 +127,12 @@ class RetroListState(rx.State):
 
 
 def _header() -> rx.Component:
-    return rx.hstack(
-        rx.vstack(
-            rx.heading(t(("Retrospectives", "회고")), size="8", weight="bold"),
-            rx.text(
-                t(
-                    (
-                        "What each experiment taught: the decision, the evidence and the truth, kept for good.",
-                        "실험마다 배운 것: 결정, 근거, 실제 효과를 영구히 보관합니다.",
-                    )
-                ),
-                color=rx.color("gray", 11),
-            ),
-            spacing="1",
+    return page_header(
+        ("Retrospectives", "회고"),
+        (
+            "What each experiment taught: the decision, the evidence and the truth, kept for good.",
+            "실험마다 배운 것: 결정, 근거, 실제 효과를 영구히 보관합니다.",
         ),
-        rx.spacer(),
         rx.cond(
             RetroListState.total > 0,
             rx.hstack(
@@ -157,8 +149,6 @@ def _header() -> rx.Component:
                 spacing="2",
             ),
         ),
-        align="end",
-        width="100%",
         wrap="wrap",
         spacing="3",
     )
@@ -242,13 +232,7 @@ def _grid() -> rx.Component:
 
 
 def _loading() -> rx.Component:
-    return rx.grid(
-        *[rx.skeleton(rx.card(height="13rem")) for _ in range(6)],
-        columns=rx.breakpoints(initial="1", md="2", lg="3"),
-        spacing="4",
-        width="100%",
-        id="retro-loading",
-    )
+    return loading_grid(["13rem"] * 6, columns=rx.breakpoints(initial="1", md="2", lg="3"), id="retro-loading")
 
 
 def _body() -> rx.Component:
@@ -273,13 +257,10 @@ def retrospectives() -> rx.Component:
         _header(),
         rx.cond(
             RetroListState.error != "",
-            rx.callout.root(
-                rx.callout.icon(rx.icon("triangle-alert")),
-                rx.callout.text(
-                    t(("Could not read the retrospectives: ", "회고를 읽지 못했습니다: ")), RetroListState.error
-                ),
-                color_scheme="red",
-                id="retro-error",
+            error_callout(
+                t(("Could not read the retrospectives: ", "회고를 읽지 못했습니다: ")),
+                RetroListState.error,
+                element_id="retro-error",
             ),
         ),
         rx.cond(RetroListState.loading, _loading(), rx.cond(RetroListState.error == "", _body())),

@@ -28,6 +28,7 @@ from novarium_app.components.layout import lab_page
 from novarium_app.components.monitor_panels import MonitorVars, monitor_section
 from novarium_app.components.monitor_source import read_monitor
 from novarium_app.components.monitor_view import MonitorView, build_view
+from novarium_app.components.page_parts import error_callout
 from novarium_app.components.run_form import (
     DEFAULTS,
     NO_ERROR,
@@ -540,7 +541,7 @@ def runs() -> rx.Component:
         runs_header(RunsState),
         rx.cond(
             RunsState.error != "",
-            rx.callout(RunsState.error, icon="triangle-alert", color_scheme="red", size="2", id="runs-error"),
+            error_callout(RunsState.error, element_id="runs-error"),
         ),
         rx.cond(RunsState.loading, runs_loading(), _workspace()),
         spacing="5",

@@ -10,18 +10,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from marts.stats.frequentist import FrequentistConfig, compare
-from marts.stats.sufficient import SampleStats
 from swarm.lessons.common import (
     BATCH_USERS,
-    MAX_SEED,
     METRICS,
     Progress,
     aa_plan,
+    arm_stats,
     arm_sums,
-    check_alpha,
-    check_metric,
-    check_whole,
-    check_work,
+    check_settings,
     checkpoint,
     unit_values,
     wilson_interval,
@@ -52,12 +48,7 @@ class AASettings:
     seed: int = 7
 
     def __post_init__(self) -> None:
-        check_whole("experiments", self.experiments, *EXPERIMENTS)
-        check_whole("users", self.users, *USERS)
-        check_metric(self.metric)
-        check_alpha(self.alpha)
-        check_whole("seed", self.seed, 0, MAX_SEED)
-        check_work(self.experiments, self.users)
+        check_settings(self, experiments=EXPERIMENTS, users=USERS)
 
 
 @dataclass(frozen=True)
@@ -123,8 +114,7 @@ def run_aa(settings: AASettings, progress: Progress | None = None, cancel: threa
     untested = 0
     checkpoint(0, settings.experiments, progress, cancel)
     for done, outcomes in enumerate(experiments, start=1):
-        (n, total, squares) = arm_sums(outcomes.arm, unit_values(outcomes, settings.metric))[:, :, 0]
-        control, treatment = (SampleStats(int(n[i]), float(total[i]), float(squares[i])) for i in (0, 1))
+        control, treatment = arm_stats(arm_sums(outcomes.arm, unit_values(outcomes, settings.metric)))
         p_value = compare(kind, control, treatment, config).p_value
         if p_value is None:
             untested += 1

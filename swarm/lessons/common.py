@@ -4,10 +4,12 @@ import math
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from scipy import special
 
+from marts.stats.sufficient import SampleStats
 from swarm.plan import Plan
 from swarm.simulation import Outcomes
 
@@ -59,6 +61,21 @@ def check_work(experiments: int, users: int) -> None:
         )
 
 
+def check_settings(settings: Any, **ranges: tuple[int, int]) -> None:
+    """Check a lesson's settings and name the first field that fails.
+
+    Args:
+        settings: Has ``experiments``, ``users``, ``metric``, ``alpha`` and ``seed``.
+        **ranges: The whole-number fields and their (low, high), checked first and in this order.
+    """
+    for name, (low, high) in ranges.items():
+        check_whole(name, getattr(settings, name), low, high)
+    check_metric(settings.metric)
+    check_alpha(settings.alpha)
+    check_whole("seed", settings.seed, 0, MAX_SEED)
+    check_work(settings.experiments, settings.users)
+
+
 def aa_plan(days: int = 1) -> Plan:
     """Two identical arms, A and B, half the traffic each, over ``days`` days (a fixed calendar)."""
     return Plan.build([("A", {}), ("B", {})], days=days, end=_PLAN_END)
@@ -81,6 +98,13 @@ def arm_sums(arm: np.ndarray, values: np.ndarray, groups: np.ndarray | None = No
         np.bincount(key, weights=values * values, minlength=length),
     )
     return np.stack(sums).reshape(3, 2, size).astype(float)
+
+
+def arm_stats(sums: np.ndarray, group: int = 0) -> tuple[SampleStats, SampleStats]:
+    """Control's and treatment's sufficient statistics in one group of ``arm_sums``."""
+    n, total, squares = sums[:, :, group]
+    control, treatment = (SampleStats(int(n[arm]), float(total[arm]), float(squares[arm])) for arm in (0, 1))
+    return control, treatment
 
 
 def wilson_interval(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:

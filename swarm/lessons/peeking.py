@@ -13,17 +13,13 @@ import numpy as np
 
 from marts.peeking import peeking_alpha
 from marts.stats.sequential import SequentialConfig, trajectory
-from marts.stats.sufficient import SampleStats
 from swarm.lessons.common import (
     BATCH_USERS,
-    MAX_SEED,
     Progress,
     aa_plan,
+    arm_stats,
     arm_sums,
-    check_alpha,
-    check_metric,
-    check_whole,
-    check_work,
+    check_settings,
     checkpoint,
     unit_values,
     wilson_interval,
@@ -56,13 +52,7 @@ class PeekingSettings:
     seed: int = 7
 
     def __post_init__(self) -> None:
-        check_whole("experiments", self.experiments, *EXPERIMENTS)
-        check_whole("users", self.users, *USERS)
-        check_whole("looks", self.looks, *LOOKS)
-        check_metric(self.metric)
-        check_alpha(self.alpha)
-        check_whole("seed", self.seed, 0, MAX_SEED)
-        check_work(self.experiments, self.users)
+        check_settings(self, experiments=EXPERIMENTS, users=USERS, looks=LOOKS)
 
 
 @dataclass(frozen=True)
@@ -158,7 +148,7 @@ def run_peeking(
     for index, outcomes in enumerate(experiments):
         values = unit_values(outcomes, settings.metric)
         sums = arm_sums(outcomes.arm, values, outcomes.first_day, looks).cumsum(axis=2)
-        path = trajectory([_arms(sums, look) for look in range(looks)], config)
+        path = trajectory([arm_stats(sums, look) for look in range(looks)], config)
         naive = [look.naive_p_value for look in path]
         valid = [look.p_value for look in path]
         naive_first[index] = _first_below(naive, alpha)
@@ -170,12 +160,6 @@ def run_peeking(
             fooled = Trajectory(index + 1, naive, valid)
         checkpoint(index + 1, settings.experiments, progress, cancel)
     return PeekingResult(settings, naive_first, valid_first, final_naive, fooled or first_seen)
-
-
-def _arms(sums: np.ndarray, look: int) -> tuple[SampleStats, SampleStats]:
-    n, total, squares = sums[:, :, look]
-    control, treatment = (SampleStats(int(n[arm]), float(total[arm]), float(squares[arm])) for arm in (0, 1))
-    return control, treatment
 
 
 def _first_below(p_values: list[float | None], alpha: float) -> int:
