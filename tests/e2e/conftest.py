@@ -1,23 +1,33 @@
 """Browser tests against the production build: one `novarium serve` per backend, driven by Debian's chromium.
 
-The server fixture seeds a small warehouse into a throwaway data dir (or PostgreSQL database), records what the
-marts say, starts the app in its own process group, and stops the whole group afterwards.
+The server fixture seeds a small warehouse into a throwaway data dir (or PostgreSQL database), saves three sample
+retrospectives (the server holds embedded DuckDB once it runs, so nothing can be written beside it later), records
+what the marts say, starts the app in its own process group, and stops the whole group afterwards.
+
+A production start compiles the app and builds the frontend (about 40 s here), so the suite starts exactly one
+server per backend: every browser and HTTP test shares it, and the items are ordered so all DuckDB tests run, then
+all PostgreSQL ones (see ``pytest_collection_modifyitems``). The PostgreSQL server starts in the background, on its
+own port (``NOVARIUM_E2E_PG_PORT``, default ``NOVARIUM_E2E_PORT`` + 1) and build folder, while the DuckDB tests run.
 """
 
 import os
 import subprocess
+import threading
 from collections.abc import Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from marts.insights import Insights, warehouse_insights
 from marts.overview import WarehouseOverview, warehouse_overview
-from marts.storage import open_store
+from marts.retrospectives import Retrospective, save_retrospective
+from marts.storage import Store, open_store
 from novarium_app.devserver import BIN, ServerStartError, served, server_environment
 from tests.conftest import temporary_database
+from tests.retro_samples import full_snapshot, minimal_snapshot
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -33,6 +43,17 @@ PORT = int(os.environ.get("NOVARIUM_E2E_PORT", "3100"))
 WEB_WORKDIR = Path(
     os.environ.get("NOVARIUM_E2E_WEB_WORKDIR", Path(__file__).resolve().parents[2] / ".web-e2e")
 ).resolve()
+BACKENDS = ("duckdb", "postgres")
+# Modules that must run first or last on their backend's server. The retrospectives tests count exactly the three
+# saved samples, so they run before anything that ships a decision (which saves another retrospective); the HTTP
+# swarm sends thousands of sessions, so it runs after everything that reads the store's early state.
+FIRST = ("test_retrospectives.py",)
+LAST = ("test_swarm_http.py",)
+# Each backend's server has its own port and build folder (a build clears the folder the other server serves from),
+# so the next backend's server can start while the tests of the one before it run.
+PORTS = {"duckdb": PORT, "postgres": int(os.environ.get("NOVARIUM_E2E_PG_PORT", PORT + 1))}
+PORT_VARIABLES = {"duckdb": "NOVARIUM_E2E_PORT", "postgres": "NOVARIUM_E2E_PG_PORT"}
+WEB_WORKDIRS = {"duckdb": WEB_WORKDIR, "postgres": WEB_WORKDIR.with_name(f"{WEB_WORKDIR.name}-postgres")}
 
 
 @dataclass(frozen=True)
@@ -44,22 +65,111 @@ class RunningApp:
     overview: WarehouseOverview
     insights: Insights
     log: Path
+    retros: tuple[Retrospective, ...]
+    """The sample retrospectives saved before the server started, newest first."""
 
 
-@pytest.fixture(scope="session", params=["duckdb", "postgres"])
-def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    """The app in production mode on one port, on each backend in turn."""
-    with ExitStack() as cleanup:
-        database_url = None
-        if request.param == "postgres":
-            database_url = cleanup.enter_context(temporary_database(request.getfixturevalue("pg_admin")))
-        yield from _serve(request.param, database_url, tmp_path_factory)
+class _ServerStart:
+    """One backend's server, started in a background thread: seed, save the samples, serve until stopped."""
+
+    def __init__(self, backend: str, workdir: Path, pg_admin: sa.Engine | None) -> None:
+        self.backend = backend
+        self._workdir = workdir
+        self._pg_admin = pg_admin
+        self._cleanup = ExitStack()
+        self._app: RunningApp | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._start, name=f"e2e-server-{backend}", daemon=True)
+        self._thread.start()
+
+    def _start(self) -> None:
+        try:
+            database_url = None
+            if self._pg_admin is not None:
+                database_url = self._cleanup.enter_context(temporary_database(self._pg_admin))
+            self._app = _serve(self.backend, database_url, self._workdir, self._cleanup)
+        except BaseException as error:  # handed to the test that waits for this server
+            self._error = error
+
+    def wait(self) -> RunningApp:
+        """The running app, once it answers; fails with the reason when it could not start."""
+        self._thread.join()
+        if isinstance(self._error, ServerStartError):
+            variable = PORT_VARIABLES[self.backend]
+            pytest.fail(f"{self._error} (set {variable} to use another port)", pytrace=False)
+        if self._error is not None:
+            raise self._error
+        assert self._app is not None
+        return self._app
+
+    def stop(self) -> None:
+        """Stop the server and drop its database (after a start still under way has ended)."""
+        self._thread.join()
+        self._cleanup.close()
 
 
-def _serve(backend: str, database_url: str | None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningApp]:
-    base = f"http://localhost:{PORT}"
-    workdir = tmp_path_factory.mktemp(f"e2e-{backend}")
-    env = server_environment(workdir / "data", PORT, WEB_WORKDIR, database_url)
+class _Servers:
+    """The session's servers: each backend's starts once, and the next backend's starts while this one's tests run."""
+
+    def __init__(self, session: pytest.Session, tmp_path_factory: pytest.TempPathFactory) -> None:
+        self._tmp_path_factory = tmp_path_factory
+        self._starts: dict[str, _ServerStart] = {}
+        needed = {_backend_of(item) for item in session.items}
+        self.order = [backend for backend in BACKENDS if backend in needed]
+
+    def begin(self, backend: str, request: pytest.FixtureRequest) -> _ServerStart:
+        """Start ``backend``'s server unless it is already starting or running."""
+        if backend not in self._starts:
+            pg_admin = request.getfixturevalue("pg_admin") if backend == "postgres" else None
+            workdir = self._tmp_path_factory.mktemp(f"e2e-{backend}")
+            self._starts[backend] = _ServerStart(backend, workdir, pg_admin)
+        return self._starts[backend]
+
+    def begin_next(self, backend: str, request: pytest.FixtureRequest) -> None:
+        """Start the server of the backend whose tests come after ``backend``'s, if any."""
+        later = self.order[self.order.index(backend) + 1 :] if backend in self.order else []
+        if later:
+            # e.g. PostgreSQL unreachable: that backend's own tests report it when they ask for its server
+            with suppress(pytest.fail.Exception):
+                self.begin(later[0], request)
+
+    def stop(self, backend: str) -> None:
+        if start := self._starts.pop(backend, None):
+            start.stop()
+
+    def stop_all(self) -> None:
+        for backend in list(self._starts):
+            self.stop(backend)
+
+
+@pytest.fixture(scope="session")
+def e2e_servers(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Servers]:
+    """Every server this session starts; whatever still runs at the end is stopped."""
+    servers = _Servers(request.session, tmp_path_factory)
+    yield servers
+    servers.stop_all()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def app_server(request: pytest.FixtureRequest, e2e_servers: _Servers) -> Iterator[RunningApp]:
+    """The app in production mode, on each backend in turn (each on its own port and build folder).
+
+    Once this backend's server answers, the next backend's starts in the background, so its seed, compile and
+    frontend build overlap this backend's tests instead of adding to the run's time.
+    """
+    app = e2e_servers.begin(request.param, request).wait()
+    e2e_servers.begin_next(request.param, request)
+    try:
+        yield app
+    finally:
+        e2e_servers.stop(request.param)
+
+
+def _serve(backend: str, database_url: str | None, workdir: Path, cleanup: ExitStack) -> RunningApp:
+    """Seed a warehouse and the sample retrospectives, then serve; ``cleanup`` stops the server."""
+    port = PORTS[backend]
+    base = f"http://localhost:{port}"
+    env = server_environment(workdir / "data", port, WEB_WORKDIRS[backend], database_url)
     subprocess.run(
         [str(BIN / "novarium"), "seed", "--users", "2000", "--days", "60", "--seed", "11", "--end", "2026-11-01"],
         env=env,
@@ -68,16 +178,84 @@ def _serve(backend: str, database_url: str | None, tmp_path_factory: pytest.Temp
         timeout=300,
     )
     store = open_store(env.get("DATABASE_URL"), workdir / "data")
-    overview = warehouse_overview(store)
-    insights = warehouse_insights(store)
-    store.close()
+    try:
+        overview = warehouse_overview(store)
+        insights = warehouse_insights(store)
+        retros = _save_retrospectives(store)
+    finally:
+        store.close()
 
     log_path = workdir / "server.log"
-    try:
-        with served(env, base, log_path, ready=("/api/health", "/")):
-            yield RunningApp(base, backend, overview, insights, log_path)
-    except ServerStartError as error:
-        pytest.fail(f"{error} (set NOVARIUM_E2E_PORT to use another port)", pytrace=False)
+    cleanup.enter_context(served(env, base, log_path, ready=("/api/health", "/")))
+    return RunningApp(base, backend, overview, insights, log_path, retros)
+
+
+def _save_retrospectives(store: Store) -> tuple[Retrospective, ...]:
+    """Three retrospectives for the retrospectives pages (oldest saved first); returns them newest first."""
+    old = save_retrospective(
+        store,
+        experiment_key="old-experiment",
+        decision="keep_running",
+        outcome=None,
+        learnings="",
+        snapshot=minimal_snapshot(),
+    )
+    free = save_retrospective(
+        store,
+        experiment_key="free-delivery",
+        decision="dont_ship",
+        outcome="loss",
+        learnings="A lower threshold cut the order value more than it added orders.",
+        snapshot=full_snapshot(
+            "free-delivery",
+            name="Free delivery at $15",
+            hypothesis="A lower free-delivery threshold lifts revenue per visitor.",
+            primary_metric="revenue_per_visitor",
+            rel_lift=-0.04,
+            recommendation="dont_ship",
+        ),
+    )
+    red = save_retrospective(
+        store,
+        experiment_key="red-banner",
+        decision="ship",
+        outcome="win",
+        learnings="Urgency works on impulsive shoppers.",
+        snapshot=full_snapshot(),
+    )
+    return red, free, old
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run every DuckDB browser test, then every PostgreSQL one, so each backend's server starts exactly once.
+
+    Within a backend, modules keep their order except ``FIRST`` and ``LAST``; within a module, tests keep theirs.
+    Runs after pytest's own reordering and moves only the e2e items, within the places they already hold.
+    """
+    slots = [i for i, item in enumerate(items) if _is_e2e(item)]
+    if not slots:
+        return
+    e2e = [items[i] for i in slots]
+    modules = list(dict.fromkeys(item.path for item in e2e))
+
+    def key(position: int) -> tuple[int, int, int, int]:
+        item = e2e[position]
+        backend = _backend_of(item)
+        rank = 0 if item.path.name in FIRST else 2 if item.path.name in LAST else 1
+        return (BACKENDS.index(backend) if backend in BACKENDS else -1, rank, modules.index(item.path), position)
+
+    for slot, position in zip(slots, sorted(range(len(e2e)), key=key), strict=True):
+        items[slot] = e2e[position]
+
+
+def _is_e2e(item: pytest.Item) -> bool:
+    return Path(__file__).parent in item.path.parents
+
+
+def _backend_of(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    return callspec.params.get("app_server") if callspec else None
 
 
 @pytest.fixture(scope="package")

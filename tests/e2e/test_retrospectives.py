@@ -1,34 +1,21 @@
 """Retrospectives in a real browser, against the production build: list, search, filters, detail, Markdown export,
 compare and the keyboard-driven review mode.
 
-The shared ``app_server`` cannot be given retrospectives before it starts (on DuckDB the server holds the file), so
-this module serves its own app: a data dir (or PostgreSQL database) prefilled with three retrospectives through the
-repository, then ``novarium serve``. It listens on its own port (``NOVARIUM_E2E_PORT`` + 100, or
-``NOVARIUM_E2E_RETRO_PORT``) and builds its frontend in its own folder (the suite's folder + ``-retro``, or
-``NOVARIUM_E2E_RETRO_WEB_WORKDIR``), so it can run while ``app_server`` is up.
+The shared ``app_server`` holds three retrospectives, saved through the repository before it started (on DuckDB the
+server holds the file, so they cannot be written once it runs). These tests count exactly those three, so the suite
+runs this module first on each backend, before any test ships a decision and saves another (see ``FIRST`` in
+``conftest.py``).
 """
 
-import os
 import re
-from collections.abc import Iterator
-from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from marts.retrospectives import Retrospective, save_retrospective, to_markdown
-from marts.storage import open_store
-from novarium_app.devserver import ServerStartError, served, server_environment
-from tests.conftest import temporary_database
-from tests.e2e.conftest import PORT, WEB_WORKDIR
-from tests.retro_samples import full_snapshot, minimal_snapshot
+from marts.retrospectives import Retrospective, to_markdown
 
-RETRO_PORT = int(os.environ.get("NOVARIUM_E2E_RETRO_PORT", PORT + 100))
-RETRO_WEB_WORKDIR = Path(
-    os.environ.get("NOVARIUM_E2E_RETRO_WEB_WORKDIR", WEB_WORKDIR.with_name(f"{WEB_WORKDIR.name}-retro"))
-).resolve()
 LOAD = 30_000
 
 
@@ -44,61 +31,10 @@ class RetroApp:
         return next(r for r in self.retros if r.experiment_key == key)
 
 
-def _seed(database_url: str | None, data_dir: Path) -> tuple[Retrospective, ...]:
-    store = open_store(database_url, data_dir)
-    try:
-        old = save_retrospective(
-            store,
-            experiment_key="old-experiment",
-            decision="keep_running",
-            outcome=None,
-            learnings="",
-            snapshot=minimal_snapshot(),
-        )
-        free = save_retrospective(
-            store,
-            experiment_key="free-delivery",
-            decision="dont_ship",
-            outcome="loss",
-            learnings="A lower threshold cut the order value more than it added orders.",
-            snapshot=full_snapshot(
-                "free-delivery",
-                name="Free delivery at $15",
-                hypothesis="A lower free-delivery threshold lifts revenue per visitor.",
-                primary_metric="revenue_per_visitor",
-                rel_lift=-0.04,
-                recommendation="dont_ship",
-            ),
-        )
-        red = save_retrospective(
-            store,
-            experiment_key="red-banner",
-            decision="ship",
-            outcome="win",
-            learnings="Urgency works on impulsive shoppers.",
-            snapshot=full_snapshot(),
-        )
-    finally:
-        store.close()
-    return red, free, old
-
-
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
-def retro_app(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RetroApp]:
-    """The app with three saved retrospectives, on each backend in turn."""
-    with ExitStack() as cleanup:
-        database_url = None
-        if request.param == "postgres":
-            database_url = cleanup.enter_context(temporary_database(request.getfixturevalue("pg_admin")))
-        workdir = tmp_path_factory.mktemp(f"e2e-retro-{request.param}")
-        retros = _seed(database_url, workdir / "data")
-        base = f"http://localhost:{RETRO_PORT}"
-        env = server_environment(workdir / "data", RETRO_PORT, RETRO_WEB_WORKDIR, database_url)
-        try:
-            with served(env, base, workdir / "server.log", ready=("/api/health", "/")):
-                yield RetroApp(base, request.param, retros)
-        except ServerStartError as error:
-            pytest.fail(f"{error} (set NOVARIUM_E2E_RETRO_PORT to use another port)", pytrace=False)
+@pytest.fixture(scope="module")
+def retro_app(app_server) -> RetroApp:
+    """The shared app with its three saved retrospectives, on each backend in turn."""
+    return RetroApp(app_server.url, app_server.backend, app_server.retros)
 
 
 def _open_list(page: Page, app: RetroApp) -> None:

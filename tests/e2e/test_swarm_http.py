@@ -1,54 +1,40 @@
 """The HTTP swarm against the served production app, on DuckDB and on PostgreSQL.
 
-Its own server (port ``NOVARIUM_SWARM_E2E_PORT``, default 3610, built in ``.web-swarm-e2e``) so it never clobbers
-the browser tests' build or port. Every check reads through the API, since the serving app holds embedded DuckDB:
-``GET /api/runs/{id}`` for the recorded counts and ``GET /api/runs/{id}/audit`` for the stored events.
+It runs on the suite's shared ``app_server``, last on each backend (see ``LAST`` in ``conftest.py``), with its own
+experiment keys; every count it checks belongs to one run or one experiment, so what earlier tests stored does not
+matter. Every check reads through the API, since the serving app holds embedded DuckDB: ``GET /api/runs/{id}`` for
+the recorded counts and ``GET /api/runs/{id}/audit`` for the stored events.
 """
 
 import asyncio
-import os
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack
-from pathlib import Path
 
 import httpx
 import pytest
 
-from novarium_app.devserver import BIN, ServerStartError, served, server_environment
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest
 from swarm.runs import from_ranges
-from tests.conftest import temporary_database
 
-PORT = int(os.environ.get("NOVARIUM_SWARM_E2E_PORT", "3610"))
-WEB_WORKDIR = Path(__file__).resolve().parents[2] / ".web-swarm-e2e"
-WAREHOUSE_USERS = 2000
 VARIANTS = [
     {"name": "control", "weight": 50, "config": {}},
     {"name": "treatment", "weight": 50, "config": {"banner_color": "red", "discount_pct": 10}},
 ]
+KEYS = ("swarm-full", "swarm-stop", "swarm-seed-a", "swarm-seed-b", "swarm-seed-c")
 
 
-@pytest.fixture(scope="module", params=["duckdb", "postgres"])
-def shop_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app in production mode with a small seeded warehouse, on each backend in turn."""
-    base = f"http://127.0.0.1:{PORT}"
-    with ExitStack() as cleanup:
-        workdir = tmp_path_factory.mktemp(f"swarm-{request.param}")
-        database_url = None
-        if request.param == "postgres":
-            database_url = cleanup.enter_context(temporary_database(request.getfixturevalue("pg_admin")))
-        env = server_environment(workdir / "data", PORT, WEB_WORKDIR, database_url)
-        env["NOVARIUM_LOG_LEVEL"] = "WARNING"
-        seed = [str(BIN / "novarium"), "seed", "--users", str(WAREHOUSE_USERS), "--days", "30", "--seed", "5"]
-        subprocess.run(seed, env=env, check=True, capture_output=True, timeout=300)
-        try:
-            cleanup.enter_context(served(env, base, workdir / "server.log"))
-        except ServerStartError as error:
-            pytest.fail(f"{error} (set NOVARIUM_SWARM_E2E_PORT to use another port)", pytrace=False)
+@pytest.fixture(scope="module")
+def shop_url(app_server) -> Iterator[str]:
+    """The shared app's address (IPv4, where it listens); this module's experiments are stopped afterwards."""
+    base = app_server.url.replace("localhost", "127.0.0.1")
+    try:
         yield base
+    finally:
+        with httpx.Client(base_url=base, timeout=30, trust_env=False) as client:
+            for experiment in client.get("/api/experiments").json():
+                if experiment["key"] in KEYS and experiment["status"] == "running":
+                    client.post(f"/api/experiments/{experiment['key']}/stop").raise_for_status()
 
 
 def start_experiment(base: str, key: str, **spec: object) -> None:
