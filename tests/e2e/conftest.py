@@ -25,19 +25,15 @@ from marts.insights import Insights, warehouse_insights
 from marts.overview import WarehouseOverview, warehouse_overview
 from marts.retrospectives import Retrospective, save_retrospective
 from marts.storage import Store, open_store
-from novarium_app.devserver import BIN, ServerStartError, served, server_environment
+from novarium_app.devserver import BIN, CHROMIUM, CHROMIUM_ARGS, ServerStartError, served, server_environment
 from tests.conftest import temporary_database
+from tests.llm_server import FakeLLM, serve_fake_llm
 from tests.retro_samples import full_snapshot, minimal_snapshot
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+LLM_MODEL = "fake-coach"
+LLM_KEY = "sk-e2e-secret-never-shown-4f2c9a"
+"""The served apps' coach talks to the OpenAI-compatible test server (``tests/llm_server.py``) with this model and
+key; each coach test scripts the server's replies (``RunningApp.llm``)."""
 PORT = int(os.environ.get("NOVARIUM_E2E_PORT", "3100"))
 # The suite builds its frontend in its own folder, so it never clobbers the build of a running `make run`.
 WEB_WORKDIR = Path(
@@ -67,13 +63,16 @@ class RunningApp:
     log: Path
     retros: tuple[Retrospective, ...]
     """The sample retrospectives saved before the server started, newest first."""
+    llm: FakeLLM
+    """The model server the app's coach calls (shared by every backend's server)."""
 
 
 class _ServerStart:
     """One backend's server, started in a background thread: seed, save the samples, serve until stopped."""
 
-    def __init__(self, backend: str, workdir: Path, pg_admin: sa.Engine | None) -> None:
+    def __init__(self, backend: str, workdir: Path, pg_admin: sa.Engine | None, llm: FakeLLM) -> None:
         self.backend = backend
+        self._llm = llm
         self._workdir = workdir
         self._pg_admin = pg_admin
         self._cleanup = ExitStack()
@@ -87,7 +86,7 @@ class _ServerStart:
             database_url = None
             if self._pg_admin is not None:
                 database_url = self._cleanup.enter_context(temporary_database(self._pg_admin))
-            self._app = _serve(self.backend, database_url, self._workdir, self._cleanup)
+            self._app = _serve(self.backend, database_url, self._workdir, self._cleanup, self._llm)
         except BaseException as error:  # handed to the test that waits for this server
             self._error = error
 
@@ -114,6 +113,8 @@ class _Servers:
     def __init__(self, session: pytest.Session, tmp_path_factory: pytest.TempPathFactory) -> None:
         self._tmp_path_factory = tmp_path_factory
         self._starts: dict[str, _ServerStart] = {}
+        self._llm_server = ExitStack()
+        self.llm = self._llm_server.enter_context(serve_fake_llm())
         needed = {_backend_of(item) for item in session.items}
         self.order = [backend for backend in BACKENDS if backend in needed]
 
@@ -122,7 +123,7 @@ class _Servers:
         if backend not in self._starts:
             pg_admin = request.getfixturevalue("pg_admin") if backend == "postgres" else None
             workdir = self._tmp_path_factory.mktemp(f"e2e-{backend}")
-            self._starts[backend] = _ServerStart(backend, workdir, pg_admin)
+            self._starts[backend] = _ServerStart(backend, workdir, pg_admin, self.llm)
         return self._starts[backend]
 
     def begin_next(self, backend: str, request: pytest.FixtureRequest) -> None:
@@ -140,6 +141,7 @@ class _Servers:
     def stop_all(self) -> None:
         for backend in list(self._starts):
             self.stop(backend)
+        self._llm_server.close()
 
 
 @pytest.fixture(scope="session")
@@ -165,11 +167,18 @@ def app_server(request: pytest.FixtureRequest, e2e_servers: _Servers) -> Iterato
         e2e_servers.stop(request.param)
 
 
-def _serve(backend: str, database_url: str | None, workdir: Path, cleanup: ExitStack) -> RunningApp:
-    """Seed a warehouse and the sample retrospectives, then serve; ``cleanup`` stops the server."""
+def _serve(backend: str, database_url: str | None, workdir: Path, cleanup: ExitStack, llm: FakeLLM) -> RunningApp:
+    """Seed a warehouse and the sample retrospectives, then serve with ``llm`` as the coach's model; ``cleanup``
+    stops the server."""
     port = PORTS[backend]
     base = f"http://localhost:{port}"
     env = server_environment(workdir / "data", port, WEB_WORKDIRS[backend], database_url)
+    env.update(
+        NOVARIUM_LLM_BASE_URL=llm.base_url,
+        NOVARIUM_LLM_MODEL=LLM_MODEL,
+        NOVARIUM_LLM_API_KEY=LLM_KEY,
+        NOVARIUM_LLM_TIMEOUT="10",
+    )
     subprocess.run(
         [str(BIN / "novarium"), "seed", "--users", "2000", "--days", "60", "--seed", "11", "--end", "2026-11-01"],
         env=env,
@@ -187,7 +196,7 @@ def _serve(backend: str, database_url: str | None, workdir: Path, cleanup: ExitS
 
     log_path = workdir / "server.log"
     cleanup.enter_context(served(env, base, log_path, ready=("/api/health", "/")))
-    return RunningApp(base, backend, overview, insights, log_path, retros)
+    return RunningApp(base, backend, overview, insights, log_path, retros, llm)
 
 
 def _save_retrospectives(store: Store) -> tuple[Retrospective, ...]:

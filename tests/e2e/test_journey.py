@@ -170,6 +170,8 @@ def _design_and_launch(page: Page, app_server, name: str, key: str) -> None:
     page.fill("#builder-expected", "15")
     expect(page.locator("#hypothesis-sentence")).to_have_text(HYPOTHESIS)
     # The rubric coach reviews the design so far: the hypothesis is whole, but no knob changes yet and no guardrail.
+    # (The suite's server has a model configured too; the learner picks the offline rubric.)
+    page.locator("#coach-panel .coach-choice").get_by_role("radio", name="Rubric").click()
     page.click("#coach-review")
     findings = page.locator("#coach-findings .coach-finding")
     expect(page.locator("#coach-findings .coach-finding[data-code='structure.complete']")).to_have_attribute(
@@ -431,6 +433,7 @@ def _export_the_retrospective(page: Page, name: str, key: str, href: str, recomm
 
 def _write_it_up(page: Page) -> None:
     """The rubric coach drafts a write-up from the stored numbers; an invented number blocks saving until removed."""
+    page.locator("#retro-coach .coach-choice").get_by_role("radio", name="Rubric").click()
     page.click("#coach-writeup")
     draft = page.locator("#coach-writeup-draft")
     expect(draft).to_have_value(re.compile(r"^# Write-up: "), timeout=LOAD)
