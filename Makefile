@@ -62,6 +62,7 @@ bench: setup postgres
 	$(BIN)/python bench/bench_swarm.py
 	$(BIN)/python bench/bench_stats.py
 	$(BIN)/python bench/bench_monitor.py
+	$(BIN)/python bench/bench_coach.py
 
 clean: ## Remove build output (keeps data/, .venv and the toolchain)
 	rm -rf .web .states

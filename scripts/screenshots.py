@@ -5,6 +5,8 @@ both (so results, the truth, adoptions and retrospectives have content), serves 
 one PNG per page, language and colour mode. Example::
 
     .venv/bin/python scripts/screenshots.py --out /tmp/shots --languages en ko --modes light dark
+
+Run ``make setup`` first (the Node and bun it serves with come from ``toolchain/``).
 """
 
 import argparse
@@ -114,6 +116,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         workdir = Path(temp)
         env = server_environment(workdir / "data", args.port, ROOT / ".web-screenshots")
+        toolchain = ROOT / "toolchain" / "node_modules" / ".bin"  # Node 22 and bun, as `make setup` installs them
+        env.update(PATH=f"{toolchain}:{BIN}:{env.get('PATH', '')}", REFLEX_USE_SYSTEM_BUN="1")
+        env.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
         pages = prepare(env, workdir)
         if args.only:
             pages = {name: path for name, path in pages.items() if name in args.only}

@@ -195,11 +195,14 @@ def _finding(row: rx.Var) -> rx.Component:
             rx.spacer(),
             rx.cond(
                 (severity != "good") & (row["step"] != "0"),
-                rx.link(
+                rx.button(
                     t(("Fix", "고치기")),
+                    rx.icon("arrow-right", size=12),
                     size="1",
+                    variant="ghost",
+                    type="button",
                     on_click=CoachReviewState.go_to(row["step"]),
-                    cursor="pointer",
+                    class_name="coach-fix",
                 ),
             ),
             spacing="2",

@@ -183,7 +183,7 @@ def _design_and_launch(page: Page, app_server, name: str, key: str) -> None:
         )
     assert findings.count() >= 5, findings.all_inner_texts()
     # Its "Fix" link opens the step that fixes a finding: the variants.
-    page.locator("#coach-findings .coach-finding[data-code='variants.no_change'] a").click()
+    page.locator("#coach-findings .coach-finding[data-code='variants.no_change'] .coach-fix").click()
 
     # 2. The treatment: a red banner and a 20% discount, previewed in the shop's own page.
     _step(page, 2)
