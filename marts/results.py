@@ -29,7 +29,7 @@ from marts.stats.decision import Decision, decide
 from marts.stats.frequentist import Comparison, FrequentistConfig, compare
 from marts.stats.guardrails import GuardrailConfig, GuardrailResult, check_guardrail
 from marts.stats.multiple import CORRECTIONS, Correction, GoalComparison, adjust_goals
-from marts.stats.results import finite_or_none
+from marts.stats.results import finite_or_none, finite_pair
 from marts.stats.segments import SegmentBreakdown, compare_segments
 from marts.stats.srm import SrmResult, check_srm
 from marts.stats.sufficient import CovariateStats, RatioStats, SampleStats
@@ -516,10 +516,6 @@ def _segments(
 # ----- to_dict -------------------------------------------------------------------------------------------------
 
 
-def _pair(values: tuple[float | None, float | None]) -> list[float | None]:
-    return [finite_or_none(values[0]), finite_or_none(values[1])]
-
-
 def _metric_dict(result: MetricResult) -> dict[str, Any]:
     metric, guard = result.metric, result.guardrail
     return {
@@ -543,9 +539,9 @@ def _comparison_dict(item: MetricComparison) -> dict[str, Any]:
         "control_mean": finite_or_none(c.control_mean),
         "treatment_mean": finite_or_none(c.treatment_mean),
         "abs_lift": finite_or_none(c.abs_lift),
-        "abs_ci": _pair(c.abs_ci),
+        "abs_ci": finite_pair(c.abs_ci),
         "rel_lift": finite_or_none(c.rel_lift),
-        "rel_ci": _pair(c.rel_ci),
+        "rel_ci": finite_pair(c.rel_ci),
         "p_value": finite_or_none(c.p_value),
         "p_value_adjusted": finite_or_none(item.adjusted_p_value),
         "method": c.method,
@@ -560,57 +556,21 @@ def _comparison_dict(item: MetricComparison) -> dict[str, Any]:
 def _cuped_dict(cuped: CupedResult) -> dict[str, Any]:
     return {
         "abs_lift": finite_or_none(cuped.abs_lift),
-        "abs_ci": _pair((cuped.ci_lower, cuped.ci_upper)),
+        "abs_ci": finite_pair((cuped.ci_lower, cuped.ci_upper)),
         "rel_lift": finite_or_none(cuped.rel_lift),
-        "rel_ci": _pair((cuped.rel_ci_lower, cuped.rel_ci_upper)),
+        "rel_ci": finite_pair((cuped.rel_ci_lower, cuped.rel_ci_upper)),
         "p_value": finite_or_none(cuped.p_value),
         "variance_reduction": finite_or_none(cuped.variance_reduction),
-        "raw_abs_ci": _pair((cuped.raw_ci_lower, cuped.raw_ci_upper)),
+        "raw_abs_ci": finite_pair((cuped.raw_ci_lower, cuped.raw_ci_upper)),
         "error": cuped.error.value if cuped.error else None,
         "message": cuped.message,
     }
 
 
 def _guardrail_dict(result: GuardrailResult) -> dict[str, Any]:
-    return {
-        "metric": result.metric,
-        "variant": result.variant,
-        "verdict": result.verdict,
-        "reasons": list(result.reasons),
-        "margin": result.config.margin,
-        "margin_type": "relative" if result.config.relative else "absolute",
-        "estimate": finite_or_none(result.estimate),
-        "bound": finite_or_none(result.bound),
-        "p_value": finite_or_none(result.p_value),
-        "error": result.error.value if result.error else None,
-        "message": result.message,
-    }
+    margin_type = "relative" if result.config.relative else "absolute"
+    return {"metric": result.metric, "variant": result.variant, "margin_type": margin_type, **result.to_dict()}
 
 
 def _segment_dict(item: SegmentResult) -> dict[str, Any]:
-    breakdown = item.breakdown
-    return {
-        "metric": item.metric,
-        "variant": item.variant,
-        "dimension": breakdown.dimension,
-        "warning": breakdown.warning,
-        "n_tested": breakdown.n_tested,
-        "false_positive_chance": finite_or_none(breakdown.false_positive_chance),
-        "rows": [
-            {
-                "segment": s.value,
-                "n_control": s.comparison.n_control,
-                "n_treatment": s.comparison.n_treatment,
-                "control_mean": finite_or_none(s.comparison.control_mean),
-                "treatment_mean": finite_or_none(s.comparison.treatment_mean),
-                "abs_lift": finite_or_none(s.comparison.abs_lift),
-                "abs_ci": _pair(s.comparison.abs_ci),
-                "rel_lift": finite_or_none(s.comparison.rel_lift),
-                "p_value": finite_or_none(s.comparison.p_value),
-                "p_value_adjusted": finite_or_none(s.adjusted_p_value),
-                "error": s.comparison.error.value if s.comparison.error else None,
-                "message": s.comparison.message,
-            }
-            for s in breakdown.segments
-        ],
-    }
+    return {"metric": item.metric, "variant": item.variant, **item.breakdown.to_dict()}

@@ -27,7 +27,7 @@ from marts.stats.frequentist import Comparison, FrequentistConfig, compare
 from marts.stats.guardrails import GuardrailConfig, GuardrailResult, check_guardrail
 from marts.stats.multiple import Correction, GoalComparison, adjust_goals
 from marts.stats.power import MdeResult, MeanMetric, PowerConfig, ProportionMetric, minimum_detectable_effect
-from marts.stats.results import ErrorCode, finite_or_none
+from marts.stats.results import ErrorCode, finite_or_none, finite_pair
 from marts.stats.segments import SegmentBreakdown, compare_segments, sample_stats_by_segment
 from marts.stats.sequential import SequentialConfig, SequentialResult, always_valid_test
 from marts.stats.srm import SrmResult, check_srm
@@ -351,9 +351,9 @@ def _comparison_dict(kind: str, item: VariantComparison) -> dict[str, Any]:
         "variant": item.variant,
         "vs": item.vs,
         "abs_lift": finite_or_none(c.abs_lift),
-        "abs_ci": _pair(c.abs_ci),
+        "abs_ci": finite_pair(c.abs_ci),
         "rel_lift": finite_or_none(c.rel_lift),
-        "rel_ci": _pair(c.rel_ci),
+        "rel_ci": finite_pair(c.rel_ci),
         "p_value": finite_or_none(c.p_value),
         "p_value_adjusted": finite_or_none(item.adjusted_p_value),
         "statistic": finite_or_none(c.statistic),
@@ -370,14 +370,10 @@ def _comparison_dict(kind: str, item: VariantComparison) -> dict[str, Any]:
     }
 
 
-def _pair(values: tuple[float | None, float | None]) -> list[float | None]:
-    return [finite_or_none(values[0]), finite_or_none(values[1])]
-
-
 def _cuped_dict(cuped: CupedResult) -> dict[str, Any]:
     return {
         "abs_lift": finite_or_none(cuped.abs_lift),
-        "abs_ci": _pair((cuped.ci_lower, cuped.ci_upper)),
+        "abs_ci": finite_pair((cuped.ci_lower, cuped.ci_upper)),
         "p_value": finite_or_none(cuped.p_value),
         "variance_reduction": finite_or_none(cuped.variance_reduction),
         "theta": finite_or_none(cuped.theta),
@@ -390,7 +386,7 @@ def _sequential_dict(reading: SequentialReading) -> dict[str, Any]:
     result = reading.result
     return {
         "p_value": finite_or_none(result.p_value),
-        "ci": _pair((result.ci_lower, result.ci_upper)),
+        "ci": finite_pair((result.ci_lower, result.ci_upper)),
         "tuning": result.tuning,
         "planned_units": reading.planned_units,
         "mixing_variance": finite_or_none(result.mixing_variance),
@@ -411,42 +407,8 @@ def _mde_dict(mde: MdeResult) -> dict[str, Any]:
 
 
 def _guardrail_dict(result: GuardrailResult) -> dict[str, Any]:
-    return {
-        "verdict": result.verdict,
-        "margin": result.config.margin,
-        "relative": result.config.relative,
-        "estimate": finite_or_none(result.estimate),
-        "bound": finite_or_none(result.bound),
-        "p_value": finite_or_none(result.p_value),
-        "harm_p_value": finite_or_none(result.harm_p_value),
-        "reasons": list(result.reasons),
-        "error": result.error.value if result.error else None,
-        "message": result.message,
-    }
+    return {**result.to_dict(), "relative": result.config.relative, "harm_p_value": finite_or_none(result.harm_p_value)}
 
 
 def _segment_dict(item: SegmentReport) -> dict[str, Any]:
-    breakdown = item.breakdown
-    return {
-        "metric": item.metric,
-        "variant": item.variant,
-        "dimension": breakdown.dimension,
-        "warning": breakdown.warning,
-        "n_tested": breakdown.n_tested,
-        "false_positive_chance": finite_or_none(breakdown.false_positive_chance),
-        "correction": breakdown.correction,
-        "rows": [
-            {
-                "segment": s.value,
-                "n_control": s.comparison.n_control,
-                "n_treatment": s.comparison.n_treatment,
-                "abs_lift": finite_or_none(s.comparison.abs_lift),
-                "rel_lift": finite_or_none(s.comparison.rel_lift),
-                "p_value": finite_or_none(s.comparison.p_value),
-                "p_value_adjusted": finite_or_none(s.adjusted_p_value),
-                "error": s.comparison.error.value if s.comparison.error else None,
-                "message": s.comparison.message,
-            }
-            for s in breakdown.segments
-        ],
-    }
+    return {"metric": item.metric, "variant": item.variant, **item.breakdown.to_dict()}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from marts.stats.frequentist import Comparison, cdf, format_p_value, quantile
 from marts.stats.results import ErrorCode, finite_or_none
@@ -78,6 +78,19 @@ class GuardrailResult:
     @property
     def non_inferior(self) -> bool:
         return self.verdict == "non_inferior"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verdict and its numbers as plain JSON values (each report adds the labels it needs)."""
+        return {
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+            "margin": self.config.margin,
+            "estimate": finite_or_none(self.estimate),
+            "bound": finite_or_none(self.bound),
+            "p_value": finite_or_none(self.p_value),
+            "error": self.error.value if self.error else None,
+            "message": self.message,
+        }
 
 
 def check_guardrail(

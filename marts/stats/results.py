@@ -26,3 +26,8 @@ def finite_or_none(value: float | None) -> float | None:
         return None
     value = float(value)
     return value if math.isfinite(value) else None
+
+
+def finite_pair(values: tuple[float | None, float | None]) -> list[float | None]:
+    """An interval's two ends as a JSON list, each finite or None."""
+    return [finite_or_none(values[0]), finite_or_none(values[1])]

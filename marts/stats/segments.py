@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from marts.metrics import MetricKind
 from marts.stats.frequentist import Comparison, FrequentistConfig, compare
 from marts.stats.multiple import Correction, adjust_p_values
+from marts.stats.results import finite_or_none, finite_pair
 from marts.stats.sufficient import RatioStats, SampleStats
 
 
@@ -48,6 +50,33 @@ class SegmentBreakdown:
     alpha: float
     correction: Correction
     warning: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values: the warning and one row per segment (as the Lab and ``analyze --json`` report it)."""
+        return {
+            "dimension": self.dimension,
+            "warning": self.warning,
+            "n_tested": self.n_tested,
+            "false_positive_chance": finite_or_none(self.false_positive_chance),
+            "correction": self.correction,
+            "rows": [
+                {
+                    "segment": s.value,
+                    "n_control": s.comparison.n_control,
+                    "n_treatment": s.comparison.n_treatment,
+                    "control_mean": finite_or_none(s.comparison.control_mean),
+                    "treatment_mean": finite_or_none(s.comparison.treatment_mean),
+                    "abs_lift": finite_or_none(s.comparison.abs_lift),
+                    "abs_ci": finite_pair(s.comparison.abs_ci),
+                    "rel_lift": finite_or_none(s.comparison.rel_lift),
+                    "p_value": finite_or_none(s.comparison.p_value),
+                    "p_value_adjusted": finite_or_none(s.adjusted_p_value),
+                    "error": s.comparison.error.value if s.comparison.error else None,
+                    "message": s.comparison.message,
+                }
+                for s in self.segments
+            ],
+        }
 
 
 def compare_segments(
