@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from marts.retrospectives.formatting import verdict_text, verdict_word
+from marts.retrospectives.formatting import code_word, verdict_text, verdict_word
 from marts.retrospectives.record import DASH, OUTCOME_WORDS, Retrospective
 from marts.retrospectives.view import RetroView, retro_view
 
@@ -75,7 +75,7 @@ def _cells(view: RetroView, language: str = "en") -> dict[str, tuple[str, str | 
         "variants": (" · ".join(f"{v.name} {v.weight}" for v in view.variants) or DASH, None),
         "decision": (verdict_word(view.decision), view.decision),
         "recommendation": (verdict_word(view.recommendation), view.recommendation),
-        "outcome": (OUTCOME_WORDS.get(view.outcome, DASH), view.outcome),
+        "outcome": (code_word(OUTCOME_WORDS, view.outcome), view.outcome),
         "primary_lift": (lift, None),
         "primary_ci": (view.lift_ci, None),
         "p_value": (view.lift_p, None),

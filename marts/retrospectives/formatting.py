@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from marts.retrospectives.record import DASH, VERDICT_WORDS, number, pair
+from marts.retrospectives.record import DASH, GUARDRAIL_WORDS, VERDICT_WORDS, number, pair
 
 
 def fmt_value(value: Any, kind: str) -> str:
@@ -50,25 +50,19 @@ def fmt_share(value: Any, digits: int = 1) -> str:
     return DASH if found is None else f"{found:.{digits}%}"
 
 
-VERDICT_WORDS_KO = {"ship": "배포", "dont_ship": "배포 안 함", "keep_running": "계속 진행", "inconclusive": "결론 없음"}
-GUARDRAIL_WORDS = {
-    "non_inferior": ("Non-inferior", "비열등"),
-    "harmed": ("Harmed", "악화"),
-    "inconclusive": ("Inconclusive", "결론 없음"),
-}
+def code_word(words: dict[str, tuple[str, str]], value: Any, language: str = "en") -> str:
+    """An enumerated code in words from one of ``record``'s (English, Korean) tables; the code itself if unknown."""
+    if not value:
+        return DASH
+    pair = words.get(str(value), (str(value), str(value)))
+    return pair[1] if language == "ko" else pair[0]
 
 
 def verdict_word(value: Any, language: str = "en") -> str:
     """ship -> "Ship", dont_ship -> "Don't ship", ... (in Korean with ``language="ko"``)."""
-    if not value:
-        return DASH
-    words = VERDICT_WORDS_KO if language == "ko" else VERDICT_WORDS
-    return words.get(str(value), str(value))
+    return code_word(VERDICT_WORDS, value, language)
 
 
 def verdict_text(value: Any, language: str = "en") -> str:
     """A guardrail verdict in words."""
-    if not value:
-        return DASH
-    pair = GUARDRAIL_WORDS.get(str(value), (str(value), str(value)))
-    return pair[1] if language == "ko" else pair[0]
+    return code_word(GUARDRAIL_WORDS, value, language)

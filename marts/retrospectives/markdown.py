@@ -12,7 +12,6 @@ from marts.retrospectives.view import MetricBlock, RetroView, retro_view
 
 Text = tuple[str, str]
 CORRECT_WORDS = {"right": ("Right", "옳은 결정"), "wrong": ("Wrong", "잘못된 결정")}
-OUTCOME_KO = {"win": "성공", "loss": "실패", "flat": "변화 없음", "inconclusive": "결론 없음"}
 RESULT_HEADER: list[Text] = [
     ("Variant", "변형"),
     ("Units", "단위 수"),
@@ -68,9 +67,7 @@ def _verdict(value: Any) -> str:
 
 
 def _outcome(value: str) -> str:
-    if _LANGUAGE.get() == "ko":
-        return OUTCOME_KO.get(value, "정하지 않음")
-    return OUTCOME_WORDS.get(value, "Not set")
+    return _say(OUTCOME_WORDS.get(value, ("Not set", "정하지 않음")))
 
 
 def _cell(value: Any) -> str:

@@ -15,13 +15,24 @@ MAX_LEARNINGS = 10_000
 MAX_WRITEUP = 20_000
 MAX_KEY = 80
 MAX_SOURCE = 80
-VERDICT_WORDS = {
-    "ship": "Ship",
-    "dont_ship": "Don't ship",
-    "keep_running": "Keep running",
-    "inconclusive": "Inconclusive",
+VERDICT_WORDS: dict[str, tuple[str, str]] = {
+    "ship": ("Ship", "배포"),
+    "dont_ship": ("Don't ship", "배포 안 함"),
+    "keep_running": ("Keep running", "계속 진행"),
+    "inconclusive": ("Inconclusive", "결론 없음"),
 }
-OUTCOME_WORDS = {"win": "Win", "loss": "Loss", "flat": "Flat", "inconclusive": "Inconclusive"}
+"""A decision or the ship rule's verdict in (English, Korean); the Lab's badges and the exports share them."""
+OUTCOME_WORDS: dict[str, tuple[str, str]] = {
+    "win": ("Win", "성공"),
+    "loss": ("Loss", "실패"),
+    "flat": ("Flat", "변화 없음"),
+    "inconclusive": ("Inconclusive", "판단 불가"),
+}
+GUARDRAIL_WORDS: dict[str, tuple[str, str]] = {
+    "non_inferior": ("Non-inferior", "비열등"),
+    "harmed": ("Harmed", "악화"),
+    "inconclusive": ("Inconclusive", "판단 불가"),
+}
 DASH = "—"
 
 

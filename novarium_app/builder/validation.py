@@ -24,7 +24,7 @@ STEP_FIELDS: tuple[tuple[str, ...], ...] = (
     ("name", "key", "change", "metric", "direction", "expected", "rationale", "persona", "hypothesis"),
     ("variants",),
     ("secondary", "guardrails"),
-    ("alpha", "power", "mde", "mde_type", "analysis_plan", "baseline", "std", "plan", "design"),
+    ("alpha", "power", "mde", "mde_type", "analysis_plan", "baseline", "std", "plan", "design", "days"),
     ("allocation",),
     (),
 )

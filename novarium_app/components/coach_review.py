@@ -17,6 +17,7 @@ from novarium_app.builder.validation import step_of
 from novarium_app.components.builder_state import STORE_ERRORS, BuilderState
 from novarium_app.i18n import LocaleState, t
 from novarium_app.services import coach_config, get_store
+from novarium_app.settings import get_settings
 
 log = logging.getLogger("novarium.coach")
 
@@ -33,7 +34,6 @@ SEVERITY_ICONS = {
     "suggestion": "lightbulb",
     "good": "circle-check",
 }
-_FIELD_STEPS = {"days": 3, "variants": 1}
 
 
 def finding_rows(found: Critique | None) -> list[dict[str, str]]:
@@ -42,7 +42,7 @@ def finding_rows(found: Critique | None) -> list[dict[str, str]]:
         return []
     rows = []
     for finding in found.findings:
-        step = _FIELD_STEPS.get(finding.field or "", step_of(finding.field) if finding.field else 5)
+        step = step_of(finding.field) if finding.field else 5
         rows.append(
             {
                 "code": finding.code,
@@ -71,8 +71,8 @@ class CoachChoiceState(rx.State):
     @rx.var
     def model(self) -> str:
         """The configured model's name, or "" when only the rubric is available."""
-        config = coach_config()
-        return config.model if config is not None else ""
+        settings = get_settings()
+        return str(settings.llm_model) if settings.llm_configured else ""
 
     @rx.event
     def choose(self, value: str | list[str]):

@@ -3,7 +3,6 @@ configured), the learner edits it, and it is saved only when every number in it 
 """
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -52,7 +51,9 @@ class CoachWriteupState(rx.State):
     source: str = ""
     notice_en: str = ""
     notice_ko: str = ""
-    _facts: str = ""
+    preview: str = ""
+    unmatched: list[str] = []
+    _facts: dict[str, Any] = {}
 
     @rx.event(background=True)
     async def write(self, retrospective_id: str):
@@ -63,7 +64,7 @@ class CoachWriteupState(rx.State):
             locale = (await self.get_state(LocaleState)).locale
             config = (await self.get_state(CoachChoiceState)).config()
             self.retrospective_id, self.running = retrospective_id, True
-            self.draft = self.generated = self.source = self.notice_en = self.notice_ko = ""
+            self._clear()
         try:
             try:
                 retro, facts = await asyncio.to_thread(_read, retrospective_id)
@@ -75,13 +76,14 @@ class CoachWriteupState(rx.State):
                 yield rx.toast.error(failed + str(error).splitlines()[0])
                 return
             async with self:
-                self._facts = json.dumps(facts)
+                self._facts = facts
             async for event in stream_writeup(retro, config, locale):
                 async with self:
                     self._take(event)
         finally:
             async with self:
                 self.running = False
+                self._check()
 
     def _take(self, event: Any) -> None:
         if event.kind == "chunk":
@@ -92,18 +94,33 @@ class CoachWriteupState(rx.State):
         else:
             self.draft = self.generated = event.text
             self.source = event.source
+        self._check()
+
+    def _check(self) -> None:
+        """The preview and the unmatched numbers, from one grounding check (none while the answer streams in)."""
+        if self.running or not self.draft or not self._facts:
+            self.preview, self.unmatched = display_markdown(self.draft) if self.draft else "", []
+            return
+        grounding = check_grounding(self.draft, self._facts)
+        self.preview = display_markdown(self.draft, grounding)
+        self.unmatched = [span.text for span in grounding.unmatched]
+
+    def _clear(self) -> None:
+        self.draft = self.generated = self.source = self.notice_en = self.notice_ko = ""
+        self._check()
 
     @rx.event
     def set_draft(self, value: str):
         """Keep the learner's edits (checked as they type)."""
         if not self.running and isinstance(value, str):
             self.draft = value
+            self._check()
 
     @rx.event
     def discard(self):
         """Drop the draft."""
         if not self.running:
-            self.draft = self.generated = self.source = self.notice_en = self.notice_ko = ""
+            self._clear()
 
     @rx.event
     async def save(self):
@@ -115,8 +132,7 @@ class CoachWriteupState(rx.State):
         self.saving = True
         yield
         try:
-            facts = json.loads(self._facts or "{}")
-            await asyncio.to_thread(_save, self.retrospective_id, self.draft, source, facts)
+            await asyncio.to_thread(_save, self.retrospective_id, self.draft, source, self._facts)
         except UngroundedWriteup as error:
             self.saving = False
             yield rx.toast.error(
@@ -131,7 +147,7 @@ class CoachWriteupState(rx.State):
             )
             return
         self.saving = False
-        self.draft = self.generated = self.source = self.notice_en = self.notice_ko = ""
+        self._clear()
         yield rx.toast.success(pick(locale, ("Write-up saved.", "피드백을 저장했습니다.")))
         from novarium_app.pages.retro_detail import RetroDetailState  # the page imports this module
 
@@ -141,22 +157,6 @@ class CoachWriteupState(rx.State):
     def saved_source(self) -> str:
         """Who wrote the text: the coach's source, marked edited once the learner changed it."""
         return self.source if self.draft == self.generated else edited(self.source or RUBRIC)
-
-    @rx.var
-    def unmatched(self) -> list[str]:
-        """The numbers in the draft that match no stored number."""
-        if not self.draft or not self._facts or self.running:
-            return []
-        return [span.text for span in check_grounding(self.draft, json.loads(self._facts)).unmatched]
-
-    @rx.var
-    def preview(self) -> str:
-        """The draft as safe Markdown, with unmatched numbers marked."""
-        if not self.draft:
-            return ""
-        if self.running or not self._facts:
-            return display_markdown(self.draft)
-        return display_markdown(self.draft, check_grounding(self.draft, json.loads(self._facts)))
 
     @rx.var
     def too_long(self) -> bool:

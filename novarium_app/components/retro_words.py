@@ -2,25 +2,12 @@
 
 import reflex as rx
 
+from marts.retrospectives.record import GUARDRAIL_WORDS, OUTCOME_WORDS, VERDICT_WORDS
 from novarium_app.i18n import Text, t
 
-DECISIONS: dict[str, Text] = {
-    "ship": ("Ship", "배포"),
-    "dont_ship": ("Don't ship", "배포 안 함"),
-    "keep_running": ("Keep running", "계속 진행"),
-    "inconclusive": ("Inconclusive", "결론 없음"),
-}
-OUTCOMES: dict[str, Text] = {
-    "win": ("Win", "성공"),
-    "loss": ("Loss", "실패"),
-    "flat": ("Flat", "변화 없음"),
-    "inconclusive": ("Inconclusive", "판단 불가"),
-}
-GUARDRAIL_VERDICTS: dict[str, Text] = {
-    "non_inferior": ("Non-inferior", "비열등"),
-    "harmed": ("Harmed", "악화"),
-    "inconclusive": ("Inconclusive", "판단 불가"),
-}
+DECISIONS: dict[str, Text] = VERDICT_WORDS
+OUTCOMES: dict[str, Text] = OUTCOME_WORDS
+GUARDRAIL_VERDICTS: dict[str, Text] = GUARDRAIL_WORDS
 CORRECT: dict[str, Text] = {"right": ("Right call", "옳은 결정"), "wrong": ("Wrong call", "틀린 결정")}
 SRM: dict[str, Text] = {
     "ok": ("Split OK", "분할 정상"),

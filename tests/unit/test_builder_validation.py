@@ -2,6 +2,7 @@
 
 import pytest
 
+from coach.findings import FIELDS
 from novarium_app.builder import draft as drafts
 from novarium_app.builder.validation import STEP_TITLES, Context, for_step, number, problems, step_of
 
@@ -177,3 +178,9 @@ def test_each_field_belongs_to_one_step():
 )
 def test_numbers_parse_as_typed(raw, percent, value):
     assert number(raw, percent=percent) == value
+
+
+def test_every_field_the_coach_points_at_belongs_to_a_wizard_step():
+    steps = {field: step_of(field) for field in FIELDS}
+    assert all(step < 5 for step in steps.values()), steps  # 5 is the review step: the "Fix" button would go nowhere
+    assert (steps["days"], steps["variants"], steps["guardrails"], steps["change"]) == (3, 1, 2, 0)
