@@ -127,7 +127,7 @@ def read_units(file: Path) -> pd.DataFrame:
         return pd.read_csv(file)
     except pd.errors.EmptyDataError:
         raise ValueError(f"FILE: {file} is empty") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as error:
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, EOFError) as error:  # OSError: a broken .gz
         raise ValueError(f"FILE: {file} is not a readable CSV ({str(error).splitlines()[0]})") from None
 
 

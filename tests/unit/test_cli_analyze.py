@@ -17,9 +17,9 @@ from click.testing import CliRunner
 from statsmodels.stats.proportion import proportions_ztest
 
 from novarium_app.commands.analyze import analyze as analyze_command
+from tests.datasets import COOKIE_CATS
 
 NOVARIUM = Path(sys.executable).with_name("novarium")
-COOKIE_CATS = Path(__file__).resolve().parents[3] / "shared" / "data" / "cookie_cats.csv"
 
 
 def analyze(*args: str) -> subprocess.CompletedProcess[str]:
@@ -45,7 +45,7 @@ def test_cookie_cats_reproduces_the_published_figures():
     assert report["srm"]["observed"] == {"gate_30": 44_700, "gate_40": 45_489}
     assert report["srm"]["p_value"] == pytest.approx(0.0086, abs=5e-5)
     assert report["srm"]["warning"] is False  # a caution at 0.01, not a warning at 0.001
-    # As published (../shared/data/README.md), each to half a unit of its last printed digit.
+    # As published (examples/data/README.md), each to half a unit of its last printed digit.
     figures = {"retention_1": (-1.784, (0.074, 5e-4), -0.0132), "retention_7": (-3.164, (0.00155, 5e-6), -0.0431)}
     for metric in report["metrics"]:
         z, p, rel = figures[metric["metric"]]
@@ -139,7 +139,14 @@ def test_an_empty_file_a_missing_file_and_a_single_variant_are_one_line(tmp_path
     empty.write_text("")
     single = tmp_path / "single.csv"
     single.write_text("group,converted\na,1\na,0\n")
-    cases = [(empty, "is empty"), (tmp_path / "nope.csv", "does not exist"), (single, "only one variant")]
+    broken = tmp_path / "broken.csv.gz"
+    broken.write_bytes(b"not gzip at all")
+    cases = [
+        (empty, "is empty"),
+        (tmp_path / "nope.csv", "does not exist"),
+        (single, "only one variant"),
+        (broken, "is not a readable CSV"),
+    ]
     for path, fragment in cases:
         result = analyze(str(path), "--variant-col", "group", "--control", "a", "--metric", "converted")
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr

@@ -1,7 +1,6 @@
 """Fixed-horizon tests against statsmodels and scipy (1e-6 relative), the delta method, and the cookie_cats figures."""
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -21,9 +20,9 @@ from marts.stats.frequentist import (
     make_test,
 )
 from marts.stats.sufficient import RatioStats, SampleStats
+from tests.datasets import COOKIE_CATS
 
 REL = 1e-6
-COOKIE_CATS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "cookie_cats.csv"
 SM_ALTERNATIVE = {"two-sided": "two-sided", "greater": "larger", "less": "smaller"}
 ALTERNATIVES = ("two-sided", "greater", "less")
 
@@ -297,7 +296,7 @@ def test_ratio_intervals_cover_the_true_lifts_about_95_percent_of_the_time():
 
 @pytest.fixture(scope="module")
 def cookie_cats() -> pd.DataFrame:
-    assert COOKIE_CATS.exists(), f"the shared data set is missing: {COOKIE_CATS}"
+    assert COOKIE_CATS.exists(), f"the Cookie Cats data set is missing: {COOKIE_CATS}"
     return pd.read_csv(COOKIE_CATS)
 
 

@@ -1,15 +1,12 @@
 """The sample ratio check against scipy's chisquare and the cookie_cats figures."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from scipy import stats
 
 from marts.stats.results import ErrorCode
 from marts.stats.srm import SrmConfig, check_srm
-
-COOKIE_CATS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "cookie_cats.csv"
+from tests.datasets import COOKIE_CATS
 
 
 def test_cookie_cats_split_gives_the_documented_chi_square_and_a_caution():
