@@ -119,17 +119,20 @@ class TreeReferences:
     functions: frozenset[int]
     operators: frozenset[int]
     relations: frozenset[int]
+    types: frozenset[int] = frozenset()
 
 
 # Node fields holding a function id: funcid, opfuncid, aggfnoid, winfnoid, hashfuncid, startInRangeFunc, tsmhandler...
 _FUNCTION_FIELD = re.compile(r":\w*(?:funcid|fnoid|Func|handler)")
 _OPERATOR_FIELDS = {":opno", ":opnos", ":eqop", ":sortop"}
 _RELATION_FIELDS = {":relid"}
+# Node fields holding a type id or a list of them: consttype, vartype, resulttype, funcresulttype, coltypes...
+_TYPE_FIELD = re.compile(r":[a-z_]*type(?:s|id)?")
 
 
 def tree_references(tree: str) -> TreeReferences:
-    """Every function, operator and relation id in a node tree as PostgreSQL prints it (``nodeToString``)."""
-    found: dict[str, set[int]] = {"functions": set(), "operators": set(), "relations": set()}
+    """Every function, operator, relation and type id in a node tree as PostgreSQL prints it (``nodeToString``)."""
+    found: dict[str, set[int]] = {"functions": set(), "operators": set(), "relations": set(), "types": set()}
     tokens = list(_tree_tokens(tree))
     for i, token in enumerate(tokens[:-1]):
         if _FUNCTION_FIELD.fullmatch(token):
@@ -138,6 +141,8 @@ def tree_references(tree: str) -> TreeReferences:
             kind = "operators"
         elif token in _RELATION_FIELDS:
             kind = "relations"
+        elif _TYPE_FIELD.fullmatch(token):
+            kind = "types"
         else:
             continue
         found[kind].update(_ids_at(tokens, i + 1))

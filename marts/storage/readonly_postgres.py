@@ -1,18 +1,25 @@
-"""The read-only runner on PostgreSQL: the server parses and analyses the query, a READ ONLY transaction runs it.
+"""The read-only runner on PostgreSQL: the server analyses the query, then runs it as the lab's role, read-only.
 
 On its own connection (closed afterwards, so no session state survives):
 
 1. **Probe**, in a transaction that is always rolled back: the text is parsed as one prepared statement (the
-   extended protocol refuses a second one) and described; a temporary view over it gives the server's analysed
-   query tree (``pg_rewrite.ev_action``), with every table, function and operator resolved to its id. Each id must
-   be allowed: tables among NovaRium's own, functions from ``pg_catalog`` that are immutable or stable (or a few
+   extended protocol refuses a second one); a temporary view over it gives the server's analysed query tree
+   (``pg_rewrite.ev_action``), with every table, function, operator and type resolved to its id. Each id must be
+   allowed: tables among the allowed ones, functions from ``pg_catalog`` that are immutable or stable (or a few
    harmless volatile ones such as ``random``), minus those that read files, settings, other sessions or run SQL
-   from a string (``DENIED_FUNCTIONS``, ``pg_*`` admin functions, ``*_to_xml``). A data-modifying WITH cannot be a
-   view, so it is refused here.
-2. **Run**: ``BEGIN READ ONLY`` with ``SET LOCAL statement_timeout`` and ``default_transaction_read_only``, then
-   ``DECLARE ... CURSOR FOR`` the text (only SELECT/VALUES, no data-modifying WITH) and one ``FETCH`` of
-   ``max_rows + 1`` rows; always rolled back.
+   from a string (``DENIED_FUNCTIONS``, ``pg_*`` admin functions, ``*_to_xml``); no catalog lookups (``regclass``
+   and the other ``reg*`` types). A data-modifying WITH cannot be a view, so it is refused here.
+2. **Run**: ``BEGIN READ ONLY`` with local ``statement_timeout``, ``work_mem`` and (where the app's user may set it)
+   ``temp_file_limit``, then ``SET LOCAL ROLE`` to the lab's role (``readonly_role``): from here the server refuses
+   any table the role may not read. The query is described, wrapped so every unbounded cell is cut
+   (``readonly_result``) and declared as a cursor (SELECT/VALUES only, no data-modifying WITH); rows are fetched in
+   batches within the row, byte and time caps. Before the rows are returned, the transaction must still be the
+   lab's role (a query that changed it is refused). Always rolled back.
 """
+
+import re
+import time
+from collections.abc import Sequence
 
 import psycopg
 from psycopg import pq
@@ -22,6 +29,7 @@ from marts.storage.readonly import (
     QueryFailed,
     QueryRefused,
     failed,
+    out_of_memory,
     refused_construct,
     refused_function,
     refused_multiple,
@@ -30,6 +38,8 @@ from marts.storage.readonly import (
     timed_out,
 )
 from marts.storage.readonly_lexer import first_statement, outline, tree_references
+from marts.storage.readonly_result import JSON, PLAIN, TEXT, Column, Fetched, collect, wrap
+from marts.storage.readonly_role import prepare_role
 from marts.storage.store import Store
 
 PROBE_VIEW = "novarium_sql_lab_probe"
@@ -52,21 +62,38 @@ QUERY_CANCELED = "57014"
 READ_ONLY_TRANSACTION = "25006"
 FEATURE_NOT_SUPPORTED = "0A000"
 SYNTAX_ERROR = "42601"
+INSUFFICIENT_PRIVILEGE = "42501"
+MEMORY_STATES = ("53200", "53400", "54000")  # out_of_memory, configuration_limit_exceeded, program_limit_exceeded
+FIXED_SIZE_TYPES = frozenset({16, 18, 20, 21, 23, 26, 700, 701, 790, 2950})  # bool, "char", ints, oid, floats...
+FIXED_SIZE_CATEGORIES = frozenset({"B", "D", "T"})  # booleans, dates and times, intervals
+NESTED_CATEGORIES = frozenset({"A", "C"})  # arrays, composite rows
+RECORD = 2249
+_DENIED = re.compile(r"permission denied for (?:(function|procedure)|[a-z ]+?) (.+)$")
 
 
-def run_postgres(store: Store, text: str, limits: Limits, tables: frozenset[str]) -> tuple[list[str], list[tuple]]:
-    """Check ``text`` on the server and run it read-only; returns the column names and at most ``max_rows + 1`` rows.
+def run_postgres(store: Store, text: str, limits: Limits, tables: frozenset[str]) -> Fetched:
+    """Check ``text`` on the server (probe, then the lab's role) and run it read-only within ``limits``.
 
     What is checked and what runs is the same text: the statement without its trailing ``;`` or comment.
     """
-    query = first_statement(text)
+    return _on_own_connection(store, first_statement(text), limits, tables, probe=True)
+
+
+def run_engine_only(store: Store, text: str, limits: Limits, tables: frozenset[str]) -> Fetched:
+    """The engine's layer alone, the probe skipped: what the tests attack to show the role holds."""
+    return _on_own_connection(store, first_statement(text), limits, tables, probe=False)
+
+
+def _on_own_connection(store: Store, query: str, limits: Limits, tables: frozenset[str], *, probe: bool) -> Fetched:
     pooled = store.engine.raw_connection()
     try:
         connection: psycopg.Connection = pooled.driver_connection
         connection.autocommit = True
         timeout_ms = int(limits.timeout_seconds * 1000)
-        _probe(connection, query, tables, timeout_ms)
-        return _fetch(connection, query, limits, timeout_ms)
+        if probe:
+            _probe(connection, query, tables, timeout_ms)
+        role = prepare_role(connection, tables)
+        return _fetch(connection, query, limits, role)
     finally:
         pooled.invalidate()  # closed, never reused: nothing the query did to its session can outlive it
 
@@ -101,20 +128,67 @@ def _probe(connection: psycopg.Connection, text: str, tables: frozenset[str], ti
         connection.execute("ROLLBACK")
 
 
-def _fetch(connection: psycopg.Connection, text: str, limits: Limits, timeout_ms: int) -> tuple[list[str], list[tuple]]:
-    _begin(connection, "READ ONLY", timeout_ms)
+def _fetch(connection: psycopg.Connection, text: str, limits: Limits, role: str | None) -> Fetched:
+    """Run ``text`` as ``role`` (None: as the app's user) in a READ ONLY transaction and fetch within the caps."""
+    deadline = time.monotonic() + limits.timeout_seconds
+    _begin(connection, "READ ONLY", int(limits.timeout_seconds * 1000))
     try:
         connection.execute("SET LOCAL default_transaction_read_only = on")
-        declare = f"DECLARE {CURSOR} NO SCROLL CURSOR FOR ".encode() + text.encode()
+        _limit_memory(connection, limits)
+        if role is not None:
+            connection.execute(f'SET LOCAL ROLE "{role}"')
+        columns = _describe(connection, text, limits)
+        declare = f"DECLARE {CURSOR} NO SCROLL CURSOR FOR ".encode() + wrap(text, columns, limits, "text").encode()
         _check(connection.pgconn.exec_params(declare, None), text, limits)
-        try:
-            cursor = connection.execute(f"FETCH FORWARD {limits.max_rows + 1} FROM {CURSOR}")
-        except psycopg.Error as error:
-            raise _failure(error.sqlstate, str(error), text, limits) from None
-        columns = [column.name for column in cursor.description or []]
-        return columns, cursor.fetchall()
+        fetched = collect(lambda n: _fetch_batch(connection, n, deadline, text, limits), columns, limits)
+        if role is not None and connection.execute("SELECT current_user").fetchone()[0] != role:
+            raise refused_function("set_config")  # the query took another role mid-way: its rows are not shown
+        return fetched
     finally:
         connection.execute("ROLLBACK")
+
+
+def _limit_memory(connection: psycopg.Connection, limits: Limits) -> None:
+    """Local memory for sorts and hashes, and (where the app's user may set it) a cap on temporary files."""
+    connection.execute(f"SET LOCAL work_mem = '{max(1, limits.memory_mb // 8)}MB'")
+    connection.execute("SAVEPOINT novarium_lab_limits")
+    try:
+        connection.execute(f"SET LOCAL temp_file_limit = '{limits.memory_mb}MB'")
+    except psycopg.errors.InsufficientPrivilege:
+        connection.execute("ROLLBACK TO SAVEPOINT novarium_lab_limits")  # only a superuser (or a grant) may set it
+    else:
+        connection.execute("RELEASE SAVEPOINT novarium_lab_limits")
+
+
+def _describe(connection: psycopg.Connection, text: str, limits: Limits) -> list[Column]:
+    """The query's columns as the server describes them (nothing runs)."""
+    pgconn = connection.pgconn
+    _check(pgconn.prepare(b"", text.encode()), text, limits)
+    described = _check(pgconn.describe_prepared(b""), text, limits)
+    fields = [((described.fname(i) or b"").decode(), described.ftype(i)) for i in range(described.nfields)]
+    categories = dict(
+        connection.execute(
+            "SELECT oid::int, typcategory::text FROM pg_type WHERE oid = ANY(%s::oid[])", [[oid for _, oid in fields]]
+        ).fetchall()
+    )
+    return [Column(name, _shape(oid, categories.get(oid, ""))) for name, oid in fields]
+
+
+def _shape(oid: int, category: str) -> str:
+    if oid in FIXED_SIZE_TYPES or category in FIXED_SIZE_CATEGORIES:
+        return PLAIN
+    return JSON if category in NESTED_CATEGORIES or oid == RECORD else TEXT
+
+
+def _fetch_batch(connection: psycopg.Connection, size: int, deadline: float, text: str, limits: Limits) -> Sequence:
+    left_ms = int((deadline - time.monotonic()) * 1000)
+    if left_ms <= 0:
+        raise timed_out(limits)
+    try:
+        connection.execute(f"SET LOCAL statement_timeout = {left_ms}")
+        return connection.execute(f"FETCH FORWARD {size} FROM {CURSOR}").fetchall()
+    except psycopg.Error as error:
+        raise _failure(error.sqlstate or "", str(error), text, limits) from None
 
 
 def _check(result: pq.abc.PGresult, text: str, limits: Limits | None = None) -> pq.abc.PGresult:
@@ -136,6 +210,11 @@ def _failure(state: str, message: str, text: str, limits: Limits | None) -> Quer
         return refused_write(write)  # a data-modifying WITH, or WITH ... DELETE, cannot be a cursor's query
     if state == QUERY_CANCELED and limits is not None:
         return timed_out(limits)
+    if state in MEMORY_STATES and limits is not None:
+        return out_of_memory(limits)
+    if state == INSUFFICIENT_PRIVILEGE and (denied := _DENIED.search(message.splitlines()[0] if message else "")):
+        kind, name = denied.groups()
+        return refused_function(name) if kind else refused_table(name)
     if "multiple commands" in message:
         return refused_multiple(2)
     return failed(RuntimeError(message))
@@ -166,6 +245,13 @@ def _allow(connection: psycopg.Connection, tree: str, view: int, tables: frozens
     ):
         if not function_allowed(name, schema, volatility):
             raise refused_function(name if schema == "pg_catalog" else f"{schema}.{name}")
+    lookups = connection.execute(
+        "SELECT t.typname FROM pg_type AS t WHERE t.oid = ANY(%s::oid[]) "
+        "AND t.typnamespace = 'pg_catalog'::regnamespace AND t.typname ~ '^_?reg' ORDER BY 1",
+        [sorted(references.types)],
+    ).fetchone()
+    if lookups:
+        raise refused_construct(f"{lookups[0].lstrip('_')} (a catalog lookup)")
 
 
 def function_allowed(name: str, schema: str, volatility: str) -> bool:

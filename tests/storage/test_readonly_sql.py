@@ -5,7 +5,6 @@ afterwards every table, sequence, setting and file must be as it was.
 """
 
 import contextlib
-import json
 import time
 from datetime import datetime
 from pathlib import Path
@@ -20,30 +19,6 @@ from marts.storage import readonly as ro
 from marts.storage.readonly import Limits, QueryFailed, QueryRefused, run_readonly
 from novarium_app.components import data_source
 from novarium_app.components.data_examples import EXAMPLES
-
-USERS = [
-    ("u1", "2026-01-01 08:00:00", "Seoul", "ios", "bargain"),
-    ("u2", "2026-01-02 09:30:00", "Busan", "web", "regular"),
-    ("u3", "2026-01-03 10:45:00", "Seoul", "android", "foodie"),
-]
-
-
-@pytest.fixture
-def lab(store: Store) -> Store:
-    """A store with three users, one session, a run holding its ground truth and a sequence."""
-    store.execute(
-        "INSERT INTO users (user_id, signup_at, region, device, persona) VALUES "
-        + ", ".join(f"('{u}', '{t}', '{r}', '{d}', '{p}')" for u, t, r, d, p in USERS)
-    )
-    store.execute("INSERT INTO sessions VALUES (1, 'u1', '2026-01-04 12:00:00', 'ios', 3, true, true, false, false)")
-    store.execute(
-        "INSERT INTO runs (run_id, experiment_key, kind, status, seed, params, agents_planned, agents_done, "
-        "events_sent, events_stored, truth, started_at) VALUES ('r1', 'exp', 'swarm', 'completed', 7, '{}', 10, 10, "
-        "0, 0, :truth, :at)",
-        {"truth": json.dumps({"lift": 0.042}), "at": datetime(2026, 1, 5)},
-    )
-    store.execute("CREATE SEQUENCE lab_seq START 1")
-    return store
 
 
 def _snapshot(store: Store) -> dict:
@@ -395,16 +370,13 @@ def test_the_read_only_transaction_alone_refuses_writes(lab: Store, query: str):
     limits = Limits()
     with pytest.raises(QueryRefused) as caught:
         if lab.backend == "duckdb":
-            connection = readonly_duckdb._session(lab)
-            try:
-                readonly_duckdb._fetch(connection, query, limits)
-            finally:
-                connection.close()
+            with readonly_duckdb.session(lab, limits) as connection, readonly_duckdb.read_only(connection):
+                readonly_duckdb.fetch(connection, query, None, limits)
         else:
             pooled = lab.engine.raw_connection()
             try:
                 pooled.driver_connection.autocommit = True
-                readonly_postgres._fetch(pooled.driver_connection, query, limits, 3000)
+                readonly_postgres._fetch(pooled.driver_connection, query, limits, None)
             finally:
                 pooled.invalidate()
     assert caught.value.code == ro.WRITE

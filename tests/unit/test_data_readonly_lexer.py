@@ -93,6 +93,16 @@ def test_tree_references_reads_ids_and_ignores_escaped_user_text():
     assert found.relations == {16384}
     assert found.functions == {2621, 2147, 3100, 3313, 4127}
     assert found.operators == {96, 97, 521, 98, 664}
+    assert found.types == {25, 20}
+
+
+def test_tree_references_reads_type_ids_of_constants_casts_and_column_lists():
+    tree = (
+        "({QUERY :targetList ({TARGETENTRY :expr {CONST :consttype 2205 :consttypmod -1 :constvalue 4 [ 1 0 0 0 ]}} "
+        "{TARGETENTRY :expr {RELABELTYPE :arg {VAR :vartype 25} :resulttype 26}}) :rtable ({RANGETBLENTRY "
+        ":coltypes (o 23 4089) :jointype 0})})"
+    )
+    assert tree_references(tree).types == {2205, 25, 26, 23, 4089}
 
 
 @pytest.mark.parametrize(
