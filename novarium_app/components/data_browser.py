@@ -135,7 +135,13 @@ def _preview() -> rx.Component:
                 rx.callout(DataState.preview_error, icon="triangle-alert", color_scheme="red", size="1"),
                 rx.cond(
                     DataState.preview_rows.length() > 0,
-                    result_grid(DataState.preview_columns, DataState.preview_rows, "table-preview", "18rem"),
+                    result_grid(
+                        DataState.preview_columns,
+                        DataState.preview_rows,
+                        DataState.preview_cut,
+                        "table-preview",
+                        "18rem",
+                    ),
                     _empty_preview(),
                 ),
             ),

@@ -10,9 +10,12 @@ from decimal import Decimal
 from typing import Any
 
 from marts.storage import readonly
+from marts.storage.readonly import ReadOnlyResult
 
-MAX_CELL_CHARS = 200
+MAX_CELL_CHARS = readonly.DEFAULT_CELL_CHARS
 NULL = "NULL"
+CUT_MARK = "…"
+HIDDEN = ", ".join(sorted(readonly.HIDDEN_TABLES))
 
 Text = tuple[str, str]
 
@@ -38,6 +41,16 @@ def cell(value: Any) -> str:
     else:
         text = str(value)
     return text if len(text) <= MAX_CELL_CHARS else text[: MAX_CELL_CHARS - 1] + "…"
+
+
+def grid(result: ReadOnlyResult) -> tuple[list[list[str]], list[list[bool]]]:
+    """A result's rows as text cells, and which cells the database cut (those end with ``CUT_MARK``)."""
+    rows, cut = [], []
+    for i, row in enumerate(result.rows):
+        flags = [(i, j) in result.cut for j in range(len(row))]
+        rows.append([cell(value) + CUT_MARK if flag else cell(value) for value, flag in zip(row, flags, strict=True)])
+        cut.append(flags)
+    return rows, cut
 
 
 def _float(value: float) -> str:
@@ -68,11 +81,31 @@ def rows_label(shown: int, truncated: bool) -> Text:
     return f"{shown:,} {noun}", f"{shown:,}행"
 
 
-def truncated_note(max_rows: int) -> Text:
-    """What the row cap did, and what to do about it."""
+def truncated_note(result: ReadOnlyResult) -> Text:
+    """What the row cap (or the size cap) did, and what to do about it."""
+    if result.truncated_by == readonly.BYTES_CAP:
+        size = f"{result.max_bytes / 1_000_000:g} MB"
+        return (
+            f"The result was truncated at {size} ({len(result.rows):,} rows). Select fewer or shorter columns, or "
+            "add a WHERE or a LIMIT.",
+            f"결과가 {size}에서 잘렸습니다({len(result.rows):,}행). 열을 줄이거나 WHERE, LIMIT를 더해 보세요.",
+        )
     return (
-        f"The result was truncated at {max_rows:,} rows. Add a WHERE, a GROUP BY or a LIMIT to see what you need.",
-        f"결과가 {max_rows:,}행에서 잘렸습니다. WHERE, GROUP BY 또는 LIMIT를 더해 필요한 행만 보세요.",
+        f"The result was truncated at {result.max_rows:,} rows. Add a WHERE, a GROUP BY or a LIMIT to see what you "
+        "need.",
+        f"결과가 {result.max_rows:,}행에서 잘렸습니다. WHERE, GROUP BY 또는 LIMIT를 더해 필요한 행만 보세요.",
+    )
+
+
+def cut_note(count: int, chars: int) -> Text:
+    """How many cells were cut to their first ``chars`` characters, marked in the grid."""
+    if count == 0:
+        return "", ""
+    noun = "cell was" if count == 1 else "cells were"
+    return (
+        f"{count:,} long {noun} cut to their first {chars:,} characters (marked ✂). Use left(), length() or a "
+        "WHERE to look inside them.",
+        f"긴 셀 {count:,}개를 앞 {chars:,}자까지만 보여 줍니다(✂ 표시). left(), length()나 WHERE로 안을 살펴보세요.",
     )
 
 
@@ -104,9 +137,10 @@ def problem(code: str, subject: str) -> Text:
             )
         case readonly.TABLE:
             return (
-                f"Query: {subject} cannot be read here; use the tables listed on this page (runs stays hidden).",
-                f"쿼리: {subject}은(는) 여기서 읽을 수 없습니다. 이 페이지에 나온 테이블을 쓰세요(runs는 숨겨져 "
-                "있습니다).",
+                f"Query: {subject} cannot be read here; use the tables listed on this page ({HIDDEN} stays hidden "
+                "until you decide).",
+                f"쿼리: {subject}은(는) 여기서 읽을 수 없습니다. 이 페이지에 나온 테이블을 쓰세요({HIDDEN}은(는) "
+                "결정 전까지 숨겨져 있습니다).",
             )
         case readonly.FUNCTION:
             return (
@@ -115,6 +149,28 @@ def problem(code: str, subject: str) -> Text:
             )
         case readonly.CONSTRUCT:
             return f"Query: {subject} is not supported here.", f"쿼리: {subject}은(는) 여기서 지원하지 않습니다."
+        case readonly.COLUMNS:
+            return (
+                f"Query: at most {subject} columns can come back; name the columns you need instead of *.",
+                f"쿼리: 열은 최대 {subject}개까지 돌려받을 수 있습니다. * 대신 필요한 열만 적으세요.",
+            )
+        case readonly.MEMORY:
+            return (
+                f"Query: stopped at the SQL lab's {subject} MB memory limit. Aggregate first (GROUP BY), join fewer "
+                "rows or add a LIMIT.",
+                f"쿼리: SQL 실습실의 메모리 제한 {subject}MB에 걸려 중단했습니다. 먼저 집계하거나(GROUP BY), "
+                "조인할 행을 줄이거나 LIMIT를 더해 보세요.",
+            )
+        case readonly.BUSY:
+            return (
+                "The SQL lab is busy with other queries; try again in a moment.",
+                "SQL 실습실이 다른 쿼리를 실행하고 있습니다. 잠시 후 다시 실행해 보세요.",
+            )
+        case readonly.UNAVAILABLE:
+            return (
+                f"The SQL lab is not available on this database: {subject}",
+                f"이 데이터베이스에서는 SQL 실습실을 쓸 수 없습니다: {subject}",
+            )
         case readonly.TIMEOUT:
             return (
                 f"Query: stopped after the {subject} s time limit. Add a WHERE or a LIMIT and try again.",

@@ -1,16 +1,31 @@
-"""A scrollable grid of query results: column headers and text cells, NULL shown muted."""
+"""A scrollable grid of query results: column headers and text cells, NULL shown muted, cut cells marked."""
 
 import reflex as rx
 
 from novarium_app.components.data_format import NULL
+from novarium_app.i18n import t
+
+CUT_TITLE = ("Cut: only the first characters came back", "잘림: 앞부분만 가져왔습니다")
 
 
-def _cell(value: rx.Var) -> rx.Component:
+def _cell(value: rx.Var, cut: rx.Var) -> rx.Component:
     return rx.table.cell(
         rx.cond(
-            value == NULL,
-            rx.text(NULL, color=rx.color("gray", 9), font_style="italic"),
-            rx.text(value),
+            cut,
+            rx.hstack(
+                rx.icon("scissors", size=12, color=rx.color("amber", 10), flex_shrink="0"),
+                rx.text(value, color=rx.color("amber", 12)),
+                spacing="1",
+                align="center",
+                class_name="cut-cell",
+                title=t(CUT_TITLE),
+                custom_attrs={"data-cut": "true"},
+            ),
+            rx.cond(
+                value == NULL,
+                rx.text(NULL, color=rx.color("gray", 9), font_style="italic"),
+                rx.text(value),
+            ),
         ),
         white_space="nowrap",
         max_width="28rem",
@@ -19,8 +34,8 @@ def _cell(value: rx.Var) -> rx.Component:
     )
 
 
-def result_grid(columns: rx.Var, rows: rx.Var, grid_id: str, max_height: str = "28rem") -> rx.Component:
-    """Rows (lists of text) under their column names, scrolling both ways inside ``max_height``."""
+def result_grid(columns: rx.Var, rows: rx.Var, cut: rx.Var, grid_id: str, max_height: str = "28rem") -> rx.Component:
+    """Rows (lists of text) under their column names, cut cells (``cut[i][j]``) marked, scrolling inside the box."""
     return rx.box(
         rx.table.root(
             rx.table.header(
@@ -33,7 +48,14 @@ def result_grid(columns: rx.Var, rows: rx.Var, grid_id: str, max_height: str = "
                     )
                 )
             ),
-            rx.table.body(rx.foreach(rows, lambda row: rx.table.row(rx.foreach(row, _cell), class_name="result-row"))),
+            rx.table.body(
+                rx.foreach(
+                    rows,
+                    lambda row, i: rx.table.row(
+                        rx.foreach(row, lambda value, j: _cell(value, cut[i][j])), class_name="result-row"
+                    ),
+                )
+            ),
             size="1",
             variant="ghost",
             width="100%",

@@ -1,7 +1,8 @@
 """The Data page's state: the table list and its counts, a table's preview, the mart builds and the SQL lab.
 
-Storage calls run off the event loop (``asyncio.to_thread``). The SQL lab runs in a background event, so a slow
-query never blocks the page; ``marts.storage.readonly`` enforces read-only, the row cap and the time limit.
+Storage calls run off the event loop (``asyncio.to_thread``). The SQL lab runs in a background event on its own
+small pool (``data_pool``), so a slow query never blocks the page or the rest of the server, and a full pool says
+"busy" at once; ``marts.storage.readonly`` enforces read-only, the hidden tables and every limit.
 """
 
 import asyncio
@@ -15,13 +16,16 @@ from marts.schema import MART_TABLES, WAREHOUSE_TABLES, metadata
 from marts.storage import StorageError
 from marts.storage.readonly import (
     DEFAULT_MAX_ROWS,
+    DEFAULT_MEMORY_MB,
     DEFAULT_TIMEOUT_SECONDS,
     QueryFailed,
     QueryRefused,
+    ReadOnlyResult,
     run_readonly,
 )
 from novarium_app.components import data_format, data_source
 from novarium_app.components.data_examples import EXAMPLES, FIRST_QUERY
+from novarium_app.components.data_pool import LAB_POOL
 from novarium_app.i18n import LocaleState, pick
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
@@ -50,6 +54,11 @@ def _run(text: str):
     return run_readonly(get_store(), text)
 
 
+async def run_lab_query(text: str) -> ReadOnlyResult:
+    """The learner's query, on the SQL lab's own pool (QueryFailed BUSY at once when it is full)."""
+    return await LAB_POOL.run(_run, text)
+
+
 def _first_line(error: BaseException) -> str:
     return (str(error).strip() or type(error).__name__).splitlines()[0]
 
@@ -72,12 +81,17 @@ class DataState(rx.State):
     preview_error: str = ""
     preview_columns: list[str] = []
     preview_rows: list[list[str]] = []
+    preview_cut: list[list[bool]] = []
 
     sql: str = FIRST_QUERY
     running: bool = False
     ran: bool = False
     result_columns: list[str] = []
     result_rows: list[list[str]] = []
+    result_cut: list[list[bool]] = []
+    cut_count: int = 0
+    cut_note: str = ""
+    cut_note_ko: str = ""
     result_label: str = ""
     result_label_ko: str = ""
     elapsed: str = ""
@@ -122,10 +136,10 @@ class DataState(rx.State):
             result = await asyncio.to_thread(_load_preview, self.selected)
         except (*LOAD_ERRORS, QueryFailed, QueryRefused) as error:
             self.preview_error = _first_line(error)
-            self.preview_columns, self.preview_rows = [], []
+            self.preview_columns, self.preview_rows, self.preview_cut = [], [], []
         else:
             self.preview_columns = list(result.columns)
-            self.preview_rows = [[data_format.cell(value) for value in row] for row in result.rows]
+            self.preview_rows, self.preview_cut = data_format.grid(result)
         self.preview_loading = False
 
     @rx.event
@@ -225,7 +239,7 @@ class DataState(rx.State):
             self.problem = self.problem_ko = self.problem_code = ""
             text = self.sql
         try:
-            result = await asyncio.to_thread(_run, text)
+            result = await run_lab_query(text)
         except (QueryRefused, QueryFailed) as error:
             english, korean = data_format.problem(error.code, error.subject)
             async with self:
@@ -243,23 +257,26 @@ class DataState(rx.State):
             return
         async with self:
             self.result_columns = list(result.columns)
-            self.result_rows = [[data_format.cell(value) for value in row] for row in result.rows]
+            self.result_rows, self.result_cut = data_format.grid(result)
+            self.cut_count = len(result.cut)
+            self.cut_note, self.cut_note_ko = data_format.cut_note(len(result.cut), result.max_cell_chars)
             self.result_label, self.result_label_ko = data_format.rows_label(len(result.rows), result.truncated)
-            self.truncated_note, self.truncated_note_ko = data_format.truncated_note(result.max_rows)
+            self.truncated_note, self.truncated_note_ko = data_format.truncated_note(result)
             self.elapsed = f"{result.elapsed_ms:,.0f} ms"
             self.truncated = result.truncated
             self.ran = True
             self.running = False
 
     def _clear_result(self) -> None:
-        self.result_columns, self.result_rows = [], []
+        self.result_columns, self.result_rows, self.result_cut = [], [], []
         self.result_label = self.result_label_ko = self.elapsed = ""
+        self.cut_count = 0
         self.truncated = False
         self.ran = False
 
 
 LIMITS_TEXT = (
-    f"Read-only · up to {DEFAULT_MAX_ROWS:,} rows · {DEFAULT_TIMEOUT_SECONDS:g} s limit",
-    f"읽기 전용 · 최대 {DEFAULT_MAX_ROWS:,}행 · 제한 {DEFAULT_TIMEOUT_SECONDS:g}초",
+    f"Read-only · up to {DEFAULT_MAX_ROWS:,} rows · {DEFAULT_TIMEOUT_SECONDS:g} s · {DEFAULT_MEMORY_MB} MB",
+    f"읽기 전용 · 최대 {DEFAULT_MAX_ROWS:,}행 · 제한 {DEFAULT_TIMEOUT_SECONDS:g}초 · {DEFAULT_MEMORY_MB}MB",
 )
 """The SQL lab's rules, as the editor's header shows them."""
