@@ -124,3 +124,53 @@ def test_a_big_result_is_cut_at_the_cap_and_says_so(app_server, page):
     page.locator("#sql-editor").fill("")
     expect(page.locator("#sql-hint")).to_have_text("SQL: write a query to run, for example SELECT * FROM users.")
     assert page.console_errors == []
+
+
+def test_a_recursive_cte_over_runs_is_refused_and_no_truth_column_appears(app_server, page):
+    """The issue's reproduction: DuckDB once bound the anchor term's ``runs`` to the real table and showed the truth."""
+    _open(page, app_server, "SQL lab")
+    problem = page.locator("#sql-problem")
+    _run(page, "WITH RECURSIVE runs AS (SELECT * FROM runs UNION SELECT * FROM runs) SELECT run_id, truth FROM runs")
+    if app_server.backend == "duckdb":
+        expect(problem).to_have_text(
+            "Query: runs cannot be read here; use the tables listed on this page (runs stays hidden until you decide).",
+            timeout=LOAD_TIMEOUT,
+        )
+    else:  # PostgreSQL refuses the recursion itself
+        expect(problem).to_contain_text("recursive reference", timeout=LOAD_TIMEOUT)
+    expect(problem).to_have_attribute("role", "alert")
+    expect(page.locator("#sql-result")).to_have_count(0)
+
+    _run(page, "SELECT 1 AS warm_up")  # a different result first, so the next refusal is a new one
+    expect(page.locator("#sql-result .result-row")).to_have_count(1, timeout=LOAD_TIMEOUT)
+    _run(page, "WITH RECURSIVE r AS (SELECT truth FROM runs UNION SELECT truth FROM r) SELECT * FROM r")
+    expect(problem).to_have_attribute("data-code", "table", timeout=LOAD_TIMEOUT)
+    expect(problem).to_contain_text("runs cannot be read here")
+    expect(page.locator("#sql-result")).to_have_count(0)
+    expect(page.locator("th", has_text="truth")).to_have_count(0)
+    page.get_by_role("radio", name="한국어").click()
+    expect(problem).to_contain_text("runs은(는) 여기서 읽을 수 없습니다")
+    page.get_by_role("radio", name="English").click()
+    assert page.console_errors == []
+
+
+def test_a_long_cell_comes_back_cut_and_marked(app_server, page):
+    _open(page, app_server, "SQL lab")
+    _run(page, "SELECT repeat('x', 30000000) AS long_text, 'short' AS short_text")
+    cut = page.locator("#sql-result .cut-cell")
+    expect(cut).to_have_count(1, timeout=LOAD_TIMEOUT)
+    expect(cut).to_have_text("x" * 200 + "…")
+    expect(cut).to_have_attribute("data-cut", "true")
+    expect(page.locator("#sql-result .result-row")).to_contain_text("short")
+    note = page.locator("#sql-cut")
+    expect(note).to_contain_text("1 long cell was cut to their first 200 characters (marked ✂).")
+    page.get_by_role("radio", name="한국어").click()
+    expect(note).to_contain_text("긴 셀 1개를 앞 200자까지만 보여 줍니다")
+    page.get_by_role("radio", name="English").click()
+
+    _run(page, "SELECT " + ", ".join(f"{i} AS c{i}" for i in range(101)))
+    expect(page.locator("#sql-problem")).to_have_text(
+        "Query: at most 100 columns can come back; name the columns you need instead of *.", timeout=LOAD_TIMEOUT
+    )
+    expect(page.locator("#sql-cut")).to_have_count(0)
+    assert page.console_errors == []
