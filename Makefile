@@ -63,6 +63,8 @@ bench: setup postgres
 	$(BIN)/python bench/bench_stats.py
 	$(BIN)/python bench/bench_monitor.py
 	$(BIN)/python bench/bench_coach.py
+	$(BIN)/python bench/bench_sql_lab.py
+	$(BIN)/python bench/bench_sql_lab.py --backend postgres
 
 clean: ## Remove build output (keeps data/, .venv and the toolchain)
 	rm -rf .web .states
