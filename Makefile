@@ -63,6 +63,7 @@ bench: setup postgres
 	$(BIN)/python bench/bench_stats.py
 	$(BIN)/python bench/bench_monitor.py
 	$(BIN)/python bench/bench_coach.py
+	$(BIN)/python bench/bench_site_guard.py
 
 clean: ## Remove build output (keeps data/, .venv and the toolchain)
 	rm -rf .web .states

@@ -16,12 +16,14 @@ Refusals are JSON ``{"detail": ...}`` bodies that name the header and the rule.
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 CLIENT_HEADER = "X-NovaRium-Client"
 """Sent by non-browser clients (the CLI, the swarm's recorder) on state-changing requests that carry no JSON body."""
+_CLIENT_KEY = CLIENT_HEADER.lower().encode()
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -29,6 +31,7 @@ Origin = tuple[str, str, int]
 """(scheme, host, port), lower-case, the port filled in when the URL leaves it out."""
 
 
+@lru_cache(maxsize=256)  # a client sends the same few values on every request
 def parse_origin(url: str) -> Origin | None:
     """``http(s)://host[:port]`` as an ``Origin``; None for anything else (``null``, a path, another scheme)."""
     try:
@@ -49,6 +52,7 @@ def format_origin(origin: Origin) -> str:
     return f"{scheme}://{shown}" if port == DEFAULT_PORTS[scheme] else f"{scheme}://{shown}:{port}"
 
 
+@lru_cache(maxsize=256)
 def host_name(host_header: str) -> str | None:
     """The host name of a ``Host`` header (``name``, ``name:port``, ``[v6]:port``), lower-case; None when malformed."""
     try:
@@ -96,7 +100,7 @@ def _refusal(scope: Scope, headers: dict[bytes, bytes], policy: SitePolicy) -> t
     if websocket:
         return None
     content_type = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
-    if content_type != b"application/json" and CLIENT_HEADER.lower().encode() not in headers:
+    if content_type != b"application/json" and _CLIENT_KEY not in headers:
         return 403, (f"Content-Type: a state-changing request needs 'application/json' or the header '{CLIENT_HEADER}'")
     return None
 
