@@ -41,8 +41,12 @@ GUARDED: dict[tuple[type, str], Action] = {
     (RetroDetailState, "save"): Action.SAVE_RETROSPECTIVE,
     (CoachWriteupState, "save"): Action.SAVE_RETROSPECTIVE,
 }
-ARGUMENTS: dict[str, tuple[Any, ...]] = {"start": ("some-draft",), "rollback": ("a1",), "stop_run": ("r1",)}
-ARGUMENTS["resume_run"] = ("r1",)
+ARGUMENTS: dict[str, tuple[Any, ...]] = {
+    "start": ("some-draft",),
+    "rollback": ("a1",),
+    "stop_run": ("r1",),
+    "resume_run": ("r1",),
+}
 
 
 def run(coroutine):
@@ -66,7 +70,7 @@ def policy(monkeypatch) -> Iterator[Any]:
     monkeypatch.setattr(services, "get_store", no_store)
     for module in ("experiments", "adoptions", "results", "retro_detail", "runs"):
         monkeypatch.setattr(f"novarium_app.pages.{module}.get_store", no_store)
-    monkeypatch.setattr("novarium_app.components.builder_state.get_store", no_store, raising=False)
+    monkeypatch.setattr("novarium_app.components.builder_state.get_store", no_store)
     monkeypatch.setattr("novarium_app.components.coach_writeup.get_store", no_store)
     yield use
 
