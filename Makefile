@@ -65,6 +65,7 @@ bench: setup postgres
 	$(BIN)/python bench/bench_coach.py
 	$(BIN)/python bench/bench_sql_lab.py
 	$(BIN)/python bench/bench_sql_lab.py --backend postgres
+	$(BIN)/python bench/bench_site_guard.py
 
 clean: ## Remove build output (keeps data/, .venv and the toolchain)
 	rm -rf .web .states

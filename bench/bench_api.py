@@ -32,6 +32,7 @@ from support import bench_database
 
 from marts.storage import open_store
 from novarium_app.devserver import BIN, answers, served
+from shop.site_guard import CLIENT_HEADER
 from shop.tracking import exposure_event_id
 
 KEY = "bench-banner"
@@ -122,7 +123,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def drive(base: str, args: argparse.Namespace) -> int:
     """Create and start the experiment, then run the three measurements; returns the events accepted."""
-    async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers={CLIENT_HEADER: "bench"}) as client:
         (await client.post("/api/experiments", json=SPEC)).raise_for_status()
         (await client.post(f"/api/experiments/{KEY}/start")).raise_for_status()
     warmup = [batch_body(args.batches + 1 + i) for i in range(args.clients)]

@@ -34,6 +34,7 @@ from support import bench_database
 
 from marts.storage import open_store
 from novarium_app.devserver import BIN, answers, served
+from shop.site_guard import CLIENT_HEADER
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest
 
@@ -128,7 +129,8 @@ def _cpu_seconds(pgid: int) -> float:
 
 async def drive(base: str, args: argparse.Namespace, server_pgid: int) -> dict:
     """Create and start the experiment, run the swarm, and measure it."""
-    async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False) as client:
+    headers = {CLIENT_HEADER: "bench"}
+    async with httpx.AsyncClient(base_url=base, timeout=60, trust_env=False, headers=headers) as client:
         (await client.post("/api/experiments", json=SPEC)).raise_for_status()
         (await client.post(f"/api/experiments/{KEY}/start")).raise_for_status()
     recorder = HttpRecorder(base)

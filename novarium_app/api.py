@@ -8,8 +8,8 @@ from pydantic import BaseModel
 
 from marts.storage import StorageError
 from novarium_app import __version__, routes
-from novarium_app.services import get_store
-from novarium_app.settings import SettingsError, get_settings
+from novarium_app.services import admin_policy, get_store
+from novarium_app.settings import SettingsError
 from shop import api as shop_api
 from swarm import api as swarm_api
 
@@ -49,13 +49,6 @@ async def health() -> Health | JSONResponse:
     except (SettingsError, StorageError) as error:
         return JSONResponse(status_code=503, content=Problem(status="error", detail=str(error)).model_dump())
     return Health(status="ok", backend=store.backend, version=__version__)
-
-
-def admin_policy() -> shop_api.AdminPolicy:
-    """Admin actions are open on localhost; elsewhere they need NOVARIUM_ADMIN_TOKEN (refused when it is unset)."""
-    settings = get_settings()
-    token = settings.admin_token.get_secret_value() if settings.admin_token else None
-    return shop_api.AdminPolicy(is_local=settings.is_local, token=token or None)
 
 
 api.include_router(shop_api.router, prefix=routes.API_PREFIX)

@@ -11,6 +11,7 @@ from novarium_app import pages  # noqa: F401  (registers every page module)
 from novarium_app.api import api
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError, get_settings
+from novarium_app.site import guard
 from shop import runtime as shop_runtime
 from shop.pages import cart_page, checkout, home, item, order, restaurant, search  # noqa: F401  (register the shop)
 
@@ -35,5 +36,6 @@ async def open_storage() -> AsyncIterator[None]:
     get_store().close()
 
 
-app = rx.App(api_transformer=api)
+# The API takes priority over the pages; then the whole app (API, pages, websocket) sits behind the site guard.
+app = rx.App(api_transformer=[api, guard])
 app.register_lifespan_task(open_storage)

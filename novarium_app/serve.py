@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from novarium_app.settings import Settings
+from novarium_app.site import allowed_origins
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TOOLCHAIN_BIN = PROJECT_ROOT / "toolchain" / "node_modules" / ".bin"
@@ -42,14 +43,6 @@ def _npm_registry() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return found.stdout.strip() or None
-
-
-def allowed_origins(settings: Settings) -> list[str]:
-    """The app's own origins: the browser pages are served from the same port as the API, so nothing else."""
-    hosts = ["localhost", "127.0.0.1"]
-    if settings.host not in (*hosts, "0.0.0.0", "::"):
-        hosts.append(settings.host)
-    return [f"http://{host}:{settings.port}" for host in hosts]
 
 
 def reflex_command(settings: Settings) -> list[str]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from marts.storage import Store, open_store
 from novarium_app.settings import get_settings
+from shop.access import AdminPolicy
 
 if TYPE_CHECKING:
     from coach.llm import LLMConfig
@@ -31,6 +32,14 @@ def get_run_manager() -> RunManager:
     from swarm.runner import RunManager  # imported on first use: the app module must stay cheap to import
 
     return RunManager(get_store, f"http://127.0.0.1:{get_settings().port}")
+
+
+def admin_policy() -> AdminPolicy:
+    """Who may run admin actions (``shop.access``), for the REST API and the Lab alike: open on localhost; elsewhere
+    only with NOVARIUM_ADMIN_TOKEN, and refused to everyone when it is unset."""
+    settings = get_settings()
+    token = settings.admin_token.get_secret_value() if settings.admin_token else None
+    return AdminPolicy(is_local=settings.is_local, token=token or None)
 
 
 def coach_config() -> LLMConfig | None:

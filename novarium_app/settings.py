@@ -1,13 +1,17 @@
 """The one Settings object, read from the environment once."""
 
+import ipaddress
+import re
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")  # in the order the allowed origins list them
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::"})
+_HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")
 _SECRET_VARIABLES = frozenset({"DATABASE_URL", "NOVARIUM_ADMIN_TOKEN", "NOVARIUM_LLM_API_KEY", "OPENAI_API_KEY"})
 LLM_KEY_VARIABLES = ("NOVARIUM_LLM_API_KEY", "OPENAI_API_KEY")  # the first one set wins
 
@@ -26,6 +30,7 @@ class Settings(BaseSettings):
     host: str = Field("127.0.0.1", alias="NOVARIUM_HOST", min_length=1)
     port: int = Field(3000, alias="NOVARIUM_PORT", ge=1, le=65535)
     admin_token: SecretStr | None = Field(None, alias="NOVARIUM_ADMIN_TOKEN")
+    allowed_hosts: Annotated[tuple[str, ...], NoDecode] = Field((), alias="NOVARIUM_ALLOWED_HOSTS")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field("INFO", alias="NOVARIUM_LOG_LEVEL")
     llm_base_url: str | None = Field(None, alias="NOVARIUM_LLM_BASE_URL")
     llm_api_key: SecretStr | None = Field(None, validation_alias=AliasChoices(*LLM_KEY_VARIABLES))
@@ -51,6 +56,21 @@ class Settings(BaseSettings):
             raise ValueError("must be a directory, not a file")
         return value
 
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _host_names(cls, value: str | list[str] | tuple[str, ...] | None) -> tuple[str, ...]:
+        names = value.replace(",", " ").split() if isinstance(value, str) else list(value or ())
+        hosts = []
+        for name in (n.strip().lower() for n in names):
+            bare = name.removeprefix("[").removesuffix("]")
+            if not (_HOST_NAME.match(name) or _is_ip(bare)) or bare in WILDCARD_HOSTS:
+                raise ValueError(
+                    f"{name!r} is not a host name: list names or addresses like lab.example or 10.0.0.5, separated "
+                    "by commas, with no scheme, port, path or wildcard"
+                )
+            hosts.append(bare)
+        return tuple(dict.fromkeys(hosts))
+
     @field_validator("llm_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -74,6 +94,14 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         """True when an OpenAI-compatible model is configured for the coach."""
         return bool(self.llm_base_url and self.llm_model)
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_settings() -> Settings:

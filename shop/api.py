@@ -4,18 +4,18 @@ The composition root includes ``router`` under ``/api`` and overrides two depend
 Store) and ``get_admin_policy`` (from the Settings). Until overridden, admin actions are refused and the Store is
 missing, so an unwired router fails closed. Blocking database work runs in ``asyncio.to_thread``, and ingestion
 writes through the group commit (``shop.group_commit``); no endpoint runs SQL from a request. Admin actions (create,
-start, stop, complete, adopt, roll back) need ``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is
-not bound to localhost. ``IngestFastPath`` serves the two endpoints the swarm hammers with the same code, without
-FastAPI's per-request machinery.
+start, stop, complete, adopt, roll back) run ``shop.access.authorize``, the check the Lab's handlers run too: they
+need ``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is not bound to localhost.
+``IngestFastPath`` serves the two endpoints the swarm hammers with the same code, without FastAPI's per-request
+machinery. Cross-site requests and foreign Host headers are refused before any of this, by ``shop.site_guard``.
 """
 
 import asyncio
-import hmac
 import inspect
 import json
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marts.storage import StorageError, Store
 from shop import adoptions, repository, summary, tracking
+from shop.access import Action, AdminPolicy, Caller, authorize
 from shop.experiments import SpecError
 from shop.visitors import MAX_ID_LENGTH, Live, VisitorView, live_async, record_assignments_async, visitor_view
 
@@ -39,45 +40,41 @@ def get_store() -> Store:
     raise RuntimeError("shop.api.get_store is not wired: the app must override it in dependency_overrides")
 
 
-@dataclass(frozen=True)
-class AdminPolicy:
-    """Who may run admin actions: anyone when bound to localhost, else only holders of the token."""
-
-    is_local: bool
-    token: str | None
-
-
 async def get_admin_policy() -> AdminPolicy:
     """Fail closed (not local, no token) until the composition root overrides this dependency from the Settings."""
     return AdminPolicy(is_local=False, token=None)
 
 
 _bearer = HTTPBearer(auto_error=False, description="NOVARIUM_ADMIN_TOKEN; required when not bound to localhost.")
+_REFUSED = {
+    "disabled": (
+        status.HTTP_403_FORBIDDEN,
+        "admin actions are disabled: the app is not bound to localhost and NOVARIUM_ADMIN_TOKEN is not set",
+    ),
+    "token": (
+        status.HTTP_401_UNAUTHORIZED,
+        "Authorization: admin actions need the header 'Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>'",
+    ),
+}
 
 
-async def require_admin(
-    policy: Annotated[AdminPolicy, Depends(get_admin_policy)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> None:
-    """Refuse an admin action unless the app is local or the request carries the admin token."""
-    if policy.is_local:
-        return
-    if not policy.token:
-        raise HTTPException(
-            status.HTTP_403_FORBIDDEN,
-            "admin actions are disabled: the app is not bound to localhost and NOVARIUM_ADMIN_TOKEN is not set",
-        )
-    given = credentials.credentials if credentials else ""
-    if not hmac.compare_digest(given.encode(), policy.token.encode()):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            "Authorization: admin actions need the header 'Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>'",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+def admin(action: Action) -> list[Any]:
+    """The route dependency that runs ``shop.access.authorize`` for ``action`` with the request's bearer token."""
+
+    async def require_admin(
+        policy: Annotated[AdminPolicy, Depends(get_admin_policy)],
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> None:
+        refusal = authorize(policy, Caller.holding(credentials.credentials if credentials else None), action)
+        if refusal is not None:
+            code, message = _REFUSED[refusal.reason]
+            headers = {"WWW-Authenticate": "Bearer"} if code == status.HTTP_401_UNAUTHORIZED else None
+            raise HTTPException(code, message, headers=headers)
+
+    return [Depends(require_admin)]
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
-ADMIN = [Depends(require_admin)]
 
 
 @contextmanager
@@ -388,7 +385,7 @@ async def get_experiments(store: StoreDep) -> list[ExperimentOut]:
     "/experiments",
     response_model=ExperimentOut,
     status_code=status.HTTP_201_CREATED,
-    dependencies=ADMIN,
+    dependencies=admin(Action.CREATE_EXPERIMENT),
     responses={422: {"description": "Every failed field, named; nothing is stored."}},
 )
 async def create_experiment(
@@ -404,19 +401,34 @@ async def get_experiment(key: str, store: StoreDep) -> ExperimentOut:
     return ExperimentOut.of(await _run(repository.get_experiment, store, key))
 
 
-@router.post("/experiments/{key}/start", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
+@router.post(
+    "/experiments/{key}/start",
+    response_model=ExperimentOut,
+    dependencies=admin(Action.START_EXPERIMENT),
+    responses={409: {}},
+)
 async def start_experiment(key: str, store: StoreDep) -> ExperimentOut:
     """draft or stopped -> running; 409 names the rule or the clashing knob and experiment."""
     return ExperimentOut.of(await _run(repository.start_experiment, store, key))
 
 
-@router.post("/experiments/{key}/stop", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
+@router.post(
+    "/experiments/{key}/stop",
+    response_model=ExperimentOut,
+    dependencies=admin(Action.STOP_EXPERIMENT),
+    responses={409: {}},
+)
 async def stop_experiment(key: str, store: StoreDep) -> ExperimentOut:
     """running -> stopped: no new assignments or exposures."""
     return ExperimentOut.of(await _run(repository.stop_experiment, store, key))
 
 
-@router.post("/experiments/{key}/complete", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
+@router.post(
+    "/experiments/{key}/complete",
+    response_model=ExperimentOut,
+    dependencies=admin(Action.COMPLETE_EXPERIMENT),
+    responses={409: {}},
+)
 async def complete_experiment(key: str, store: StoreDep) -> ExperimentOut:
     """stopped -> completed (final)."""
     return ExperimentOut.of(await _run(repository.complete_experiment, store, key))
@@ -486,7 +498,7 @@ async def get_adoptions(store: StoreDep) -> list[AdoptionOut]:
     "/adoptions",
     response_model=AdoptionOut,
     status_code=status.HTTP_201_CREATED,
-    dependencies=ADMIN,
+    dependencies=admin(Action.ADOPT),
     responses={404: {}, 409: {}},
 )
 async def adopt(body: AdoptIn, store: StoreDep) -> AdoptionOut:
@@ -495,7 +507,10 @@ async def adopt(body: AdoptIn, store: StoreDep) -> AdoptionOut:
 
 
 @router.post(
-    "/adoptions/{adoption_id}/rollback", response_model=AdoptionOut, dependencies=ADMIN, responses={404: {}, 409: {}}
+    "/adoptions/{adoption_id}/rollback",
+    response_model=AdoptionOut,
+    dependencies=admin(Action.ROLL_BACK),
+    responses={404: {}, 409: {}},
 )
 async def rollback(adoption_id: str, store: StoreDep) -> AdoptionOut:
     """Roll an adoption back (it stays recorded); visitors see the change at once."""

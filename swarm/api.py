@@ -16,7 +16,8 @@ from fastapi import APIRouter, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from marts.storage import StorageError
-from shop.api import ADMIN, StoreDep
+from shop.access import Action
+from shop.api import StoreDep, admin
 from shop.repository import ExperimentNotFound, TransitionError
 from shop.tracking import RUN_ID_PATTERN
 from swarm import runs
@@ -147,7 +148,11 @@ async def get_runs(store: StoreDep, experiment_key: str | None = Query(None, max
 
 
 @router.post(
-    "", response_model=RunOut, status_code=status.HTTP_201_CREATED, dependencies=ADMIN, responses={404: {}, 409: {}}
+    "",
+    response_model=RunOut,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=admin(Action.START_RUN),
+    responses={404: {}, 409: {}},
 )
 async def create_run(body: RunIn, store: StoreDep) -> RunOut:
     """Record a new running run with its plan and ground truth; 409 when the experiment is not running."""
@@ -173,7 +178,7 @@ async def get_run(run_id: str, store: StoreDep) -> RunOut:
     return RunOut.of(await _run(runs.get_run, store, run_id))
 
 
-@router.post("/{run_id}/progress", response_model=RunOut, dependencies=ADMIN, responses={404: {}})
+@router.post("/{run_id}/progress", response_model=RunOut, dependencies=admin(Action.RECORD_RUN), responses={404: {}})
 async def record_progress(run_id: str, body: ProgressIn, store: StoreDep) -> RunOut:
     """Record a run's counts and status (what its executor flushes every second or so)."""
     with _refusals():
@@ -181,14 +186,21 @@ async def record_progress(run_id: str, body: ProgressIn, store: StoreDep) -> Run
     return RunOut.of(await _run(runs.update_run, store, run_id, update))
 
 
-@router.post("/{run_id}/resume", response_model=ResumeOut, dependencies=ADMIN, responses={404: {}, 409: {}})
+@router.post(
+    "/{run_id}/resume", response_model=ResumeOut, dependencies=admin(Action.RESUME_RUN), responses={404: {}, 409: {}}
+)
 async def resume_run(run_id: str, store: StoreDep) -> ResumeOut:
     """Set a stopped, interrupted or failed run running again; returns the agents already done."""
     row, done = await _run(runs.reopen_run, store, run_id)
     return ResumeOut(run=RunOut.of(row), done=runs.to_ranges(done.agents), events_stored=done.events_stored)
 
 
-@router.get("/{run_id}/population", response_model=RosterOut, dependencies=ADMIN, responses={404: {}})
+@router.get(
+    "/{run_id}/population",
+    response_model=RosterOut,
+    dependencies=admin(Action.READ_RUN_POPULATION),
+    responses={404: {}},
+)
 async def population(run_id: str, store: StoreDep) -> RosterOut:
     """The run's warehouse users in its seeded order, with their personas, and the population mix."""
     roster = await _run(runs.roster, store, run_id)

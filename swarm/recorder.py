@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import httpx
 
 from marts.storage import Store
+from shop.site_guard import CLIENT_HEADER
 from swarm import runs
 from swarm.runs import Completion, Roster, RunRow, RunSpec, RunUpdate
 
@@ -99,6 +100,9 @@ class HttpRecorder:
         token: the admin token, needed when the app is not bound to localhost.
         timeout: seconds per request.
         clients: an async and a blocking client to use instead (tests pass clients bound to an in-process app).
+
+    Every request says it comes from a script (``X-NovaRium-Client``), so the site guard lets the bodiless ones
+    (resume) through; it sends no Origin.
     """
 
     def __init__(
@@ -110,7 +114,7 @@ class HttpRecorder:
         clients: tuple[httpx.AsyncClient, httpx.Client] | None = None,
     ) -> None:
         if clients is None:
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            headers = {CLIENT_HEADER: "novarium-cli"} | ({"Authorization": f"Bearer {token}"} if token else {})
             options: dict[str, Any] = {"base_url": base_url.rstrip("/"), "headers": headers, "timeout": timeout}
             clients = httpx.AsyncClient(trust_env=False, **options), httpx.Client(trust_env=False, **options)
         self._client, self._sync = clients

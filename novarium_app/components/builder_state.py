@@ -23,12 +23,14 @@ from novarium_app.builder import evaluate, plan, prefill, saving, validation, vi
 from novarium_app.builder.hypothesis import compose
 from novarium_app.builder.labels import metric_label
 from novarium_app.builder.spec import draft_from_spec, payload
+from novarium_app.components.admin_access import admin_action
 from novarium_app.components.builder_charts import power_curve
 from novarium_app.components.builder_edits import DEFAULT_PROBE, BuilderEdits, row_index
 from novarium_app.i18n import LocaleState, Text, pick
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 from shop import repository
+from shop.access import Action
 from shop.experiments import SpecError
 from shop.state import preview_href
 
@@ -302,12 +304,14 @@ class BuilderState(BuilderEdits, rx.State):
     # ----- save and launch -----------------------------------------------------------------------------------
 
     @rx.event
+    @admin_action(Action.CREATE_EXPERIMENT)
     async def save_draft(self):
         """Store the spec as a draft experiment."""
         async for event in self._store(launch=False):
             yield event
 
     @rx.event
+    @admin_action(Action.START_EXPERIMENT)
     async def launch(self):
         """Store the spec and start the experiment."""
         async for event in self._store(launch=True):

@@ -20,11 +20,13 @@ from marts.retrospectives import (
 )
 from marts.retrospectives.record import MAX_WRITEUP
 from marts.storage import StorageError
+from novarium_app.components.admin_access import admin_action
 from novarium_app.components.coach_review import CoachChoiceState, coach_choice, fallback_notice
 from novarium_app.components.retro_sections import FAINT, MUTED, coach_text, section
 from novarium_app.i18n import LocaleState, pick, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
+from shop.access import Action
 
 log = logging.getLogger("novarium.coach")
 
@@ -123,6 +125,7 @@ class CoachWriteupState(rx.State):
             self._clear()
 
     @rx.event
+    @admin_action(Action.SAVE_RETROSPECTIVE)
     async def save(self):
         """Save the draft as the coach's write-up, unless a number in it matches no stored number."""
         locale = (await self.get_state(LocaleState)).locale

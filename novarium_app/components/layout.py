@@ -5,6 +5,8 @@ from collections.abc import Callable
 import reflex as rx
 
 from novarium_app import routes
+from novarium_app.components.admin_access import AdminAccessState
+from novarium_app.components.admin_panel import admin_panel
 from novarium_app.i18n import Text, language_switch, t
 
 NAV: tuple[tuple[Text, str, str], ...] = (
@@ -74,6 +76,7 @@ def sidebar() -> rx.Component:
             padding_y="0.5rem",
         ),
         rx.spacer(),
+        admin_panel(),
         rx.hstack(
             rx.text(t(("Language", "언어")), size="2", color=rx.color("gray", 10)),
             language_switch(),
@@ -102,10 +105,12 @@ def sidebar() -> rx.Component:
 
 
 def lab_page(route: str, title: str, on_load: rx.event.EventType | None = None) -> Callable:
-    """Register a Lab page at ``route`` wrapped in the shell."""
+    """Register a Lab page at ``route`` wrapped in the shell; every page reads the admin policy on load too."""
+    extra = list(on_load) if isinstance(on_load, list | tuple) else [on_load] if on_load is not None else []
+    events = [AdminAccessState.load, *extra]
 
     def decorator(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        @rx.page(route=route, title=f"{title} · NovaRium", on_load=on_load)
+        @rx.page(route=route, title=f"{title} · NovaRium", on_load=events)
         def page() -> rx.Component:
             return rx.hstack(
                 rx.box(  # the sidebar's column runs the page's full height; the sidebar itself stays in view

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder.labels import knob_label
+from novarium_app.components.admin_access import admin_action
 from novarium_app.components.layout import lab_page
 from novarium_app.components.page_parts import WITH_SIDE_PANEL, loading_grid, page_header, refresh_button
 from novarium_app.components.results_widgets import STYLE, notice, section_title
@@ -19,6 +20,7 @@ from novarium_app.lab.reveal import config_text
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 from shop import adoptions
+from shop.access import Action
 from shop.knobs import CATALOG, DEFAULTS
 
 log = logging.getLogger("novarium.adoptions")
@@ -104,6 +106,7 @@ class AdoptionsState(rx.State):
         self.changed = sum(row["changed"] == "yes" for row in self.knobs)
 
     @rx.event
+    @admin_action(Action.ROLL_BACK)
     async def rollback(self, adoption_id: str):
         """Roll one adoption back; every visitor sees the change at once."""
         if self.acting:

@@ -13,12 +13,14 @@ import sqlalchemy as sa
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder import listing
+from novarium_app.components.admin_access import admin_action
 from novarium_app.components.layout import lab_page
 from novarium_app.components.page_parts import empty_state, error_callout, page_header, refresh_button
 from novarium_app.i18n import LocaleState, Text, pick, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 from shop import repository
+from shop.access import Action
 
 log = logging.getLogger("novarium.experiments")
 
@@ -73,6 +75,7 @@ class ExperimentsState(rx.State):
             self.status_filter = value
 
     @rx.event
+    @admin_action(Action.START_EXPERIMENT)
     async def start(self, key: str):
         """Start a draft; a refusal (another running experiment sets the same knob) is shown as it is."""
         if self.acting:

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components import results_charts
+from novarium_app.components.admin_access import admin_action
 from novarium_app.components.layout import lab_page
 from novarium_app.components.page_parts import WITH_SIDE_PANEL, page_header, refresh_button
 from novarium_app.components.results_decision import decision_panel, reveal_card
@@ -39,6 +40,7 @@ from novarium_app.lab.formatting import metric_name
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 from shop import adoptions, repository
+from shop.access import Action
 from shop.repository import ExperimentError, ExperimentNotFound
 
 log = logging.getLogger("novarium.results")
@@ -279,6 +281,7 @@ class ResultsState(rx.State):
         return decisions.form_problems(self.choice, variant, self.learnings, self.treatments)
 
     @rx.event
+    @admin_action(Action.DECIDE)
     async def record(self):
         """Record the decision; then reveal the truth (ship, don't ship), adopt (ship) and say what happened."""
         if self.submitting or self.decided:

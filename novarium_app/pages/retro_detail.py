@@ -20,6 +20,7 @@ from marts.retrospectives import (
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components import retro_sections as sections
+from novarium_app.components.admin_access import admin_action
 from novarium_app.components.coach_writeup import coach_section
 from novarium_app.components.layout import lab_page
 from novarium_app.components.page_parts import empty_state, error_callout
@@ -28,6 +29,7 @@ from novarium_app.components.retro_words import CORRECT, CORRECT_COLORS, badge, 
 from novarium_app.i18n import LocaleState, pick, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
+from shop.access import Action
 
 log = logging.getLogger("novarium.retrospectives")
 
@@ -94,6 +96,7 @@ class RetroDetailState(rx.State):
         self.draft = self.view.learnings
 
     @rx.event
+    @admin_action(Action.SAVE_RETROSPECTIVE)
     async def save(self):
         """Save the learnings; a toast says how it went."""
         locale = (await self.get_state(LocaleState)).locale

@@ -24,6 +24,7 @@ from marts.monitor import MonitorError
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.components import monitor_charts, run_rows
+from novarium_app.components.admin_access import admin_action
 from novarium_app.components.layout import lab_page
 from novarium_app.components.monitor_panels import MonitorVars, monitor_section
 from novarium_app.components.monitor_source import read_monitor
@@ -45,6 +46,7 @@ from novarium_app.i18n import LocaleState, Text, pick
 from novarium_app.services import get_run_manager, get_store
 from novarium_app.settings import SettingsError
 from shop import repository
+from shop.access import Action
 
 log = logging.getLogger("novarium.runs")
 
@@ -317,6 +319,7 @@ class RunsState(rx.State):
     # ----- actions -------------------------------------------------------------------------------------------
 
     @rx.event(background=True)
+    @admin_action(Action.START_RUN)
     async def start_run(self):
         """Validate the form; only a valid form reaches the runner."""
         from swarm.runner import RunRequest
@@ -364,12 +367,14 @@ class RunsState(rx.State):
         yield RunsState.refresh_monitor
 
     @rx.event(background=True)
+    @admin_action(Action.STOP_RUN)
     async def stop_run(self, run_id: str):
         """Stop a run: requests in flight finish and nothing more is sent, so what is stored matches the counts."""
         async for update in self._act(run_id, "stop"):
             yield update
 
     @rx.event(background=True)
+    @admin_action(Action.RESUME_RUN)
     async def resume_run(self, run_id: str):
         """Resume a stopped, interrupted or failed run with the agents not yet done, if its experiment runs."""
         async for update in self._act(run_id, "resume"):

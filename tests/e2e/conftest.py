@@ -8,6 +8,11 @@ A production start compiles the app and builds the frontend (about 40 s here), s
 server per backend: every browser and HTTP test shares it, and the items are ordered so all DuckDB tests run, then
 all PostgreSQL ones (see ``pytest_collection_modifyitems``). The PostgreSQL server starts in the background, on its
 own port (``NOVARIUM_E2E_PG_PORT``, default ``NOVARIUM_E2E_PORT`` + 1) and build folder, while the DuckDB tests run.
+
+One more server, ``guarded_server``, serves the admin-token tests the way a class or a LAN sees the app: bound to
+0.0.0.0 with ``NOVARIUM_ADMIN_TOKEN`` set, on embedded DuckDB (the check does not touch storage), with no warehouse.
+Its tests run last, and it starts in the background while the PostgreSQL tests run (``NOVARIUM_E2E_GUARD_PORT``,
+default ``NOVARIUM_E2E_PORT`` + 2).
 """
 
 import os
@@ -18,6 +23,7 @@ from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -26,6 +32,7 @@ from marts.overview import WarehouseOverview, warehouse_overview
 from marts.retrospectives import Retrospective, save_retrospective
 from marts.storage import Store, open_store
 from novarium_app.devserver import BIN, CHROMIUM, CHROMIUM_ARGS, ServerStartError, served, server_environment
+from shop.site_guard import CLIENT_HEADER
 from tests.conftest import temporary_database
 from tests.llm_server import FakeLLM, serve_fake_llm
 from tests.retro_samples import full_snapshot, minimal_snapshot
@@ -40,16 +47,29 @@ WEB_WORKDIR = Path(
     os.environ.get("NOVARIUM_E2E_WEB_WORKDIR", Path(__file__).resolve().parents[2] / ".web-e2e")
 ).resolve()
 BACKENDS = ("duckdb", "postgres")
+GUARDED = "guarded"
+SERVERS = (*BACKENDS, GUARDED)
+"""Every server the suite may start, in the order their tests run."""
+ADMIN_TOKEN = "e2e-admin-token-5b8f1c2d9e"
 # Modules that must run first or last on their backend's server. The retrospectives tests count exactly the three
 # saved samples, so they run before anything that ships a decision (which saves another retrospective); the HTTP
-# swarm sends thousands of sessions, so it runs after everything that reads the store's early state.
+# swarm sends thousands of sessions, so it runs after everything that reads the store's early state; the cross-site
+# tests adopt and roll back a variant, so they run late too.
 FIRST = ("test_retrospectives.py",)
-LAST = ("test_swarm_http.py",)
+LAST = ("test_cross_site.py", "test_swarm_http.py")
 # Each backend's server has its own port and build folder (a build clears the folder the other server serves from),
 # so the next backend's server can start while the tests of the one before it run.
-PORTS = {"duckdb": PORT, "postgres": int(os.environ.get("NOVARIUM_E2E_PG_PORT", PORT + 1))}
-PORT_VARIABLES = {"duckdb": "NOVARIUM_E2E_PORT", "postgres": "NOVARIUM_E2E_PG_PORT"}
-WEB_WORKDIRS = {"duckdb": WEB_WORKDIR, "postgres": WEB_WORKDIR.with_name(f"{WEB_WORKDIR.name}-postgres")}
+PORTS = {
+    "duckdb": PORT,
+    "postgres": int(os.environ.get("NOVARIUM_E2E_PG_PORT", PORT + 1)),
+    GUARDED: int(os.environ.get("NOVARIUM_E2E_GUARD_PORT", PORT + 2)),
+}
+PORT_VARIABLES = {"duckdb": "NOVARIUM_E2E_PORT", "postgres": "NOVARIUM_E2E_PG_PORT", GUARDED: "NOVARIUM_E2E_GUARD_PORT"}
+WEB_WORKDIRS = {
+    "duckdb": WEB_WORKDIR,
+    "postgres": WEB_WORKDIR.with_name(f"{WEB_WORKDIR.name}-postgres"),
+    GUARDED: WEB_WORKDIR.with_name(f"{WEB_WORKDIR.name}-{GUARDED}"),
+}
 
 
 @dataclass(frozen=True)
@@ -66,6 +86,32 @@ class RunningApp:
     llm: FakeLLM
     """The model server the app's coach calls (shared by every backend's server)."""
 
+    def api(self, **options) -> httpx.Client:
+        """An HTTP client of the app that says it is a script (``X-NovaRium-Client``), as the site guard asks."""
+        return api_client(self.url, **options)
+
+
+@dataclass(frozen=True)
+class GuardedApp:
+    """The app bound to 0.0.0.0 with an admin token, on embedded DuckDB with no warehouse."""
+
+    url: str
+    token: str
+    log: Path
+    retrospective_id: str
+    """One saved retrospective, for the tests that try to change it."""
+
+    def api(self, *, admin: bool = True, **options) -> httpx.Client:
+        """An HTTP client of the app; with ``admin``, it sends the admin token too."""
+        headers = {"Authorization": f"Bearer {self.token}"} if admin else {}
+        return api_client(self.url, headers=headers, **options)
+
+
+def api_client(url: str, *, headers: dict[str, str] | None = None, **options) -> httpx.Client:
+    """A client of a served app, sending ``X-NovaRium-Client`` like the CLI (no proxy from the environment)."""
+    sent = {CLIENT_HEADER: "e2e-tests", **(headers or {})}
+    return httpx.Client(base_url=url, headers=sent, trust_env=False, **options)
+
 
 class _ServerStart:
     """One backend's server, started in a background thread: seed, save the samples, serve until stopped."""
@@ -76,13 +122,16 @@ class _ServerStart:
         self._workdir = workdir
         self._pg_admin = pg_admin
         self._cleanup = ExitStack()
-        self._app: RunningApp | None = None
+        self._app: RunningApp | GuardedApp | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._start, name=f"e2e-server-{backend}", daemon=True)
         self._thread.start()
 
     def _start(self) -> None:
         try:
+            if self.backend == GUARDED:
+                self._app = _serve_guarded(self._workdir, self._cleanup)
+                return
             database_url = None
             if self._pg_admin is not None:
                 database_url = self._cleanup.enter_context(temporary_database(self._pg_admin))
@@ -90,7 +139,7 @@ class _ServerStart:
         except BaseException as error:  # handed to the test that waits for this server
             self._error = error
 
-    def wait(self) -> RunningApp:
+    def wait(self) -> "RunningApp | GuardedApp":
         """The running app, once it answers; fails with the reason when it could not start."""
         self._thread.join()
         if isinstance(self._error, ServerStartError):
@@ -116,7 +165,7 @@ class _Servers:
         self._llm_server = ExitStack()
         self.llm = self._llm_server.enter_context(serve_fake_llm())
         needed = {_backend_of(item) for item in session.items}
-        self.order = [backend for backend in BACKENDS if backend in needed]
+        self.order = [backend for backend in SERVERS if backend in needed]
 
     def begin(self, backend: str, request: pytest.FixtureRequest) -> _ServerStart:
         """Start ``backend``'s server unless it is already starting or running."""
@@ -165,6 +214,41 @@ def app_server(request: pytest.FixtureRequest, e2e_servers: _Servers) -> Iterato
         yield app
     finally:
         e2e_servers.stop(request.param)
+
+
+@pytest.fixture(scope="session")
+def guarded_server(request: pytest.FixtureRequest, e2e_servers: _Servers) -> Iterator[GuardedApp]:
+    """The app bound to 0.0.0.0 with ``NOVARIUM_ADMIN_TOKEN`` set (see the module docstring)."""
+    app = e2e_servers.begin(GUARDED, request).wait()
+    assert isinstance(app, GuardedApp)
+    try:
+        yield app
+    finally:
+        e2e_servers.stop(GUARDED)
+
+
+def _serve_guarded(workdir: Path, cleanup: ExitStack) -> GuardedApp:
+    """Save one retrospective, then serve on all interfaces with the admin token; ``cleanup`` stops the server."""
+    port = PORTS[GUARDED]
+    base = f"http://localhost:{port}"
+    env = server_environment(workdir / "data", port, WEB_WORKDIRS[GUARDED])
+    env.update(NOVARIUM_HOST="0.0.0.0", NOVARIUM_ADMIN_TOKEN=ADMIN_TOKEN)
+    env.pop("NOVARIUM_ALLOWED_HOSTS", None)
+    store = open_store(None, workdir / "data")
+    try:
+        retro = save_retrospective(
+            store,
+            experiment_key="guarded-retro",
+            decision="dont_ship",
+            outcome="loss",
+            learnings="Saved before the server started.",
+            snapshot=full_snapshot("guarded-retro"),
+        )
+    finally:
+        store.close()
+    log_path = workdir / "server.log"
+    cleanup.enter_context(served(env, base, log_path, ready=("/api/health", "/")))
+    return GuardedApp(base, ADMIN_TOKEN, log_path, retro.retrospective_id)
 
 
 def _serve(backend: str, database_url: str | None, workdir: Path, cleanup: ExitStack, llm: FakeLLM) -> RunningApp:
@@ -237,7 +321,7 @@ def _save_retrospectives(store: Store) -> tuple[Retrospective, ...]:
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run every DuckDB browser test, then every PostgreSQL one, so each backend's server starts exactly once.
+    """Run every DuckDB browser test, then every PostgreSQL one, then the guarded server's: each server starts once.
 
     Within a backend, modules keep their order except ``FIRST`` and ``LAST``; within a module, tests keep theirs.
     Runs after pytest's own reordering and moves only the e2e items, within the places they already hold.
@@ -252,7 +336,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item = e2e[position]
         backend = _backend_of(item)
         rank = 0 if item.path.name in FIRST else 2 if item.path.name in LAST else 1
-        return (BACKENDS.index(backend) if backend in BACKENDS else -1, rank, modules.index(item.path), position)
+        return (SERVERS.index(backend) if backend in SERVERS else -1, rank, modules.index(item.path), position)
 
     for slot, position in zip(slots, sorted(range(len(e2e)), key=key), strict=True):
         items[slot] = e2e[position]
@@ -263,6 +347,8 @@ def _is_e2e(item: pytest.Item) -> bool:
 
 
 def _backend_of(item: pytest.Item) -> str | None:
+    if GUARDED + "_server" in getattr(item, "fixturenames", ()):
+        return GUARDED
     callspec = getattr(item, "callspec", None)
     return callspec.params.get("app_server") if callspec else None
 

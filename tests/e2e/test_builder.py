@@ -31,7 +31,7 @@ def patient_expect():
 
 
 def _api(app_server) -> httpx.Client:
-    return httpx.Client(base_url=app_server.url, timeout=20)
+    return app_server.api(timeout=20)
 
 
 def _stop(app_server, key: str) -> None:

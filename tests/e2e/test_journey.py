@@ -66,7 +66,7 @@ def patient_expect():
 
 
 def _api(app_server) -> httpx.Client:
-    return httpx.Client(base_url=app_server.url, timeout=30)
+    return app_server.api(timeout=30)
 
 
 def _choose(page: Page, trigger: str, option: str) -> None:

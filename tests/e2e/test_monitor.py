@@ -34,7 +34,7 @@ def experiment(app_server) -> Iterator[str]:
             {"name": "discount", "weight": 50, "config": {"discount_pct": 10}},
         ],
     }
-    with httpx.Client(base_url=app_server.url, timeout=20) as api:
+    with app_server.api(timeout=20) as api:
         created = api.post("/api/experiments", json=spec)
         assert created.status_code in (200, 201), created.text
         started = api.post(f"/api/experiments/{key}/start")

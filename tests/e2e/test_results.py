@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -82,7 +81,7 @@ def _truth_of(run: dict) -> GroundTruth:
 def simulated(app_server) -> Iterator[tuple[str, GroundTruth]]:
     """A running experiment with a completed swarm run; its adoptions rolled back and itself ended afterwards."""
     key = f"results-e2e-{app_server.backend}"
-    with httpx.Client(base_url=app_server.url, timeout=60) as api:
+    with app_server.api(timeout=60) as api:
         for experiment in api.get("/api/experiments").json():
             assert experiment["status"] != "running", f"{experiment['key']} was left running by another test"
         assert api.post("/api/experiments", json=_spec(key)).status_code in (200, 201)

@@ -16,6 +16,7 @@ import pytest
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest
 from swarm.runs import from_ranges
+from tests.e2e.conftest import api_client
 
 VARIANTS = [
     {"name": "control", "weight": 50, "config": {}},
@@ -31,7 +32,7 @@ def shop_url(app_server) -> Iterator[str]:
     try:
         yield base
     finally:
-        with httpx.Client(base_url=base, timeout=30, trust_env=False) as client:
+        with api_client(base, timeout=30) as client:
             for experiment in client.get("/api/experiments").json():
                 if experiment["key"] in KEYS and experiment["status"] == "running":
                     client.post(f"/api/experiments/{experiment['key']}/stop").raise_for_status()
@@ -39,7 +40,7 @@ def shop_url(app_server) -> Iterator[str]:
 
 def start_experiment(base: str, key: str, **spec: object) -> None:
     """Stop whatever runs, then create and start ``key`` (a red, discounted banner against the default)."""
-    with httpx.Client(base_url=base, timeout=30, trust_env=False) as client:
+    with api_client(base, timeout=30) as client:
         for experiment in client.get("/api/experiments").json():
             if experiment["status"] == "running":
                 client.post(f"/api/experiments/{experiment['key']}/stop").raise_for_status()

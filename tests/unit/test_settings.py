@@ -21,6 +21,12 @@ def test_defaults_run_on_embedded_duckdb():
     assert not settings.llm_configured
 
 
+def test_allowed_hosts_are_a_comma_separated_list_of_names(monkeypatch):
+    assert read_settings().allowed_hosts == ()
+    monkeypatch.setenv("NOVARIUM_ALLOWED_HOSTS", " Lab.Example, 10.0.0.5 [fe80::1],lab.example ")
+    assert read_settings().allowed_hosts == ("lab.example", "10.0.0.5", "fe80::1")
+
+
 def test_postgres_url_selects_postgres(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
     assert read_settings().backend == "postgres"
@@ -37,6 +43,10 @@ def test_postgres_url_selects_postgres(monkeypatch):
         ("NOVARIUM_LLM_TIMEOUT", "0", "greater than 0"),
         ("NOVARIUM_LLM_TIMEOUT", "-5", "greater than 0"),
         ("NOVARIUM_LLM_TIMEOUT", "soon", "valid number"),
+        ("NOVARIUM_ALLOWED_HOSTS", "http://lab.example", "'http://lab.example' is not a host name"),
+        ("NOVARIUM_ALLOWED_HOSTS", "lab.example:3000", "no scheme, port, path or wildcard"),
+        ("NOVARIUM_ALLOWED_HOSTS", "ok.example, *.example", "'*.example' is not a host name"),
+        ("NOVARIUM_ALLOWED_HOSTS", "0.0.0.0", "'0.0.0.0' is not a host name"),
     ],
 )
 def test_invalid_value_names_variable_and_rule(monkeypatch, variable, value, rule):
