@@ -9,6 +9,7 @@ import reflex as rx
 from marts.storage import StorageError
 from novarium_app import pages  # noqa: F401  (registers every page module)
 from novarium_app.api import api
+from novarium_app.components.layout import toaster
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError, get_settings
 from shop import runtime as shop_runtime
@@ -35,5 +36,5 @@ async def open_storage() -> AsyncIterator[None]:
     get_store().close()
 
 
-app = rx.App(api_transformer=api)
+app = rx.App(api_transformer=api, toaster=toaster())
 app.register_lifespan_task(open_storage)

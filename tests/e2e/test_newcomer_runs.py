@@ -1,0 +1,201 @@
+"""Rough edges a newcomer met around runs, in a real browser: the active nav item while the Runs page polls, a
+finished run's way to its results, the run history's width and the events-per-second chart of a long run.
+
+The run is recorded over the API, as the CLI's executor records one: it is created running (so the Runs page polls
+it), receives a few exposures and purchases over HTTP, and is then marked completed two hours after its start, so
+its monitor spans a long run without the test waiting for one.
+"""
+
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.layout_probe import box, highlighted_nav, sideways_scroll
+
+pytestmark = pytest.mark.e2e
+
+LOAD = 60_000
+USERS = 40
+SPAN = timedelta(hours=2)
+READABLE_BARS = 60
+"""The most bars an events-per-second chart may hold and stay readable at 1440 px."""
+UNIT_SECONDS = {"s": 1, "min": 60, "h": 3600}
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    key: str
+    run_id: str
+    started_at: datetime
+
+
+@pytest.fixture(scope="module")
+def recorded(app_server) -> Iterator[RecordedRun]:
+    """A running experiment with a running recorded run holding exposures and purchases; both ended afterwards."""
+    key = f"newcomer-runs-{app_server.backend}"
+    run_id = f"run-newcomer-{uuid.uuid4().hex[:12]}"
+    spec = {
+        "key": key,
+        "hypothesis": "A shorter headline makes more visitors notice tonight's offers and order.",
+        "variants": [
+            {"name": "control", "weight": 50, "config": {}},
+            {"name": "short", "weight": 50, "config": {"banner_headline": "Dinner, fast"}},
+        ],
+    }
+    with httpx.Client(base_url=app_server.url, timeout=30) as api:
+        assert api.post("/api/experiments", json=spec).status_code in (200, 201)
+        assert api.post(f"/api/experiments/{key}/start").status_code == 200
+        created = api.post("/api/runs", json={"run_id": run_id, "experiment_key": key, "agents": USERS})
+        assert created.status_code == 201, created.text
+        events = [
+            {"event_id": f"{run_id}:{i}:x", "user_id": f"u-{run_id}-{i}", "name": "exposure", "experiment_key": key,
+             "run_id": run_id}
+            for i in range(USERS)
+        ] + [
+            {"event_id": f"{run_id}:{i}:p", "user_id": f"u-{run_id}-{i}", "name": "purchase", "value": 20.0 + i,
+             "run_id": run_id}
+            for i in range(0, USERS, 4)
+        ]  # fmt: skip
+        ingested = api.post("/api/events", json={"events": events})
+        assert ingested.status_code == 200 and ingested.json()["accepted"] == len(events), ingested.text
+        started = datetime.fromisoformat(created.json()["started_at"])
+        try:
+            yield RecordedRun(key, run_id, started)
+        finally:
+            if api.get(f"/api/runs/{run_id}").json()["status"] == "running":
+                _finish(api, run_id, started)
+            api.post(f"/api/experiments/{key}/stop")
+
+
+def _finish(api: httpx.Client, run_id: str, started: datetime) -> None:
+    body = {
+        "status": "completed",
+        "agents_done": USERS,
+        "events_sent": USERS + USERS // 4,
+        "events_stored": USERS + USERS // 4,
+        "finished_at": (started + SPAN).isoformat(),
+    }
+    answer = api.post(f"/api/runs/{run_id}/progress", json=body)
+    assert answer.status_code == 200, answer.text
+
+
+@pytest.fixture(scope="module")
+def finished(app_server, recorded) -> RecordedRun:
+    """The recorded run, completed two hours after it started."""
+    with httpx.Client(base_url=app_server.url, timeout=30) as api:
+        _finish(api, recorded.run_id, recorded.started_at)
+    return recorded
+
+
+def _only_highlighted(page: Page, href: str, seconds: float = 0.0) -> None:
+    """Exactly ``href`` is the highlighted nav item (within a round trip), stays so for ``seconds`` (sampled), and is
+    the one marked ``aria-current``."""
+    deadline = time.monotonic() + LOAD / 1000
+    while highlighted_nav(page) != [href] and time.monotonic() < deadline:
+        time.sleep(0.25)
+    deadline = time.monotonic() + seconds
+    while True:
+        shown = highlighted_nav(page)
+        assert shown == [href], f"on {page.url} the sidebar highlights {shown}"
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    expect(page.locator("a[aria-current='page']")).to_have_attribute("href", href)
+
+
+def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_server, recorded, page):
+    page.goto(f"{app_server.url}/runs")
+    expect(page.locator("#live-run .run-status")).to_have_attribute("data-status", "running", timeout=LOAD)
+    expect(page.locator("#runs-active")).to_be_visible()  # the poller runs: a run is active
+    _only_highlighted(page, "/runs")
+
+    # Client-side navigation while the Runs page's poller keeps sending events from /runs.
+    page.locator("a[href='/experiments']").first.click()
+    expect(page).to_have_url(re.compile(r"/experiments/?$"))
+    expect(page.locator(".experiment-row").first).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/experiments", seconds=6)
+
+    page.click("#new-experiment")  # a nested route
+    expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/experiments", seconds=3)
+
+    page.reload()
+    expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/experiments")
+
+    page.goto(f"{app_server.url}/results/{recorded.key}")
+    expect(page.locator("#results-title")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/results")
+
+    page.locator("a[href='/runs']").first.click()
+    expect(page.locator("#live-run")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/runs")
+    page.locator("a[href='/']").first.click()
+    expect(page.locator("#kpis")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/", seconds=4)
+    assert page.console_errors == []
+
+
+def _follow(page: Page, app_server, run_id: str) -> None:
+    page.goto(f"{app_server.url}/runs")
+    row = page.locator(f".run-row[data-run='{run_id}']")
+    expect(row).to_have_attribute("data-status", "completed", timeout=LOAD)
+    row.locator("td").first.click()
+    expect(page.locator("#live-run .run-status")).to_have_attribute("data-status", "completed")
+    expect(page.locator("#monitor-final")).to_be_visible(timeout=LOAD)
+
+
+def test_a_finished_run_links_to_its_results_from_the_history_the_card_and_the_monitor(app_server, finished, page):
+    results = f"/results/{finished.key}"
+    _follow(page, app_server, finished.run_id)
+    row = page.locator(f".run-row[data-run='{finished.run_id}']")
+    expect(row.locator("a.run-results")).to_have_attribute("href", results)
+    expect(page.locator("#live-results")).to_have_attribute("href", results)
+    expect(page.locator("#monitor-results")).to_have_attribute("href", results)
+    page.click("#monitor-results")
+    expect(page).to_have_url(re.compile(rf"{results}/?$"))
+    expect(page.locator("#results-title")).to_be_visible(timeout=LOAD)
+    assert page.console_errors == []
+
+
+def test_the_run_history_fits_the_page_at_1440_px(app_server, finished, page):
+    _follow(page, app_server, finished.run_id)
+    history = page.locator("#run-history")
+    expect(history.locator(".run-row").first).to_be_visible()
+    assert sideways_scroll(history) <= 1, "the run history scrolls sideways at 1440 px"
+    card = box(page.locator("#runs-history"))
+    header = box(page.locator("#runs-header"))
+    assert card["width"] >= 0.95 * header["width"], f"the history takes {card['width']:.0f} of {header['width']:.0f} px"
+    assert page.console_errors == []
+
+
+def _seconds(label: str) -> int:
+    found = re.search(r"(\d+)\s*(s|min|h)\b", label)
+    assert found, f"no bucket size in {label!r}"
+    return int(found.group(1)) * UNIT_SECONDS[found.group(2)]
+
+
+def test_the_events_per_second_chart_of_a_long_run_is_bucketed_into_readable_bars(app_server, finished, page):
+    _follow(page, app_server, finished.run_id)
+    chart = page.locator("#rate-chart .js-plotly-plot")
+    expect(chart.locator(".main-svg").first).to_be_visible(timeout=LOAD)
+    bars = chart.evaluate("(plot) => plot.data[0].x.length")
+    plot_width = chart.evaluate("(plot) => plot._fullLayout.xaxis._length")
+    assert 2 <= bars <= READABLE_BARS, f"{bars} bars in {plot_width:.0f} px"
+    assert plot_width / bars >= 8, f"bars {plot_width / bars:.1f} px apart"
+    bucket = _seconds(page.locator("#rate-axis").inner_text())
+    span = SPAN.total_seconds()
+    assert (bars - 1) * bucket < span <= bars * bucket, f"{bars} bars of {bucket} s for a {span:.0f} s run"
+    rates = chart.evaluate("(plot) => plot.data[0].y")
+    assert sum(rates) * bucket == pytest.approx(USERS + USERS // 4), "the bars do not add up to the events stored"
+
+    page.get_by_role("radio", name="한국어").click()
+    expect(page.locator("#rate-axis")).to_contain_text("막대")
+    assert page.console_errors == []
