@@ -27,6 +27,8 @@ SPAN = timedelta(hours=2)
 READABLE_BARS = 60
 """The most bars an events-per-second chart may hold and stay readable at 1440 px."""
 UNIT_SECONDS = {"s": 1, "min": 60, "h": 3600}
+PLOT = "(el.classList.contains('js-plotly-plot') ? el : el.querySelector('.js-plotly-plot'))"
+"""The Plotly graph div of a chart, from the element that carries the chart's id."""
 
 
 @dataclass(frozen=True)
@@ -88,15 +90,19 @@ def _finish(api: httpx.Client, run_id: str, started: datetime) -> None:
 
 @pytest.fixture(scope="module")
 def finished(app_server, recorded) -> RecordedRun:
-    """The recorded run, completed two hours after it started."""
+    """The recorded run, completed two hours after it started; beside it a stopped run (its row offers Resume)."""
+    stopped = f"run-newcomer-{uuid.uuid4().hex[:12]}"
     with httpx.Client(base_url=app_server.url, timeout=30) as api:
         _finish(api, recorded.run_id, recorded.started_at)
+        created = api.post("/api/runs", json={"run_id": stopped, "experiment_key": recorded.key, "agents": 1_000})
+        assert created.status_code == 201, created.text
+        body = {"status": "stopped", "agents_done": 120, "events_sent": 1_460, "events_stored": 1_460}
+        assert api.post(f"/api/runs/{stopped}/progress", json=body).status_code == 200
     return recorded
 
 
 def _only_highlighted(page: Page, href: str, seconds: float = 0.0) -> None:
-    """Exactly ``href`` is the highlighted nav item (within a round trip), stays so for ``seconds`` (sampled), and is
-    the one marked ``aria-current``."""
+    """Exactly ``href`` is the highlighted nav item (within a round trip) and stays so for ``seconds`` (sampled)."""
     deadline = time.monotonic() + LOAD / 1000
     while highlighted_nav(page) != [href] and time.monotonic() < deadline:
         time.sleep(0.25)
@@ -107,7 +113,6 @@ def _only_highlighted(page: Page, href: str, seconds: float = 0.0) -> None:
         if time.monotonic() >= deadline:
             break
         time.sleep(0.5)
-    expect(page.locator("a[aria-current='page']")).to_have_attribute("href", href)
 
 
 def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_server, recorded, page):
@@ -143,6 +148,22 @@ def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_serv
     assert page.console_errors == []
 
 
+@pytest.mark.parametrize(
+    ("path", "item"),
+    [
+        ("/", "/"),
+        ("/experiments/new", "/experiments"),
+        ("/runs", "/runs"),
+        ("/retrospectives/compare", "/retrospectives"),
+    ],
+)
+def test_the_active_nav_item_is_marked_for_screen_readers(app_server, page, path, item):
+    page.goto(f"{app_server.url}{path}")
+    current = page.locator("a[aria-current='page']")
+    expect(current).to_have_attribute("href", item, timeout=LOAD)
+    expect(current).to_have_count(1)
+
+
 def _follow(page: Page, app_server, run_id: str) -> None:
     page.goto(f"{app_server.url}/runs")
     row = page.locator(f".run-row[data-run='{run_id}']")
@@ -168,8 +189,12 @@ def test_a_finished_run_links_to_its_results_from_the_history_the_card_and_the_m
 def test_the_run_history_fits_the_page_at_1440_px(app_server, finished, page):
     _follow(page, app_server, finished.run_id)
     history = page.locator("#run-history")
-    expect(history.locator(".run-row").first).to_be_visible()
-    assert sideways_scroll(history) <= 1, "the run history scrolls sideways at 1440 px"
+    expect(history.locator(".resume-row").first).to_be_visible()
+    for language in ("English", "한국어"):
+        page.get_by_role("radio", name=language).click()
+        expect(page.get_by_role("radio", name=language)).to_have_attribute("data-state", "on")
+        scroll = sideways_scroll(history)
+        assert scroll <= 1, f"the run history scrolls {scroll:.0f} px sideways at 1440 px ({language})"
     card = box(page.locator("#runs-history"))
     header = box(page.locator("#runs-header"))
     assert card["width"] >= 0.95 * header["width"], f"the history takes {card['width']:.0f} of {header['width']:.0f} px"
@@ -184,16 +209,16 @@ def _seconds(label: str) -> int:
 
 def test_the_events_per_second_chart_of_a_long_run_is_bucketed_into_readable_bars(app_server, finished, page):
     _follow(page, app_server, finished.run_id)
-    chart = page.locator("#rate-chart .js-plotly-plot")
+    chart = page.locator("#rate-chart")
     expect(chart.locator(".main-svg").first).to_be_visible(timeout=LOAD)
-    bars = chart.evaluate("(plot) => plot.data[0].x.length")
-    plot_width = chart.evaluate("(plot) => plot._fullLayout.xaxis._length")
+    bars = chart.evaluate(f"(el) => {PLOT}.data[0].x.length")
+    plot_width = chart.evaluate(f"(el) => {PLOT}._fullLayout.xaxis._length")
     assert 2 <= bars <= READABLE_BARS, f"{bars} bars in {plot_width:.0f} px"
     assert plot_width / bars >= 8, f"bars {plot_width / bars:.1f} px apart"
     bucket = _seconds(page.locator("#rate-axis").inner_text())
     span = SPAN.total_seconds()
     assert (bars - 1) * bucket < span <= bars * bucket, f"{bars} bars of {bucket} s for a {span:.0f} s run"
-    rates = chart.evaluate("(plot) => plot.data[0].y")
+    rates = chart.evaluate(f"(el) => {PLOT}.data[0].y")
     assert sum(rates) * bucket == pytest.approx(USERS + USERS // 4), "the bars do not add up to the events stored"
 
     page.get_by_role("radio", name="한국어").click()
