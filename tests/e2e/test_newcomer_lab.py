@@ -170,10 +170,10 @@ def test_the_overviews_legends_dates_and_range_read_in_korean(app_server, page):
     expect(page.get_by_text("실험 연구실")).to_be_visible()
     for chart in ("#traffic-chart", "#revenue-chart", "#persona-chart"):
         expect(page.locator(f"{chart} .legendtext").first).not_to_have_text(re.compile("[A-Za-z]"))
-        legends = page.locator(f"{chart} .legendtext").all_inner_texts()
+        legends = page.locator(f"{chart} .legendtext").all_text_contents()
         assert legends and not any(re.search("[A-Za-z]", text) for text in legends), (chart, legends)
     for chart in ("#traffic-chart", "#revenue-chart"):
-        ticks = page.locator(f"{chart} .xtick text").all_inner_texts()
+        ticks = page.locator(f"{chart} .xtick text").all_text_contents()
         assert ticks and not any(ENGLISH_MONTHS.search(tick) for tick in ticks), (chart, ticks)
     period = page.locator("#overview-period")
     expect(period).to_contain_text("최근")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest
-from tests.e2e.layout_probe import box, overlaps
+from tests.e2e.layout_probe import overlaps
 from tests.llm_server import Reply
 
 pytestmark = pytest.mark.e2e
@@ -80,16 +80,33 @@ def simulated(app_server) -> Iterator[str]:
                 api.post(f"/api/experiments/{key}/stop")
 
 
+_BOXES = """
+(selectors) => {
+  const rect = (el) => {
+    const r = el.getBoundingClientRect();
+    return {x: r.x, y: r.y, width: r.width, height: r.height};
+  };
+  const shown = (el) => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; };
+  const toasts = [...document.querySelectorAll('[data-sonner-toast]')]
+    .filter((el) => el.dataset.removed !== 'true' && shown(el)).map(rect);
+  const targets = {};
+  for (const selector of selectors) {
+    const el = document.querySelector(selector);
+    if (el && shown(el)) targets[selector] = rect(el);
+  }
+  return {toasts, targets};
+}
+"""
+"""Every toast on screen and every target's box, read in one go (a toast may leave between two separate reads)."""
+
+
 def _toasts_cover_nothing(page: Page, where: str) -> int:
-    """Assert no visible toast overlaps what ``COVERED`` names; returns how many toasts were visible."""
-    toasts = [t for t in page.locator("[data-sonner-toast]").all() if t.is_visible()]
-    for selector in COVERED:
-        target = page.locator(selector)
-        if target.count() == 0 or not target.first.is_visible():
-            continue
-        for toast in toasts:
-            assert not overlaps(box(toast), box(target.first)), f"a toast covers {selector} ({where})"
-    return len(toasts)
+    """Assert no toast on screen overlaps what ``COVERED`` names; returns how many toasts were on screen."""
+    found = page.evaluate(_BOXES, list(COVERED))
+    for selector, target in found["targets"].items():
+        for toast in found["toasts"]:
+            assert not overlaps(toast, target), f"a toast {toast} covers {selector} {target} ({where})"
+    return len(found["toasts"])
 
 
 def test_the_toasts_after_a_decision_never_cover_the_headline_the_verdict_or_the_lift(app_server, simulated, page):

@@ -115,6 +115,12 @@ def _only_highlighted(page: Page, href: str, seconds: float = 0.0) -> None:
         time.sleep(0.5)
 
 
+def _navigate(page: Page, href: str) -> None:
+    """Follow the sidebar's link client-side (the app's own link handler; no scrolling or stability wait, which a
+    live monitor's redraws can hold up on a loaded machine)."""
+    page.locator(f"a[href='{href}']").first.dispatch_event("click")
+
+
 def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_server, recorded, page):
     page.goto(f"{app_server.url}/runs")
     expect(page.locator("#live-run .run-status")).to_have_attribute("data-status", "running", timeout=LOAD)
@@ -122,12 +128,12 @@ def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_serv
     _only_highlighted(page, "/runs")
 
     # Client-side navigation while the Runs page's poller keeps sending events from /runs.
-    page.locator("a[href='/experiments']").first.click()
+    _navigate(page, "/experiments")
     expect(page).to_have_url(re.compile(r"/experiments/?$"))
     expect(page.locator(".experiment-row").first).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/experiments", seconds=6)
 
-    page.click("#new-experiment")  # a nested route
+    page.locator("#new-experiment").dispatch_event("click")  # a nested route
     expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/experiments", seconds=3)
 
@@ -139,10 +145,10 @@ def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_serv
     expect(page.locator("#results-title")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/results")
 
-    page.locator("a[href='/runs']").first.click()
+    _navigate(page, "/runs")
     expect(page.locator("#live-run")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/runs")
-    page.locator("a[href='/']").first.click()
+    _navigate(page, "/")
     expect(page.locator("#kpis")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/", seconds=4)
     assert page.console_errors == []
