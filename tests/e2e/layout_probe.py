@@ -21,13 +21,27 @@ _OVERFLOW = """
 """
 """The most any scrollable element in the subtree can scroll sideways, in CSS pixels (0 when none can)."""
 
-_HIGHLIGHTED = """
-() => [...document.querySelectorAll('a[href]')]
+_HIGHLIGHTED_JS = """
+[...document.querySelectorAll('a[href]')]
   .filter((a) => a.parentElement?.querySelector(':scope > a[href="/runs"]'))
   .filter((a) => !['rgba(0, 0, 0, 0)', 'transparent'].includes(getComputedStyle(a).backgroundColor))
   .map((a) => a.getAttribute('href'))
 """
+_HIGHLIGHTED = f"() => {_HIGHLIGHTED_JS}"
 """The hrefs of the sidebar's nav links drawn with a background (the highlighted, active item)."""
+_RECORD = f"""
+() => {{
+  window.__navFrames = [];
+  const tick = () => {{
+    const frame = document.title + '|' + ({_HIGHLIGHTED_JS}).join(',');
+    const frames = window.__navFrames;
+    if (frames[frames.length - 1] !== frame) frames.push(frame);
+    requestAnimationFrame(tick);
+  }};
+  requestAnimationFrame(tick);
+}}
+"""
+"""Record, at every animation frame, the page on screen (its title) and the highlighted nav items, when they change."""
 
 
 def box(locator: Locator) -> Box:
@@ -68,3 +82,16 @@ def highlighted_nav(page: Page) -> list[str]:
     """The sidebar links drawn as active (with a background); the mouse is moved off them first (hover paints too)."""
     page.mouse.move(page.viewport_size["width"] - 5, page.viewport_size["height"] - 5)
     return page.evaluate(_HIGHLIGHTED)
+
+
+def record_nav_frames(page: Page) -> None:
+    """Start recording what every frame shows: the page's title and the highlighted nav items (lasts until a reload)."""
+    page.mouse.move(page.viewport_size["width"] - 5, page.viewport_size["height"] - 5)
+    page.evaluate(_RECORD)
+
+
+def nav_frames(page: Page) -> list[tuple[str, list[str]]]:
+    """The frames recorded so far, as (title, highlighted hrefs), each different from the one before; then clears."""
+    frames = page.evaluate("() => (window.__navFrames || []).splice(0)")
+    split = (frame.rpartition("|") for frame in frames)
+    return [(title, [href for href in hrefs.split(",") if href]) for title, _, hrefs in split]

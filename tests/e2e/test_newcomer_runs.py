@@ -17,7 +17,7 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.layout_probe import box, highlighted_nav, sideways_scroll
+from tests.e2e.layout_probe import box, highlighted_nav, nav_frames, record_nav_frames, sideways_scroll
 
 pytestmark = pytest.mark.e2e
 
@@ -27,6 +27,14 @@ SPAN = timedelta(hours=2)
 READABLE_BARS = 60
 """The most bars an events-per-second chart may hold and stay readable at 1440 px."""
 UNIT_SECONDS = {"s": 1, "min": 60, "h": 3600}
+NAV_OF_TITLE = {
+    "Overview · NovaRium": "/",
+    "Experiments · NovaRium": "/experiments",
+    "Design an experiment · NovaRium": "/experiments",
+    "Runs · NovaRium": "/runs",
+    "Results · NovaRium": "/results",
+}
+"""The nav item each page visited below belongs to, by the page's title."""
 PLOT = "(el.classList.contains('js-plotly-plot') ? el : el.querySelector('.js-plotly-plot'))"
 """The Plotly graph div of a chart, from the element that carries the chart's id."""
 
@@ -121,21 +129,31 @@ def _navigate(page: Page, href: str) -> None:
     page.locator(f"a[href='{href}']").first.dispatch_event("click")
 
 
+def _every_frame_agreed(page: Page) -> None:
+    """No frame since the last check showed a page with another page's nav item highlighted."""
+    for title, shown in nav_frames(page):
+        if title in NAV_OF_TITLE:
+            assert shown == [NAV_OF_TITLE[title]], f"a frame showed {title!r} with the sidebar highlighting {shown}"
+
+
 def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_server, recorded, page):
     page.goto(f"{app_server.url}/runs")
     expect(page.locator("#live-run .run-status")).to_have_attribute("data-status", "running", timeout=LOAD)
     expect(page.locator("#runs-active")).to_be_visible()  # the poller runs: a run is active
     _only_highlighted(page, "/runs")
+    record_nav_frames(page)
 
     # Client-side navigation while the Runs page's poller keeps sending events from /runs.
     _navigate(page, "/experiments")
     expect(page).to_have_url(re.compile(r"/experiments/?$"))
     expect(page.locator(".experiment-row").first).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/experiments", seconds=6)
+    _every_frame_agreed(page)
 
     page.locator("#new-experiment").dispatch_event("click")  # a nested route
     expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/experiments", seconds=3)
+    _every_frame_agreed(page)
 
     page.reload()
     expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
@@ -144,13 +162,16 @@ def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_serv
     page.goto(f"{app_server.url}/results/{recorded.key}")
     expect(page.locator("#results-title")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/results")
+    record_nav_frames(page)
 
     _navigate(page, "/runs")
     expect(page.locator("#live-run")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/runs")
+    _every_frame_agreed(page)
     _navigate(page, "/")
     expect(page.locator("#kpis")).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/", seconds=4)
+    _every_frame_agreed(page)
     assert page.console_errors == []
 
 
