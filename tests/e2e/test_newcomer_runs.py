@@ -145,7 +145,7 @@ def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_serv
 
     # Client-side navigation while the Runs page's poller keeps sending events from /runs.
     _navigate(page, "/experiments")
-    expect(page).to_have_url(re.compile(r"/experiments/?$"))
+    expect(page).to_have_url(re.compile(r"/experiments/?$"), timeout=LOAD)
     expect(page.locator(".experiment-row").first).to_be_visible(timeout=LOAD)
     _only_highlighted(page, "/experiments", seconds=6)
     _every_frame_agreed(page)
