@@ -1,9 +1,10 @@
-"""Rough edges a newcomer met around runs, in a real browser: the active nav item while the Runs page polls, a
-finished run's way to its results, the run history's width and the events-per-second chart of a long run.
+"""Rough edges a newcomer met around runs, in a real browser: the active nav item on every frame of a client-side
+navigation, a finished run's way to its results, the run history's width and the events-per-second chart of a long
+run.
 
-The run is recorded over the API, as the CLI's executor records one: it is created running (so the Runs page polls
-it), receives a few exposures and purchases over HTTP, and is then marked completed two hours after its start, so
-its monitor spans a long run without the test waiting for one.
+The run is recorded over the API, as the CLI's executor records one: it is created running, receives a few
+exposures and purchases over HTTP, and is then marked completed two hours after its start, so its monitor spans a
+long run without the test waiting for one.
 """
 
 import re
@@ -148,44 +149,6 @@ def _every_frame_agreed(page: Page) -> None:
             assert shown == [NAV_OF_TITLE[title]], f"a frame showed {title!r} with the sidebar highlighting {shown}"
 
 
-def test_the_active_nav_item_follows_the_page_while_the_runs_page_polls(app_server, recorded, page):
-    page.goto(f"{app_server.url}/runs")
-    expect(page.locator("#live-run .run-status")).to_have_attribute("data-status", "running", timeout=LOAD)
-    expect(page.locator("#runs-active")).to_be_visible()  # the poller runs: a run is active
-    _only_highlighted(page, "/runs")
-    record_nav_frames(page)
-
-    # Client-side navigation while the Runs page's poller keeps sending events from /runs.
-    _navigate(page, "/experiments")
-    expect(page.locator(".experiment-row").first).to_be_visible(timeout=LOAD)
-    _only_highlighted(page, "/experiments", seconds=6)
-    _every_frame_agreed(page)
-
-    _navigate(page, "/experiments/new", "#new-experiment")  # a nested route
-    expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
-    _only_highlighted(page, "/experiments", seconds=3)
-    _every_frame_agreed(page)
-
-    page.reload()
-    expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
-    _only_highlighted(page, "/experiments")
-
-    page.goto(f"{app_server.url}/results/{recorded.key}")
-    expect(page.locator("#results-title")).to_be_visible(timeout=LOAD)
-    _only_highlighted(page, "/results")
-    record_nav_frames(page)
-
-    _navigate(page, "/runs")
-    expect(page.locator("#live-run")).to_be_visible(timeout=LOAD)
-    _only_highlighted(page, "/runs")
-    _every_frame_agreed(page)
-    _navigate(page, "/")
-    expect(page.locator("#kpis")).to_be_visible(timeout=LOAD)
-    _only_highlighted(page, "/", seconds=4)
-    _every_frame_agreed(page)
-    assert page.console_errors == []
-
-
 @pytest.mark.parametrize(
     ("path", "item"),
     [
@@ -236,6 +199,43 @@ def test_the_run_history_fits_the_page_at_1440_px(app_server, finished, page):
     card = box(page.locator("#runs-history"))
     header = box(page.locator("#runs-header"))
     assert card["width"] >= 0.95 * header["width"], f"the history takes {card['width']:.0f} of {header['width']:.0f} px"
+    assert page.console_errors == []
+
+
+def test_the_active_nav_item_agrees_with_the_page_in_every_frame(app_server, finished, page):
+    page.goto(f"{app_server.url}/runs")
+    expect(page.locator("#live-run .run-status")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/runs")
+    record_nav_frames(page)
+
+    # Client-side navigation: the new page must never be drawn with the old page's item highlighted.
+    _navigate(page, "/experiments")
+    expect(page.locator(".experiment-row").first).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/experiments", seconds=6)
+    _every_frame_agreed(page)
+
+    _navigate(page, "/experiments/new", "#new-experiment")  # a nested route
+    expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/experiments", seconds=3)
+    _every_frame_agreed(page)
+
+    page.reload()
+    expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/experiments")
+
+    page.goto(f"{app_server.url}/results/{finished.key}")
+    expect(page.locator("#results-title")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/results")
+    record_nav_frames(page)
+
+    _navigate(page, "/runs")
+    expect(page.locator("#live-run")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/runs")
+    _every_frame_agreed(page)
+    _navigate(page, "/")
+    expect(page.locator("#kpis")).to_be_visible(timeout=LOAD)
+    _only_highlighted(page, "/", seconds=4)
+    _every_frame_agreed(page)
     assert page.console_errors == []
 
 
