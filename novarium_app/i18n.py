@@ -40,11 +40,12 @@ def pick(locale: str, text: Text) -> str:
     return text[1] if locale == "ko" else text[0]
 
 
-def language_switch() -> rx.Component:
-    """EN / 한국어, as a segmented control."""
+def language_switch(**props) -> rx.Component:
+    """English / 한국어, as a segmented control (``props`` style its root, e.g. ``width``)."""
     return rx.segmented_control.root(
         *[rx.segmented_control.item(LOCALE_NAMES[code], value=code) for code in LOCALES],
         value=LocaleState.locale,
         on_change=LocaleState.set_locale,
         size="1",
+        **props,
     )

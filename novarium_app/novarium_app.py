@@ -9,6 +9,7 @@ import reflex as rx
 from marts.storage import StorageError
 from novarium_app import pages  # noqa: F401  (registers every page module)
 from novarium_app.api import api
+from novarium_app.components.layout import toaster
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError, get_settings
 from novarium_app.site import guard
@@ -37,5 +38,5 @@ async def open_storage() -> AsyncIterator[None]:
 
 
 # The API takes priority over the pages; then the whole app (API, pages, websocket) sits behind the site guard.
-app = rx.App(api_transformer=[api, guard])
+app = rx.App(api_transformer=[api, guard], toaster=toaster())
 app.register_lifespan_task(open_storage)

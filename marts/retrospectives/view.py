@@ -9,6 +9,7 @@ here. Text the engine wrote (reasons, messages) is stored in English; a Korean v
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -388,6 +389,26 @@ def _truth_rows(retro: Retrospective, words: _Words) -> list[TruthRow]:
     return rows
 
 
+_CODE = re.compile(
+    r"(?P<fence>^ {0,3}(?P<fence_mark>`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}(?P=fence_mark)[ \t]*$|\Z))"
+    r"|(?P<ticks>(?<!`)`+(?!`)).+?(?<!`)(?P=ticks)(?!`)",
+    re.MULTILINE | re.DOTALL,
+)
+"""Fenced code blocks and inline code spans: Markdown shows what is inside them as it is, so nothing there renders."""
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+"""A ``<`` that could open raw HTML (a tag, a closing tag, a comment, a declaration or an autolink)."""
+
+
 def markdown_text_only(text: str) -> str:
-    """Markdown whose raw HTML shows as text: ``<`` and ``&`` are escaped, so no tag or script is ever rendered."""
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+    """Markdown whose raw HTML shows as text: each ``<`` that could open a tag is backslash-escaped (``\\<b>``).
+
+    It stays Markdown, not HTML: code spans and blocks are left as they are (Markdown never renders HTML there,
+    and an entity written there would show as ``&lt;``), and ``<`` before a space or a digit, as in "p < 0.05", is
+    already text.
+    """
+    out, done = [], 0
+    for code in _CODE.finditer(text):
+        out += [_TAG_START.sub(r"\\<", text[done : code.start()]), code.group()]
+        done = code.end()
+    out.append(_TAG_START.sub(r"\\<", text[done:]))
+    return "".join(out)

@@ -29,8 +29,10 @@ def _primary() -> rx.Component:
 
 
 def _secondary_option(key: str) -> rx.Component:
+    """A secondary metric's card: the whole card is the checkbox's label, so a click anywhere on it toggles the
+    metric, and the checkbox inside takes the keyboard (Tab, Space)."""
     is_primary = BuilderState.form["metric"] == key
-    return rx.box(
+    return rx.el.label(
         rx.hstack(
             rx.checkbox(
                 checked=BuilderState.secondary.contains(key),
@@ -52,10 +54,15 @@ def _secondary_option(key: str) -> rx.Component:
             spacing="3",
             align="start",
         ),
+        display="block",
         padding="0.75rem",
         border_radius="var(--radius-3)",
         border=f"1px solid {rx.color('gray', 4)}",
         opacity=rx.cond(is_primary, "0.55", "1"),
+        cursor=rx.cond(is_primary, "default", "pointer"),
+        _hover={"background": rx.cond(is_primary, "transparent", rx.color("gray", 2))},
+        class_name="secondary-card",
+        custom_attrs={"data-metric": key},
     )
 
 

@@ -38,6 +38,8 @@ log = logging.getLogger("novarium.builder")
 
 STORE_ERRORS = (SettingsError, StorageError, sa.exc.SQLAlchemyError, OSError)
 LAST = drafts.STEPS - 1
+TO_STEPPER = rx.scroll_to("builder-stepper")
+"""Every step change scrolls the stepper to the top of the window: a step opens at its start, not mid-page."""
 
 
 def _read_store() -> tuple[Baselines, list[repository.ExperimentRecord]]:
@@ -269,13 +271,14 @@ class BuilderState(BuilderEdits, rx.State):
 
     @rx.event
     def open_step(self, step: int):
-        """Open any step; nothing typed is lost."""
+        """Open any step, scrolled to the stepper; nothing typed is lost."""
         index = row_index(step)
         if 0 <= index < drafts.STEPS:
             self.step = index
             if self.step == LAST:
                 self.checked_steps = list(range(drafts.STEPS))
             self._refresh()
+            return TO_STEPPER
 
     @rx.event
     async def next_step(self):
@@ -291,12 +294,14 @@ class BuilderState(BuilderEdits, rx.State):
         if self.step == LAST:
             self.checked_steps = list(range(drafts.STEPS))
         self._refresh()
+        yield TO_STEPPER
 
     @rx.event
     def back_step(self):
-        """Go back one step."""
+        """Go back one step, scrolled to the stepper."""
         self.step = max(self.step - 1, 0)
         self._refresh()
+        return TO_STEPPER
 
     def _pairs(self) -> dict[str, tuple[str, str]]:
         return {name: (pair[0], pair[1]) for name, pair in self.problems.items()}

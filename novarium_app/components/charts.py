@@ -5,6 +5,26 @@ import plotly.graph_objects as go
 ACCENT = "#6e56cf"
 SECOND = "#12a594"
 GRID = "rgba(128,128,128,0.18)"
+KOREAN_DAYS = {"tickformat": "%-m월 %-d일", "hoverformat": "%Y년 %-m월 %-d일"}
+"""A date axis in Korean (Plotly's own month names are English only)."""
+NAMES = {
+    "visitors": ("Visitors", "방문자"),
+    "conversion": ("Conversion", "전환율"),
+    "revenue": ("Revenue", "매출"),
+    "average": ("{window}-day average", "{window}일 평균"),
+    "share": ("Share of sessions", "세션 비중"),
+}
+"""Legend names (English, Korean)."""
+
+
+def _name(key: str, korean: bool, **values: object) -> str:
+    return NAMES[key][1 if korean else 0].format(**values)
+
+
+def _days_axis(figure: go.Figure, korean: bool) -> go.Figure:
+    if korean:
+        figure.update_xaxes(**KOREAN_DAYS)
+    return figure
 
 
 def base_layout(figure: go.Figure, height: int = 320) -> go.Figure:
@@ -23,25 +43,27 @@ def base_layout(figure: go.Figure, height: int = 320) -> go.Figure:
     return figure
 
 
-def traffic_and_conversion(days: list, visitors: list[float], conversion: list[float]) -> go.Figure:
-    """Daily visitors as bars with conversion as a line on a second axis."""
+def traffic_and_conversion(
+    days: list, visitors: list[float], conversion: list[float], korean: bool = False
+) -> go.Figure:
+    """Daily visitors as bars with conversion as a line on a second axis (legend and dates in Korean if asked)."""
     figure = go.Figure()
-    figure.add_bar(x=days, y=visitors, name="Visitors", marker_color=ACCENT, opacity=0.55)
+    figure.add_bar(x=days, y=visitors, name=_name("visitors", korean), marker_color=ACCENT, opacity=0.55)
     figure.add_scatter(
         x=days,
         y=conversion,
-        name="Conversion",
+        name=_name("conversion", korean),
         yaxis="y2",
         mode="lines",
         line={"color": SECOND, "width": 2.5},
         hovertemplate="%{y:.2%}",
     )
     figure.update_layout(yaxis2={"overlaying": "y", "side": "right", "tickformat": ".1%", "showgrid": False})
-    return base_layout(figure)
+    return _days_axis(base_layout(figure), korean)
 
 
-def revenue_trend(days: list, revenue: list[float], window: int = 7) -> go.Figure:
-    """Daily revenue with its trailing moving average."""
+def revenue_trend(days: list, revenue: list[float], window: int = 7, korean: bool = False) -> go.Figure:
+    """Daily revenue with its trailing moving average (legend and dates in Korean if asked)."""
     average = [
         sum(revenue[max(0, i - window + 1) : i + 1]) / len(revenue[max(0, i - window + 1) : i + 1])
         for i in range(len(revenue))
@@ -50,7 +72,7 @@ def revenue_trend(days: list, revenue: list[float], window: int = 7) -> go.Figur
     figure.add_scatter(
         x=days,
         y=revenue,
-        name="Revenue",
+        name=_name("revenue", korean),
         mode="lines",
         line={"color": ACCENT, "width": 1},
         fill="tozeroy",
@@ -60,13 +82,13 @@ def revenue_trend(days: list, revenue: list[float], window: int = 7) -> go.Figur
     figure.add_scatter(
         x=days,
         y=average,
-        name=f"{window}-day average",
+        name=_name("average", korean, window=window),
         mode="lines",
         line={"color": ACCENT, "width": 3},
         hovertemplate="$%{y:,.0f}",
     )
     figure.update_yaxes(tickprefix="$")
-    return base_layout(figure)
+    return _days_axis(base_layout(figure), korean)
 
 
 def session_funnel(labels: list[str], sessions: list[int]) -> go.Figure:
@@ -86,15 +108,15 @@ def session_funnel(labels: list[str], sessions: list[int]) -> go.Figure:
     return figure
 
 
-def persona_mix(personas: list[str], shares: list[float], conversion: list[float]) -> go.Figure:
+def persona_mix(personas: list[str], shares: list[float], conversion: list[float], korean: bool = False) -> go.Figure:
     """Each persona's share of sessions (bars) and its session conversion (markers, second axis)."""
     figure = go.Figure()
-    figure.add_bar(x=personas, y=shares, name="Share of sessions", marker_color=ACCENT, opacity=0.6,
+    figure.add_bar(x=personas, y=shares, name=_name("share", korean), marker_color=ACCENT, opacity=0.6,
                    hovertemplate="%{y:.1%}")  # fmt: skip
     figure.add_scatter(
         x=personas,
         y=conversion,
-        name="Conversion",
+        name=_name("conversion", korean),
         yaxis="y2",
         mode="markers+lines",
         marker={"size": 10, "color": SECOND},

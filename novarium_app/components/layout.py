@@ -21,25 +21,37 @@ NAV: tuple[tuple[Text, str, str], ...] = (
 )
 
 
-def _nav_link(label: Text, icon: str, href: str) -> rx.Component:
-    path = rx.State.router.url.path
-    active = (path == href) | (path.startswith(href + "/")) if href != routes.OVERVIEW else path == href
+def active_nav(route: str) -> str:
+    """The nav item a page at ``route`` belongs to: the longest ``NAV`` route that is ``route`` or a folder above it.
+
+    Worked out once per page when the app compiles, so the highlighted item can never disagree with the page. (It
+    used to follow ``State.router.url.path``, the route of the last event the server handled; an event the Runs
+    page's poller queued from /runs is handled after the learner moved on, so Runs lit up on Experiments.)
+    """
+    path = "/" + route.strip("/")
+    owners = [href for _, _, href in NAV if path == href or (href != routes.OVERVIEW and path.startswith(href + "/"))]
+    return max(owners, key=len, default="")
+
+
+def _nav_link(label: Text, icon: str, href: str, active: bool) -> rx.Component:
     return rx.link(
         rx.hstack(rx.icon(icon, size=18), rx.text(t(label), size="3", weight="medium"), spacing="3", align="center"),
         href=href,
         underline="none",
-        color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
-        background=rx.cond(active, rx.color("accent", 3), "transparent"),
+        color=rx.color("accent", 11) if active else rx.color("gray", 11),
+        background=rx.color("accent", 3) if active else "transparent",
         padding_x="0.75rem",
         padding_y="0.5rem",
         border_radius="var(--radius-3)",
         width="100%",
         _hover={"background": rx.color("accent", 2)},
+        custom_attrs={"aria-current": "page"} if active else {},
     )
 
 
-def sidebar() -> rx.Component:
-    """Brand, navigation and the colour-mode switch."""
+def sidebar(route: str) -> rx.Component:
+    """Brand, navigation (the item of the page at ``route`` highlighted), the language and the colour-mode switch."""
+    current = active_nav(route)
     return rx.vstack(
         rx.hstack(
             rx.center(
@@ -58,7 +70,7 @@ def sidebar() -> rx.Component:
             align="center",
             padding_bottom="1rem",
         ),
-        *[_nav_link(label, icon, href) for label, icon, href in NAV],
+        *[_nav_link(label, icon, href, href == current) for label, icon, href in NAV],
         rx.divider(),
         rx.link(
             rx.hstack(
@@ -77,13 +89,13 @@ def sidebar() -> rx.Component:
         ),
         rx.spacer(),
         admin_panel(),
-        rx.hstack(
+        rx.vstack(  # the label above the switch: side by side they are wider than the sidebar
             rx.text(t(("Language", "언어")), size="2", color=rx.color("gray", 10)),
-            language_switch(),
-            align="center",
-            justify="between",
+            language_switch(width="100%"),
+            spacing="1",
             width="100%",
-            padding_left="0.75rem",
+            padding_x="0.75rem",
+            id="language",
         ),
         rx.hstack(
             rx.text(t(("Theme", "테마")), size="2", color=rx.color("gray", 10)),
@@ -93,14 +105,30 @@ def sidebar() -> rx.Component:
             width="100%",
             padding_x="0.75rem",
         ),
-        width="15rem",
-        min_width="15rem",
+        width=SIDEBAR_WIDTH,
+        min_width=SIDEBAR_WIDTH,
         height="100vh",
         position="sticky",
         top="0",
         padding="1.25rem",
         spacing="1",
         background=rx.color("gray", 1),
+    )
+
+
+SIDEBAR_WIDTH = "15rem"
+TOAST_WIDTH = "13rem"
+TOAST_OFFSET = "1rem"
+"""Toasts sit in the sidebar's column, bottom left, narrower than it (1rem + 13rem inside 15rem), so they never cover a
+page's content: on the Results page a toast at the default bottom right lay over the verdict and the lift."""
+
+
+def toaster() -> rx.Component:
+    """The app's toast provider (``rx.App(toaster=...)``), placed over the sidebar's column."""
+    return rx.toast.provider(
+        position="bottom-left",
+        offset=TOAST_OFFSET,
+        toast_options=rx.toast.options(style={"width": TOAST_WIDTH}),
     )
 
 
@@ -114,7 +142,7 @@ def lab_page(route: str, title: str, on_load: rx.event.EventType | None = None) 
         def page() -> rx.Component:
             return rx.hstack(
                 rx.box(  # the sidebar's column runs the page's full height; the sidebar itself stays in view
-                    sidebar(),
+                    sidebar(route),
                     align_self="stretch",
                     background=rx.color("gray", 1),
                     border_right=f"1px solid {rx.color('gray', 4)}",

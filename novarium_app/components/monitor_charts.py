@@ -80,10 +80,10 @@ def p_value_figure(chart: dict[str, Any]) -> go.Figure:
 
 
 def rate_figure(chart: dict[str, Any]) -> go.Figure:
-    """Events stored per second, per bucket."""
+    """Events stored per second, one bar per ``monitor_rates`` bar (the page labels the axis with its width)."""
     figure = _figure(chart, height=200)
     figure.add_bar(
-        x=chart.get("times", []),
+        x=chart.get("rate_times", []),
         y=chart.get("rates", []),
         marker={"color": RATE_COLOR},
         opacity=0.8,

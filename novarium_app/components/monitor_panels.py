@@ -71,7 +71,24 @@ def _header(m: MonitorVars) -> rx.Component:
             ),
             rx.cond(
                 m.summary.contains("run_id"),
-                rx.badge(t(("Final", "최종")), color_scheme="gray", variant="soft", radius="full", id="monitor-final"),
+                rx.hstack(
+                    rx.badge(
+                        t(("Final", "최종")), color_scheme="gray", variant="soft", radius="full", id="monitor-final"
+                    ),
+                    rx.link(
+                        t(("Read the results", "결과 읽기")),
+                        rx.icon("arrow-right", size=14),
+                        href=m.summary["results_href"],
+                        size="2",
+                        weight="medium",
+                        id="monitor-results",
+                        display="inline-flex",
+                        align_items="center",
+                        gap="0.25rem",
+                    ),
+                    spacing="3",
+                    align="center",
+                ),
             ),
         ),
         rx.spacer(),
@@ -388,6 +405,7 @@ def _rate_card(m: MonitorVars) -> rx.Component:
         _title(("Events per second", "초당 이벤트")),
         subtitle,
         rx.plotly(data=m.rate_figure, id="rate-chart", width="100%", config=PLOT_CONFIG),
+        rx.text(bi(m.summary, "rate_axis"), size="1", color=rx.color("gray", 10), align="center", id="rate-axis"),
         card_id="monitor-rate",
     )
 

@@ -11,6 +11,8 @@ from typing import Any
 from marts.monitor import Peeking, RunMonitor, VariantCurve
 from marts.retrospectives.korean import METRIC_LABELS_KO
 from marts.stats.srm import SrmResult
+from novarium_app import routes
+from novarium_app.components.monitor_rates import rate_bars
 
 PALETTE = ("#0090ff", "#8e4ec6", "#f76b15", "#12a594")
 """Variant colours (Radix step 9: readable on light and dark backgrounds); control first."""
@@ -52,9 +54,10 @@ def build_view(monitor: RunMonitor) -> MonitorView:
     colors = {curve.variant: PALETTE[index % len(PALETTE)] for index, curve in enumerate(monitor.curves)}
     unit = value_unit(metric.kind, metric.numerator)
     exposed = sum(monitor.exposed.values())
-    rates = [count / window.width for count in monitor.events]
+    bars = rate_bars(monitor.events, window)
     summary = {
         "run_id": run.run_id,
+        "results_href": routes.results_for(run.experiment_key),
         "metric_key": metric.key,
         "metric": metric.label,
         "metric_ko": METRIC_KO.get(metric.key, metric.label),
@@ -64,7 +67,9 @@ def build_view(monitor: RunMonitor) -> MonitorView:
         "exposed": f"{exposed:,}",
         "empty": "" if exposed else "yes",
         "events": f"{sum(monitor.events):,}",
-        "peak_rate": format_rate(max(rates, default=0.0)),
+        "peak_rate": format_rate(max(bars.rates, default=0.0)),
+        "rate_axis": f"Time (one bar = {format_width(bars.width, 'en')})",
+        "rate_axis_ko": f"시간 (막대 하나 = {format_width(bars.width, 'ko')})",
         "width": format_width(window.width, "en"),
         "width_ko": format_width(window.width, "ko"),
         **_srm_summary(monitor.srm, "srm"),
@@ -93,7 +98,8 @@ def build_view(monitor: RunMonitor) -> MonitorView:
                 for peek in monitor.peeking
             ],
             "alpha": monitor.peeking[0].config.alpha if monitor.peeking else 0.05,
-            "rates": rates,
+            "rates": bars.rates,
+            "rate_times": bars.times,
         },
     )
 

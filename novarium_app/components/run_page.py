@@ -61,6 +61,7 @@ def runs_header(state: Any) -> rx.Component:
             spacing="2",
             align="center",
         ),
+        id="runs-header",
     )
 
 

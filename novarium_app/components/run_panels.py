@@ -110,9 +110,23 @@ def _live_body(live: rx.Var, percent: rx.Var, acting: rx.Var, on_stop: RunAction
     )
 
 
+def results_link(run: rx.Var, size: str = "2", **props) -> rx.Component:
+    """A link to the results of a finished run's experiment (nothing while the run is running)."""
+    return rx.cond(
+        run["active"] == "",
+        rx.link(
+            rx.button(rx.icon("chart-column", size=14), t(("Results", "결과")), size=size, variant="soft"),
+            href=run["results_href"],
+            underline="none",
+            **props,
+        ),
+    )
+
+
 def _actions(live: rx.Var, acting: rx.Var, on_stop: RunAction, on_resume: RunAction) -> rx.Component:
     busy = acting == live["run_id"]
     return rx.hstack(
+        results_link(live, id="live-results"),
         rx.cond(
             live["active"] != "",
             rx.button(
@@ -226,6 +240,7 @@ def run_history(
         ),
         size="3",
         width="100%",
+        id="runs-history",
     )
 
 
@@ -250,19 +265,23 @@ def _history_row(run: rx.Var, focused: rx.Var, acting: rx.Var, on_focus: RunActi
         ),
         rx.table.cell(_two_lines(bi(run, "started"), bi(run, "timing"))),
         rx.table.cell(
-            rx.cond(
-                run["resumable"] != "",
-                rx.button(
-                    rx.icon("play", size=12),
-                    t(("Resume", "재개")),
-                    on_click=on_resume(run["run_id"]).stop_propagation,
-                    loading=acting == run["run_id"],
-                    size="1",
-                    variant="soft",
-                    class_name="resume-row",
+            rx.hstack(
+                rx.cond(
+                    run["resumable"] != "",
+                    rx.button(
+                        rx.icon("play", size=12),
+                        t(("Resume", "재개")),
+                        on_click=on_resume(run["run_id"]).stop_propagation,
+                        loading=acting == run["run_id"],
+                        size="1",
+                        variant="soft",
+                        class_name="resume-row",
+                    ),
                 ),
+                results_link(run, size="1", class_name="run-results", on_click=rx.stop_propagation),
+                spacing="2",
+                justify="end",
             ),
-            text_align="right",
         ),
         on_click=on_focus(run["run_id"]),
         cursor="pointer",

@@ -7,6 +7,8 @@ the learner's decision. Words come in both languages: a key holds the English te
 from datetime import UTC, datetime
 from typing import Protocol
 
+from novarium_app import routes
+
 ACTIVE = frozenset({"running"})
 RESUMABLE = frozenset({"stopped", "interrupted", "failed"})  # as swarm.runs.RESUMABLE
 STATUS_COLORS = {
@@ -85,6 +87,7 @@ def progress_row(progress: Progress, now: datetime | None = None) -> dict[str, s
         "timing_ko": f"경과 {duration_ko}" if running else f"소요 {duration_ko}",
         "error": progress.error or "",
         "active": "yes" if running else "",
+        "results_href": routes.results_for(progress.experiment_key),
         "resumable": "yes" if status in RESUMABLE else "",
         "version": f"{status}:{progress.agents_done}:{progress.events_stored}",
     }

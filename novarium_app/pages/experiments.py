@@ -6,6 +6,8 @@ experiment's results. With no experiment yet, the page points to the builder.
 
 import asyncio
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import reflex as rx
 import sqlalchemy as sa
@@ -14,6 +16,7 @@ from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder import listing
 from novarium_app.components.admin_access import admin_action
+from novarium_app.components.experiment_rows import experiment_card, stop_dialog
 from novarium_app.components.layout import lab_page
 from novarium_app.components.page_parts import empty_state, error_callout, page_header, refresh_button
 from novarium_app.i18n import LocaleState, Text, pick, t
@@ -39,18 +42,24 @@ def _start(key: str) -> repository.ExperimentRecord:
     return repository.start_experiment(get_store(), key)
 
 
+def _stop(key: str) -> repository.ExperimentRecord:
+    """running -> stopped: the one domain call the list's Stop makes (as ``POST /api/experiments/{key}/stop``)."""
+    return repository.stop_experiment(get_store(), key)
+
+
 def _first_line(error: BaseException) -> str:
     return (str(error).strip() or type(error).__name__).splitlines()[0]
 
 
 class ExperimentsState(rx.State):
-    """The experiment list, newest first, and the start action."""
+    """The experiment list, newest first, and the start and stop actions."""
 
     loading: bool = True
     error: str = ""
     rows: list[dict[str, str]] = []
     status_filter: str = "all"
     acting: str = ""
+    confirm_stop: str = ""
 
     @rx.event
     async def load(self):
@@ -78,36 +87,61 @@ class ExperimentsState(rx.State):
     @admin_action(Action.START_EXPERIMENT)
     async def start(self, key: str):
         """Start a draft; a refusal (another running experiment sets the same knob) is shown as it is."""
+        done = (f"'{key}' is running.", f"'{key}' 실험이 시작되었습니다.")
+        async for event in self._act(key, _start, ("Could not start: ", "시작하지 못했습니다: "), done):
+            yield event
+
+    @rx.event
+    def ask_stop(self, key: str):
+        """Ask before stopping a running experiment (the dialog names it)."""
+        if not self.acting:
+            self.confirm_stop = key
+
+    @rx.event
+    def cancel_stop(self):
+        """Leave the experiment running."""
+        self.confirm_stop = ""
+
+    @rx.event
+    def close_stop(self, is_open: bool):
+        """The dialog closed without a choice (Escape, a click outside): leave the experiment running."""
+        if not is_open:
+            self.confirm_stop = ""
+
+    @rx.event
+    @admin_action(Action.STOP_EXPERIMENT)
+    async def stop(self):
+        """Stop the experiment the learner confirmed: no new assignments or exposures; its data stays."""
+        key, self.confirm_stop = self.confirm_stop, ""
+        if not key:
+            return
+        done = (f"'{key}' is stopped.", f"'{key}' 실험을 중지했습니다.")
+        async for event in self._act(key, _stop, ("Could not stop: ", "중지하지 못했습니다: "), done):
+            yield event
+
+    async def _act(self, key: str, action: Callable[[str], Any], failed: Text, done: Text):
+        """Run ``action(key)`` off the event loop, list the experiments again and say ``done``; a refusal (the rule
+        or the clashing knob) is shown as it is."""
         if self.acting:
             return
         locale = (await self.get_state(LocaleState)).locale
         self.acting = key
         yield
         try:
-            await asyncio.to_thread(_start, key)
+            await asyncio.to_thread(action, key)
             records = await asyncio.to_thread(_list)
         except repository.ExperimentError as error:
             self.acting = ""
-            yield rx.toast.error(
-                pick(
-                    locale,
-                    (
-                        "Could not start: ",
-                        "시작하지 못했습니다: ",
-                    ),
-                )
-                + str(error),
-                duration=10000,
-            )
+            yield rx.toast.error(pick(locale, failed) + str(error), duration=10000)
             return
         except STORE_ERRORS as error:
-            log.exception("starting %s failed", key)
+            log.exception("%s on %s failed", action.__name__, key)
             self.acting = ""
-            yield rx.toast.error(pick(locale, ("Could not start: ", "시작하지 못했습니다: ")) + _first_line(error))
+            yield rx.toast.error(pick(locale, failed) + _first_line(error))
             return
         self.rows = [listing.row(record) for record in reversed(records)]
         self.acting = ""
-        yield rx.toast.success(pick(locale, (f"'{key}' is running.", f"'{key}' 실험이 시작되었습니다.")))
+        yield rx.toast.success(pick(locale, done))
 
     @rx.var
     def shown(self) -> list[dict[str, str]]:
@@ -120,120 +154,6 @@ class ExperimentsState(rx.State):
     def counts(self) -> dict[str, str]:
         """How many experiments have each status."""
         return listing.counts(self.rows)
-
-
-def _bi(row: rx.Var, name: str) -> rx.Var:
-    return rx.cond(LocaleState.is_korean, row[f"{name}_ko"], row[f"{name}_en"])
-
-
-def _status_badge(row: rx.Var) -> rx.Component:
-    return rx.badge(
-        rx.icon(row["status_icon"].to(str), size=13),
-        _bi(row, "status"),
-        color_scheme=row["status_color"].to(str),
-        variant="soft",
-        size="2",
-        radius="full",
-        class_name="experiment-status",
-        custom_attrs={"data-status": row["status"]},
-    )
-
-
-def _action_link(text: Text, icon: str, href: rx.Var | str, **props) -> rx.Component:
-    return rx.link(
-        rx.button(rx.icon(icon, size=14), t(text), size="2", variant="soft", **props),
-        href=href,
-        underline="none",
-    )
-
-
-def _actions(row: rx.Var) -> rx.Component:
-    status = row["status"]
-    return rx.hstack(
-        rx.cond(
-            status == "draft",
-            rx.hstack(
-                _action_link(("Continue", "이어서 작성"), "pencil", row["continue_href"], class_name="continue-draft"),
-                rx.button(
-                    rx.icon("play", size=14),
-                    t(("Start", "시작")),
-                    on_click=ExperimentsState.start(row["key"]),
-                    loading=ExperimentsState.acting == row["key"],
-                    disabled=ExperimentsState.acting != "",
-                    size="2",
-                    class_name="start-draft",
-                ),
-                spacing="2",
-            ),
-        ),
-        rx.cond(
-            status == "running",
-            _action_link(("Open runs", "실행 열기"), "bot", routes.RUNS, class_name="open-runs"),
-        ),
-        rx.cond(
-            status != "draft",
-            _action_link(
-                ("Results", "결과"), "chart-column", row["results_href"], color_scheme="gray", class_name="open-results"
-            ),
-        ),
-        spacing="2",
-        wrap="wrap",
-        justify="end",
-    )
-
-
-def _experiment(row: rx.Var) -> rx.Component:
-    return rx.card(
-        rx.hstack(
-            rx.vstack(
-                rx.hstack(
-                    _status_badge(row),
-                    rx.heading(row["name"], size="4", class_name="experiment-name"),
-                    rx.code(row["key"], variant="soft", size="1"),
-                    spacing="3",
-                    align="center",
-                    wrap="wrap",
-                ),
-                rx.text(row["hypothesis"], size="2", color=rx.color("gray", 11), class_name="experiment-hypothesis"),
-                rx.hstack(
-                    rx.badge(rx.icon("target", size=12), _bi(row, "metric"), variant="surface", color_scheme="violet"),
-                    rx.hstack(
-                        rx.icon("split", size=13, color=rx.color("gray", 10)),
-                        rx.text(row["variants"], size="1", color=rx.color("gray", 11)),
-                        spacing="1",
-                        align="center",
-                    ),
-                    rx.hstack(
-                        rx.icon("percent", size=13, color=rx.color("gray", 10)),
-                        rx.text(row["allocation"], size="1", color=rx.color("gray", 11)),
-                        spacing="1",
-                        align="center",
-                    ),
-                    rx.hstack(
-                        rx.icon("calendar", size=13, color=rx.color("gray", 10)),
-                        rx.text(t(("Created ", "생성 ")), row["created"], size="1", color=rx.color("gray", 11)),
-                        spacing="1",
-                        align="center",
-                    ),
-                    spacing="4",
-                    align="center",
-                    wrap="wrap",
-                ),
-                spacing="2",
-                flex="1",
-                min_width="0",
-            ),
-            _actions(row),
-            spacing="4",
-            align="start",
-            width="100%",
-            flex_wrap=rx.breakpoints(initial="wrap", md="nowrap"),
-        ),
-        size="2",
-        width="100%",
-        class_name="experiment-row",
-        custom_attrs={"data-key": row["key"], "data-status": row["status"]},
-    )
 
 
 def _new_button(text: Text, element_id: str, size: str = "3") -> rx.Component:
@@ -303,7 +223,12 @@ def _list_view() -> rx.Component:
         _filters(),
         rx.cond(
             ExperimentsState.shown.length() > 0,
-            rx.vstack(rx.foreach(ExperimentsState.shown, _experiment), spacing="3", width="100%", id="experiments"),
+            rx.vstack(
+                rx.foreach(ExperimentsState.shown, lambda row: experiment_card(row, ExperimentsState)),
+                spacing="3",
+                width="100%",
+                id="experiments",
+            ),
             rx.callout(
                 t(("No experiment has this status.", "이 상태의 실험이 없습니다.")),
                 icon="filter-x",
@@ -337,6 +262,7 @@ def experiments() -> rx.Component:
     return rx.vstack(
         rx.el.style(STYLE),
         _header(),
+        stop_dialog(ExperimentsState),
         rx.cond(
             ExperimentsState.error != "",
             error_callout(

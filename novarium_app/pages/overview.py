@@ -45,6 +45,7 @@ class OverviewState(rx.State):
     empty: bool = False
     backend: str = ""
     period: str = ""
+    period_ko: str = ""
     users: str = ""
     kpis: list[dict[str, str]] = []
     alerts: list[dict[str, str]] = []
@@ -102,7 +103,9 @@ class OverviewState(rx.State):
         if overview.is_empty:
             self.kpis = []
             return
-        self.period = f"last {overview.window_days} days to {overview.last_day:%b %d, %Y}"
+        last = overview.last_day
+        self.period = f"last {overview.window_days} days to {last:%b %d, %Y}"
+        self.period_ko = f"{last.year}년 {last.month}월 {last.day}일까지 최근 {overview.window_days}일"
         cards = []
         for kpi in overview.kpis:
             change, direction = format_change(kpi.change)
@@ -129,9 +132,19 @@ class OverviewState(rx.State):
         return charts.traffic_and_conversion(self._days, self._visitors, self._conversion)
 
     @rx.var
+    def traffic_figure_ko(self) -> go.Figure:
+        """Visitors and conversion per day (Korean legend and dates)."""
+        return charts.traffic_and_conversion(self._days, self._visitors, self._conversion, korean=True)
+
+    @rx.var
     def revenue_figure(self) -> go.Figure:
         """Revenue per day with its weekly average."""
         return charts.revenue_trend(self._days, self._revenue)
+
+    @rx.var
+    def revenue_figure_ko(self) -> go.Figure:
+        """Revenue per day with its weekly average (Korean legend and dates)."""
+        return charts.revenue_trend(self._days, self._revenue, korean=True)
 
     @rx.var
     def funnel_figure(self) -> go.Figure:
@@ -154,7 +167,7 @@ class OverviewState(rx.State):
     def persona_figure_ko(self) -> go.Figure:
         """Persona mix and conversion (Korean names)."""
         names = [PERSONA_NAMES.get(p, (p, p))[1] for p in self._personas]
-        return charts.persona_mix(names, self._persona_share, self._persona_conversion)
+        return charts.persona_mix(names, self._persona_share, self._persona_conversion, korean=True)
 
 
 def builder_link(alert: Alert) -> str:
@@ -242,7 +255,12 @@ def _dashboard() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.icon("calendar", size=16),
-            rx.text(OverviewState.period, size="2", color=rx.color("gray", 11)),
+            rx.text(
+                rx.cond(LocaleState.is_korean, OverviewState.period_ko, OverviewState.period),
+                size="2",
+                color=rx.color("gray", 11),
+                id="overview-period",
+            ),
             align="center",
             spacing="2",
         ),
@@ -259,12 +277,14 @@ def _dashboard() -> rx.Component:
             ("Daily visitors (bars) and the share who ordered (line)", "일별 방문자(막대)와 주문한 비율(선)"),
             OverviewState.traffic_figure,
             "traffic-chart",
+            OverviewState.traffic_figure_ko,
         ),
         _chart_card(
             ("Revenue", "매출"),
             ("Daily revenue and its 7-day average", "일별 매출과 7일 평균"),
             OverviewState.revenue_figure,
             "revenue-chart",
+            OverviewState.revenue_figure_ko,
         ),
         rx.grid(
             _chart_card(

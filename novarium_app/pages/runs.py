@@ -512,29 +512,34 @@ MONITOR = MonitorVars(
 
 
 def _workspace() -> rx.Component:
-    return rx.grid(
-        rx.cond(RunsState.experiments.length() > 0, run_form_card(RunsState), no_experiment_card(RunsState)),
-        rx.vstack(
-            live_run_card(
-                RunsState.live, RunsState.live_percent, RunsState.acting, RunsState.stop_run, RunsState.resume_run
+    """The form beside the followed run and its monitor, then the run history across the whole width."""
+    return rx.vstack(
+        rx.grid(
+            rx.cond(RunsState.experiments.length() > 0, run_form_card(RunsState), no_experiment_card(RunsState)),
+            rx.vstack(
+                live_run_card(
+                    RunsState.live, RunsState.live_percent, RunsState.acting, RunsState.stop_run, RunsState.resume_run
+                ),
+                rx.cond(RunsState.live.contains("run_id"), monitor_section(MONITOR)),
+                spacing="4",
+                width="100%",
+                min_width="0",
             ),
-            rx.cond(RunsState.live.contains("run_id"), monitor_section(MONITOR)),
-            run_history(
-                RunsState.history,
-                RunsState.history_hidden_total,
-                RunsState.focus_id,
-                RunsState.acting,
-                RunsState.focus,
-                RunsState.resume_run,
-            ),
+            grid_template_columns=rx.breakpoints(initial="1fr", lg="25rem 1fr"),
             spacing="4",
             width="100%",
-            min_width="0",
+            align_items="start",
         ),
-        grid_template_columns=rx.breakpoints(initial="1fr", lg="25rem 1fr"),
+        run_history(
+            RunsState.history,
+            RunsState.history_hidden_total,
+            RunsState.focus_id,
+            RunsState.acting,
+            RunsState.focus,
+            RunsState.resume_run,
+        ),
         spacing="4",
         width="100%",
-        align_items="start",
     )
 
 

@@ -17,6 +17,9 @@ from shop.state import STORAGE_ERRORS, ShopState, emit, knob_config, read, saved
 
 _BLANK = {key: "" for key in orders.ADDRESS_FIELDS}
 
+SUMMARY_WIDTH = "26rem"
+"""The order summary's column at lg and up: wide enough for the order button's longest text on one line."""
+
 
 class CheckoutState(rx.State):
     """The address form, its problems, and the order being placed."""
@@ -262,11 +265,9 @@ def _summary() -> rx.Component:
         totals(),
         free_delivery_hint(),
         rx.cond(CheckoutState.error != "", cards.error_panel(CheckoutState.error)),
-        rx.button(
-            rx.cond(CheckoutState.placing, rx.spinner(size="2"), rx.icon("lock", size=17)),
-            rx.text(ShopState.checkout_button_text, id="checkout-button-text"),
-            rx.text("·", opacity="0.6"),
-            rx.text(cart.total),
+        rx.button(  # one line even with the knob's longest text (30 characters); the total is in the rows above
+            rx.cond(CheckoutState.placing, rx.spinner(size="2"), rx.icon("lock", size=17, flex_shrink="0")),
+            rx.text(ShopState.checkout_button_text, white_space="nowrap", id="checkout-button-text"),
             type="submit",
             size="4",
             radius="full",
@@ -287,8 +288,8 @@ def _summary() -> rx.Component:
         border=f"1px solid {LINE}",
         border_radius="1.25rem",
         box_shadow="0 10px 30px rgba(60,30,10,0.06)",
-        width=rx.breakpoints(initial="100%", lg="25rem"),
-        min_width=rx.breakpoints(initial="100%", lg="25rem"),
+        width=rx.breakpoints(initial="100%", lg=SUMMARY_WIDTH),
+        min_width=rx.breakpoints(initial="100%", lg=SUMMARY_WIDTH),
         position="sticky",
         top="6rem",
         id="checkout-summary",

@@ -31,6 +31,7 @@ from shop.access import Action, proof_of
 TOKEN = "tok-lab-unit-7c1e-long-enough"
 GUARDED: dict[tuple[type, str], Action] = {
     (ExperimentsState, "start"): Action.START_EXPERIMENT,
+    (ExperimentsState, "stop"): Action.STOP_EXPERIMENT,
     (AdoptionsState, "rollback"): Action.ROLL_BACK,
     (ResultsState, "record"): Action.DECIDE,
     (BuilderState, "save_draft"): Action.CREATE_EXPERIMENT,

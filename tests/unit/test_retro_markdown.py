@@ -1,5 +1,6 @@
 """The Markdown export of a retrospective, from a full snapshot and from a minimal older one."""
 
+import re
 from datetime import datetime
 
 from marts.retrospectives import Retrospective, headline, to_markdown
@@ -183,3 +184,12 @@ def test_design_settings_are_named_and_formatted():
     korean = to_markdown(_retro(_engine_snapshot()), "ko")
     assert "- **최소 검출 효과(MDE):** 5%" in korean
     assert "- **MDE 기준:** 상대" in korean
+
+
+def test_the_coach_write_up_is_exported_as_markdown_without_html_entities():
+    coach = "## What happened\n\nThe lift held: p `<` 0.0001 & the guardrail held too.\n\n<b>not bold</b>\n"
+    text = to_markdown(_retro(full_snapshot(), coach=coach))
+    section = text[text.index("\n## Coach write-up\n") :]  # the last section; the write-up has headings of its own
+    assert "The lift held: p `<` 0.0001 & the guardrail held too." in section
+    assert "\\<b>not bold\\</b>" in section  # raw HTML stays text in any Markdown viewer
+    assert not re.search(r"&(lt|gt|amp|quot|#\d+);", text)

@@ -1,5 +1,6 @@
 """The retrospective read model, the comparison rows and review mode's keyboard steps."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -190,5 +191,15 @@ def test_html_in_a_coach_write_up_is_shown_as_text_not_rendered():
     from marts.retrospectives.view import markdown_text_only
 
     text = markdown_text_only("**Good** <script>alert(1)</script> & <img src=x onerror=alert(2)>")
-    assert "<" not in text and "&lt;script>" in text and "&amp;" in text
-    assert text.startswith("**Good**")  # Markdown itself still renders
+    assert text == "**Good** \\<script>alert(1)\\</script> & \\<img src=x onerror=alert(2)>"
+    assert not re.search(r"(?<!\\)<[a-z/]", text)  # every tag start is escaped: Markdown shows it as text
+
+
+def test_the_safe_markdown_stays_markdown_without_entities():
+    from marts.retrospectives.view import markdown_text_only
+
+    assert markdown_text_only("p `<` 0.0001 and p < 0.05 & q") == "p `<` 0.0001 and p < 0.05 & q"
+    assert markdown_text_only("``a ` <b>`` <i>") == "``a ` <b>`` \\<i>"  # a code span shows its text as it is
+    fenced = "Before\n```html\n<b>kept</b>\n```\n<b>after</b>"
+    assert markdown_text_only(fenced) == "Before\n```html\n<b>kept</b>\n```\n\\<b>after\\</b>"
+    assert markdown_text_only("<!-- x --> <?php") == "\\<!-- x --> \\<?php"
