@@ -6,7 +6,8 @@ missing, so an unwired router fails closed. Blocking database work runs in ``asy
 writes through the group commit (``shop.group_commit``); no endpoint runs SQL from a request. Admin actions (create,
 start, stop, complete, adopt, roll back) need ``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is
 not bound to localhost. ``IngestFastPath`` serves the two endpoints the swarm hammers with the same code, without
-FastAPI's per-request machinery.
+FastAPI's per-request machinery. Request fields are typed (``shop.fields``), refusals are answered as
+``shop.api_errors`` documents them, and writes that name a swarm run need the run's secret (``shop.run_secrets``).
 """
 
 import asyncio
@@ -16,22 +17,23 @@ import json
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, HTTPException, status
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marts.storage import StorageError, Store
-from shop import adoptions, repository, summary, tracking
+from shop import adoptions, repository, run_secrets, summary, tracking
+from shop.api_errors import ERROR_RESPONSES, JsonRoute, documented
 from shop.experiments import SpecError
+from shop.fields import Text, UtcTime
 from shop.visitors import MAX_ID_LENGTH, Live, VisitorView, live_async, record_assignments_async, visitor_view
 
 T = TypeVar("T")
 
-router = APIRouter(tags=["shop"])
+router = APIRouter(tags=["shop"], route_class=JsonRoute, responses=ERROR_RESPONSES)
 
 
 def get_store() -> Store:
@@ -78,6 +80,23 @@ async def require_admin(
 
 StoreDep = Annotated[Store, Depends(get_store)]
 ADMIN = [Depends(require_admin)]
+ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: documented("The admin token is missing or wrong (the app is not bound to localhost)."),
+    403: documented("Admin actions are disabled: not bound to localhost and no NOVARIUM_ADMIN_TOKEN is set."),
+}
+"""The refusals of an admin action, documented on each one."""
+NOT_FOUND = {404: documented("Nothing has this key or id.")}
+CONFLICT = {409: documented("The current status does not allow it; the message names the rule.")}
+RunSecret = Annotated[
+    str | None,
+    Header(
+        alias=run_secrets.HEADER,
+        max_length=200,
+        description="The run's secret: required when the body names a run_id (only a run's own agents write into it).",
+    ),
+]
+ExperimentKey = Annotated[Text, Path(max_length=80, description="The experiment's key.")]
+AdoptionId = Annotated[Text, Path(max_length=40, description="The adoption's id.")]
 
 
 @contextmanager
@@ -110,8 +129,10 @@ class AssignIn(BaseModel):
     """Who asks, and optionally for which experiment."""
 
     user_id: str = Field(pattern=tracking.ID_PATTERN, max_length=MAX_ID_LENGTH)
-    experiment_key: str | None = Field(None, max_length=80)
-    run_id: str | None = Field(None, pattern=tracking.RUN_ID_PATTERN)
+    experiment_key: Text | None = Field(None, max_length=80)
+    run_id: str | None = Field(
+        None, pattern=tracking.RUN_ID_PATTERN, description=f"A swarm run; needs its secret in {run_secrets.HEADER}."
+    )
 
 
 class AssignmentOut(BaseModel):
@@ -143,15 +164,25 @@ def _assign_view(store: Store, body: AssignIn, state: Live) -> VisitorView:
     return visitor_view(store, body.user_id, run_id=body.run_id, state=state)
 
 
-@router.post("/assign", response_model=AssignOut, responses={404: {}, 409: {}})
-async def assign(body: AssignIn, store: StoreDep) -> AssignOut:
+@router.post(
+    "/assign",
+    response_model=AssignOut,
+    responses={403: documented("run_id names a run, and its secret is missing or wrong."), **NOT_FOUND, **CONFLICT},
+)
+async def assign(body: AssignIn, store: StoreDep, run_secret: RunSecret = None) -> AssignOut:
     """Assign a visitor (sticky, deterministic) and return the config they see; records the assignment."""
-    return await _assign(store, body)
+    return await _assign(store, body, run_secret)
 
 
-async def _assign(store: Store, body: AssignIn) -> AssignOut:
+async def _assign(store: Store, body: AssignIn, run_secret: str | None = None) -> AssignOut:
     with _refusals():
-        view = _assign_view(store, body, await live_async(store))
+        state = await live_async(store)
+        if body.run_id is not None:
+            secret_hash = run_secrets.hash_secret(run_secret) if run_secret else None
+            refused = run_secrets.problem("run_id", body.run_id, secret_hash, state.run_hashes)
+            if refused is not None:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, refused)
+        view = _assign_view(store, body, state)
         if view.assignments:
             await record_assignments_async(store, body.user_id, list(view.assignments), run_id=body.run_id)
     key = body.experiment_key or (view.assignments[0][0] if view.assignments else None)
@@ -198,14 +229,14 @@ _EVENTS_DESCRIPTION = (
 
 
 @router.post("/events", response_model=IngestOut, description=_EVENTS_DESCRIPTION)
-async def post_events(body: EventsIn, store: StoreDep) -> IngestOut:
+async def post_events(body: EventsIn, store: StoreDep, run_secret: RunSecret = None) -> IngestOut:
     """Ingest a batch of events."""
-    return await _ingest(store, body)
+    return await _ingest(store, body, run_secret)
 
 
-async def _ingest(store: Store, body: EventsIn) -> IngestOut:
+async def _ingest(store: Store, body: EventsIn, run_secret: str | None = None) -> IngestOut:
     with _refusals():
-        result = await tracking.ingest_async(store, body.events)
+        result = await tracking.ingest_async(store, body.events, run_secret=run_secret)
     return IngestOut(
         accepted=result.accepted,
         duplicates=result.duplicates,
@@ -229,7 +260,7 @@ class IngestFastPath:
 
     def __init__(self, app: ASGIApp, prefix: str = "/api") -> None:
         self.app = app
-        self.routes: dict[str, Callable[[Store, bytes], Awaitable[BaseModel | None]]] = {
+        self.routes: dict[str, Callable[[Store, bytes, str | None], Awaitable[BaseModel | None]]] = {
             f"{prefix}/assign": _fast_assign,
             f"{prefix}/events": _fast_ingest,
         }
@@ -244,7 +275,7 @@ class IngestFastPath:
         if body is None:
             return  # the client went away
         try:
-            answer = await handler(await _store_of(scope), body)
+            answer = await handler(await _store_of(scope), body, _run_secret(scope))
         except HTTPException as refusal:
             await _respond(send, refusal.status_code, json.dumps({"detail": refusal.detail}).encode())
             return
@@ -254,20 +285,31 @@ class IngestFastPath:
         await _respond(send, status.HTTP_200_OK, answer.model_dump_json().encode())
 
 
-async def _fast_assign(store: Store, body: bytes) -> AssignOut | None:
+async def _fast_assign(store: Store, body: bytes, run_secret: str | None) -> AssignOut | None:
     try:
         request = AssignIn.model_validate_json(body)
     except ValidationError:
         return None
-    return await _assign(store, request)
+    return await _assign(store, request, run_secret)
 
 
-async def _fast_ingest(store: Store, body: bytes) -> IngestOut | None:
+async def _fast_ingest(store: Store, body: bytes, run_secret: str | None) -> IngestOut | None:
     try:
         batch = EventsIn.model_validate_json(body)
     except ValidationError:
         return None
-    return await _ingest(store, batch)
+    return await _ingest(store, batch, run_secret)
+
+
+_SECRET_HEADER = run_secrets.HEADER.lower().encode()
+
+
+def _run_secret(scope: Scope) -> str | None:
+    """The run secret header, as the routes read it (absent, or too long to be one: None)."""
+    for name, value in scope.get("headers", ()):
+        if name == _SECRET_HEADER:
+            return value.decode("latin-1") if len(value) <= 200 else None
+    return None
 
 
 async def _store_of(scope: Scope) -> Store:
@@ -340,9 +382,9 @@ class ExperimentOut(BaseModel):
     secondary_metrics: list[str]
     guardrails: list[dict[str, Any]]
     design: dict[str, Any]
-    created_at: datetime
-    started_at: datetime | None
-    stopped_at: datetime | None
+    created_at: UtcTime
+    started_at: UtcTime | None
+    stopped_at: UtcTime | None
 
     @classmethod
     def of(cls, record: repository.ExperimentRecord) -> "ExperimentOut":
@@ -389,7 +431,7 @@ async def get_experiments(store: StoreDep) -> list[ExperimentOut]:
     response_model=ExperimentOut,
     status_code=status.HTTP_201_CREATED,
     dependencies=ADMIN,
-    responses={422: {"description": "Every failed field, named; nothing is stored."}},
+    responses=ADMIN_ERRORS,
 )
 async def create_experiment(
     spec: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE])], store: StoreDep
@@ -398,26 +440,41 @@ async def create_experiment(
     return ExperimentOut.of(await _run(repository.create_experiment, store, spec))
 
 
-@router.get("/experiments/{key}", response_model=ExperimentOut, responses={404: {}})
-async def get_experiment(key: str, store: StoreDep) -> ExperimentOut:
+@router.get("/experiments/{key}", response_model=ExperimentOut, responses=NOT_FOUND)
+async def get_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """One experiment."""
     return ExperimentOut.of(await _run(repository.get_experiment, store, key))
 
 
-@router.post("/experiments/{key}/start", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
-async def start_experiment(key: str, store: StoreDep) -> ExperimentOut:
+@router.post(
+    "/experiments/{key}/start",
+    response_model=ExperimentOut,
+    dependencies=ADMIN,
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
+)
+async def start_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """draft or stopped -> running; 409 names the rule or the clashing knob and experiment."""
     return ExperimentOut.of(await _run(repository.start_experiment, store, key))
 
 
-@router.post("/experiments/{key}/stop", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
-async def stop_experiment(key: str, store: StoreDep) -> ExperimentOut:
+@router.post(
+    "/experiments/{key}/stop",
+    response_model=ExperimentOut,
+    dependencies=ADMIN,
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
+)
+async def stop_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """running -> stopped: no new assignments or exposures."""
     return ExperimentOut.of(await _run(repository.stop_experiment, store, key))
 
 
-@router.post("/experiments/{key}/complete", response_model=ExperimentOut, dependencies=ADMIN, responses={409: {}})
-async def complete_experiment(key: str, store: StoreDep) -> ExperimentOut:
+@router.post(
+    "/experiments/{key}/complete",
+    response_model=ExperimentOut,
+    dependencies=ADMIN,
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
+)
+async def complete_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """stopped -> completed (final)."""
     return ExperimentOut.of(await _run(repository.complete_experiment, store, key))
 
@@ -440,8 +497,8 @@ class SummaryOut(BaseModel):
     variants: list[VariantCountsOut]
 
 
-@router.get("/experiments/{key}/summary", response_model=SummaryOut, responses={404: {}})
-async def experiment_summary(key: str, store: StoreDep) -> SummaryOut:
+@router.get("/experiments/{key}/summary", response_model=SummaryOut, responses=NOT_FOUND)
+async def experiment_summary(key: ExperimentKey, store: StoreDep) -> SummaryOut:
     """Per variant: assigned, exposed, and attributed events by name."""
     counts = await _run(summary.summarize, store, key)
     return SummaryOut(key=counts.key, status=counts.status, variants=[asdict(v) for v in counts.variants])
@@ -453,9 +510,9 @@ async def experiment_summary(key: str, store: StoreDep) -> SummaryOut:
 class AdoptIn(BaseModel):
     """The variant to ship to every visitor outside running experiments."""
 
-    experiment_key: str = Field(max_length=80)
-    variant: str = Field(max_length=80)
-    note: str = Field("", max_length=2000)
+    experiment_key: Text = Field(max_length=80)
+    variant: Text = Field(max_length=80)
+    note: Text = Field("", max_length=2000)
 
 
 class AdoptionOut(BaseModel):
@@ -465,8 +522,8 @@ class AdoptionOut(BaseModel):
     experiment_key: str | None
     variant: str | None
     config: dict[str, Any]
-    adopted_at: datetime
-    rolled_back_at: datetime | None
+    adopted_at: UtcTime
+    rolled_back_at: UtcTime | None
     note: str
     active: bool
 
@@ -487,7 +544,7 @@ async def get_adoptions(store: StoreDep) -> list[AdoptionOut]:
     response_model=AdoptionOut,
     status_code=status.HTTP_201_CREATED,
     dependencies=ADMIN,
-    responses={404: {}, 409: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
 async def adopt(body: AdoptIn, store: StoreDep) -> AdoptionOut:
     """Adopt a variant: every visitor outside running experiments sees its config at once."""
@@ -495,8 +552,11 @@ async def adopt(body: AdoptIn, store: StoreDep) -> AdoptionOut:
 
 
 @router.post(
-    "/adoptions/{adoption_id}/rollback", response_model=AdoptionOut, dependencies=ADMIN, responses={404: {}, 409: {}}
+    "/adoptions/{adoption_id}/rollback",
+    response_model=AdoptionOut,
+    dependencies=ADMIN,
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
-async def rollback(adoption_id: str, store: StoreDep) -> AdoptionOut:
+async def rollback(adoption_id: AdoptionId, store: StoreDep) -> AdoptionOut:
     """Roll an adoption back (it stays recorded); visitors see the change at once."""
     return AdoptionOut.of(await _run(adoptions.rollback_adoption, store, adoption_id))

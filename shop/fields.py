@@ -1,0 +1,146 @@
+"""Typed fields for every JSON input: text, counts, numbers, money and timestamps that fit what is stored.
+
+Each type refuses, with a rule that names it, what the columns, the JSON encoder or the analysis cannot hold:
+
+- ``Text``: no NUL character (PostgreSQL text cannot hold one) and no lone surrogate (U+D800 to U+DFFF: no UTF-8
+  encoding exists, so it could be neither stored nor answered).
+- ``Count32``, ``Count64`` and the other integers: JSON integers only (no ``"12"``, no ``true``), within the column
+  (``INTEGER``: up to 2**31 - 1; ``BIGINT``: up to 2**63 - 1).
+- ``Number``, ``Money``: JSON numbers only, finite; an amount is from 0 to ``MAX_MONEY`` $.
+- ``Flag``: ``true`` or ``false`` only.
+- ``Timestamp``: an ISO 8601 string (never a number of seconds), from ``EARLIEST`` to ``MAX_FUTURE`` after now.
+- ``json_object``: a JSON object without NaN, Infinity, NUL or lone surrogates, and at most a given size.
+
+Responses carry ``UtcTime``: stored times are naive UTC, answered with their time zone (``Z``).
+"""
+
+import json
+import math
+import re
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, Strict
+
+from marts.schema import MAX_MONEY
+
+MAX_INT32 = 2**31 - 1
+MAX_INT64 = 2**63 - 1
+EARLIEST = datetime(2000, 1, 1)
+"""The earliest moment a timestamp may name (naive UTC)."""
+MAX_FUTURE = timedelta(minutes=5)
+"""How far ahead of the server's clock a timestamp may be (clock skew between a client and the server)."""
+TEXT_RULE = "must not contain NUL characters or lone surrogates (U+D800 to U+DFFF)"
+TIMESTAMP_RULE = "must be an ISO 8601 timestamp string such as 2026-01-31T12:00:00Z (a number is not a timestamp)"
+
+_BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?)?(Z|z|[+-]\d{2}(:?\d{2})?)?")
+
+
+def clean_text(value: str) -> str:
+    """``value`` unchanged; raises ValueError (``TEXT_RULE``) when it holds NUL or a lone surrogate."""
+    if _BAD_CHARACTERS.search(value):
+        raise ValueError(TEXT_RULE)
+    return value
+
+
+def has_bad_characters(value: str) -> bool:
+    """Whether ``value`` holds a NUL character or a lone surrogate."""
+    return _BAD_CHARACTERS.search(value) is not None
+
+
+def _iso_only(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO.fullmatch(value.strip()):
+        return value
+    raise ValueError(TIMESTAMP_RULE)
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """``moment`` in naive UTC (a naive moment is UTC already)."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+
+
+def _in_window(value: datetime) -> datetime:
+    moment = utc_naive(value)
+    if moment < EARLIEST:
+        raise ValueError(f"must be on or after {EARLIEST:%Y-%m-%d} (UTC)")
+    latest = datetime.now(UTC).replace(tzinfo=None) + MAX_FUTURE
+    if moment > latest:
+        raise ValueError(f"must not be more than {MAX_FUTURE.seconds // 60} minutes in the future (UTC)")
+    return value
+
+
+def _as_utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Text = Annotated[str, AfterValidator(clean_text)]
+Count32 = Annotated[int, Strict(), Field(ge=0, le=MAX_INT32)]
+Count64 = Annotated[int, Strict(), Field(ge=0, le=MAX_INT64)]
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+Money = Annotated[float, Strict(), Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+Flag = Annotated[bool, Strict()]
+Timestamp = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_in_window)]
+UtcTime = Annotated[datetime, AfterValidator(_as_utc)]
+
+
+def bounded_int(low: int, high: int) -> Any:
+    """A JSON integer (no string, no boolean) from ``low`` to ``high``."""
+    return Annotated[int, Strict(), Field(ge=low, le=high)]
+
+
+def bounded_number(low: float, high: float, *, above: bool = False) -> Any:
+    """A finite JSON number (an integer counts; no string, no boolean) from ``low`` (or ``above`` it) to ``high``."""
+    lowest = {"gt": low} if above else {"ge": low}
+    return Annotated[float, Strict(), Field(le=high, allow_inf_nan=False, **lowest)]
+
+
+def json_problem(value: Any, max_chars: int, depth: int = 0) -> str | None:
+    """Why ``value`` is not a plain JSON value of at most ``max_chars`` characters, or None when it is."""
+    problem = _walk(value, depth)
+    if problem is not None:
+        return problem
+    size = len(json.dumps(value, separators=(",", ":"), allow_nan=False))
+    if size > max_chars:
+        return f"must be at most {max_chars:,} characters of JSON (got {size:,})"
+    return None
+
+
+def json_object(max_chars: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """An after-validator for a JSON object field (see ``json_problem``)."""
+
+    def check(value: dict[str, Any]) -> dict[str, Any]:
+        problem = json_problem(value, max_chars)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
+_MAX_DEPTH = 20
+
+
+def _walk(value: Any, depth: int) -> str | None:
+    if depth > _MAX_DEPTH:
+        return f"must nest at most {_MAX_DEPTH} levels deep"
+    if isinstance(value, str):
+        return TEXT_RULE if has_bad_characters(value) else None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else "must not contain NaN or Infinity"
+    if value is None or isinstance(value, bool | int):
+        return None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return "must have text keys"
+            problem = _walk(key, depth + 1) or _walk(item, depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, list | tuple):
+        return next((p for item in value if (p := _walk(item, depth + 1)) is not None), None)
+    return f"must hold only JSON values (got {type(value).__name__})"
