@@ -52,7 +52,7 @@ class BodyLimit:
             return
         declared = _content_length(scope)
         if declared is not None and declared > self.max_bytes:
-            await self._refuse(send, f"{rule(self.max_bytes)} (Content-Length: {declared:,})")
+            await _refuse(scope, send, f"{rule(self.max_bytes)} (Content-Length: {declared:,})")
             return
         received = 0
         answering = False
@@ -77,11 +77,16 @@ class BodyLimit:
         except BodyTooLarge as error:
             if answering:
                 raise
-            await self._refuse(send, error.detail)
+            await _refuse(scope, send, error.detail)
 
-    async def _refuse(self, send: Send, detail: str) -> None:
-        answer = problem(413, detail, {"connection": "close"})
-        await answer(None, None, send)  # type: ignore[arg-type]  # a Response only sends
+
+async def _refuse(scope: Scope, send: Send, detail: str) -> None:
+    """Answer 413 without reading the body; the connection closes, so the unread body is never parsed."""
+
+    async def nothing() -> Message:
+        return {"type": "http.disconnect"}
+
+    await problem(413, detail, {"connection": "close"})(scope, nothing, send)
 
 
 def _content_length(scope: Scope) -> int | None:
