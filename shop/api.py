@@ -27,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from marts.storage import StorageError, Store
 from shop import adoptions, repository, run_secrets, summary, tracking
 from shop.api_errors import ERROR_RESPONSES, JsonRoute, documented
-from shop.experiments import SpecError
+from shop.experiments import ExperimentSpec, SpecError
 from shop.fields import Text, UtcTime
 from shop.visitors import MAX_ID_LENGTH, Live, VisitorView, live_async, record_assignments_async, visitor_view
 
@@ -88,10 +88,9 @@ ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
 NOT_FOUND = {404: documented("Nothing has this key or id.")}
 CONFLICT = {409: documented("The current status does not allow it; the message names the rule.")}
 RunSecret = Annotated[
-    str | None,
+    str,
     Header(
         alias=run_secrets.HEADER,
-        max_length=200,
         description="The run's secret: required when the body names a run_id (only a run's own agents write into it).",
     ),
 ]
@@ -169,7 +168,7 @@ def _assign_view(store: Store, body: AssignIn, state: Live) -> VisitorView:
     response_model=AssignOut,
     responses={403: documented("run_id names a run, and its secret is missing or wrong."), **NOT_FOUND, **CONFLICT},
 )
-async def assign(body: AssignIn, store: StoreDep, run_secret: RunSecret = None) -> AssignOut:
+async def assign(body: AssignIn, store: StoreDep, run_secret: RunSecret = "") -> AssignOut:
     """Assign a visitor (sticky, deterministic) and return the config they see; records the assignment."""
     return await _assign(store, body, run_secret)
 
@@ -229,7 +228,7 @@ _EVENTS_DESCRIPTION = (
 
 
 @router.post("/events", response_model=IngestOut, description=_EVENTS_DESCRIPTION)
-async def post_events(body: EventsIn, store: StoreDep, run_secret: RunSecret = None) -> IngestOut:
+async def post_events(body: EventsIn, store: StoreDep, run_secret: RunSecret = "") -> IngestOut:
     """Ingest a batch of events."""
     return await _ingest(store, body, run_secret)
 
@@ -305,10 +304,10 @@ _SECRET_HEADER = run_secrets.HEADER.lower().encode()
 
 
 def _run_secret(scope: Scope) -> str | None:
-    """The run secret header, as the routes read it (absent, or too long to be one: None)."""
+    """The run secret header, as the routes read it."""
     for name, value in scope.get("headers", ()):
         if name == _SECRET_HEADER:
-            return value.decode("latin-1") if len(value) <= 200 else None
+            return value.decode("latin-1")
     return None
 
 
@@ -407,6 +406,24 @@ class ExperimentOut(BaseModel):
         )
 
 
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON schema with its ``$defs`` written in place (the OpenAPI document has no ``$defs``)."""
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return inline(definitions[reference.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        return [inline(item) for item in node] if isinstance(node, list) else node
+
+    return inline(schema)
+
+
+_SPEC_SCHEMA = _inlined(ExperimentSpec.model_json_schema())
+"""The documented spec; the route reads the body as a mapping, so ``parse_spec`` names every failed field at once."""
+
 SPEC_EXAMPLE = {
     "key": "red-banner",
     "hypothesis": "A red hero banner draws more clicks and orders than the orange one.",
@@ -434,7 +451,7 @@ async def get_experiments(store: StoreDep) -> list[ExperimentOut]:
     responses=ADMIN_ERRORS,
 )
 async def create_experiment(
-    spec: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE])], store: StoreDep
+    spec: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE]), WithJsonSchema(_SPEC_SCHEMA)], store: StoreDep
 ) -> ExperimentOut:
     """Create a draft experiment from the JSON spec that ``novarium experiments create`` also takes."""
     return ExperimentOut.of(await _run(repository.create_experiment, store, spec))

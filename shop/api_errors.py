@@ -43,6 +43,7 @@ def documented(description: str) -> dict[str, Any]:
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: documented("The body is not JSON text (for instance, not UTF-8); nothing is stored."),
     413: documented("The body is larger than the API's limit (see shop.body_limit); nothing was read or stored."),
     422: {"model": ValidationProblem, "description": "Every failed field, named; nothing is stored."},
     503: documented("The database is unavailable; nothing is stored."),

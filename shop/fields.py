@@ -4,8 +4,9 @@ Each type refuses, with a rule that names it, what the columns, the JSON encoder
 
 - ``Text``: no NUL character (PostgreSQL text cannot hold one) and no lone surrogate (U+D800 to U+DFFF: no UTF-8
   encoding exists, so it could be neither stored nor answered).
-- ``Count32``, ``Count64`` and the other integers: JSON integers only (no ``"12"``, no ``true``), within the column
-  (``INTEGER``: up to 2**31 - 1; ``BIGINT``: up to 2**63 - 1).
+- ``Count32``, ``Count64`` and the other integers: JSON integers only (no ``"12"``, no ``true``; ``3.0`` is the
+  integer 3, as JSON Schema has it), within the column (``INTEGER``: up to 2**31 - 1) or, for ``BIGINT`` columns, up
+  to 2**53 - 1, the largest integer every JSON reader (the Lab's browser too) holds exactly.
 - ``Number``, ``Money``: JSON numbers only, finite; an amount is from 0 to ``MAX_MONEY`` $.
 - ``Flag``: ``true`` or ``false`` only.
 - ``Timestamp``: an ISO 8601 string (never a number of seconds), from ``EARLIEST`` to ``MAX_FUTURE`` after now.
@@ -26,12 +27,14 @@ from pydantic import AfterValidator, BeforeValidator, Field, Strict
 from marts.schema import MAX_MONEY
 
 MAX_INT32 = 2**31 - 1
-MAX_INT64 = 2**63 - 1
+MAX_JSON_INT = 2**53 - 1
+"""The largest integer a JSON number carries exactly everywhere (JavaScript's Number.MAX_SAFE_INTEGER)."""
 EARLIEST = datetime(2000, 1, 1)
 """The earliest moment a timestamp may name (naive UTC)."""
 MAX_FUTURE = timedelta(minutes=5)
 """How far ahead of the server's clock a timestamp may be (clock skew between a client and the server)."""
 TEXT_RULE = "must not contain NUL characters or lone surrogates (U+D800 to U+DFFF)"
+NUMBER_RULE = "must be a number (a JSON number, not a string or a boolean)"
 TIMESTAMP_RULE = "must be an ISO 8601 timestamp string such as 2026-01-31T12:00:00Z (a number is not a timestamp)"
 
 _BAD_CHARACTERS = re.compile("[\x00\ud800-\udfff]")
@@ -48,6 +51,12 @@ def clean_text(value: str) -> str:
 def has_bad_characters(value: str) -> bool:
     """Whether ``value`` holds a NUL character or a lone surrogate."""
     return _BAD_CHARACTERS.search(value) is not None
+
+
+def _number_only(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(NUMBER_RULE)
+    return value
 
 
 def _iso_only(value: Any) -> Any:
@@ -78,10 +87,11 @@ def _as_utc(value: datetime) -> datetime:
 
 
 Text = Annotated[str, AfterValidator(clean_text)]
-Count32 = Annotated[int, Strict(), Field(ge=0, le=MAX_INT32)]
-Count64 = Annotated[int, Strict(), Field(ge=0, le=MAX_INT64)]
-Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
-Money = Annotated[float, Strict(), Field(ge=0, le=MAX_MONEY, allow_inf_nan=False)]
+JsonNumber = BeforeValidator(_number_only)
+"""Refuses strings and booleans before a number's own validation (put it after the number's constraints)."""
+Count32 = Annotated[int, Field(ge=0, le=MAX_INT32), JsonNumber]
+Count64 = Annotated[int, Field(ge=0, le=MAX_JSON_INT), JsonNumber]
+Money = Annotated[float, Field(ge=0, le=MAX_MONEY, allow_inf_nan=False), JsonNumber]
 Flag = Annotated[bool, Strict()]
 Timestamp = Annotated[datetime, BeforeValidator(_iso_only), AfterValidator(_in_window)]
 UtcTime = Annotated[datetime, AfterValidator(_as_utc)]
@@ -89,13 +99,13 @@ UtcTime = Annotated[datetime, AfterValidator(_as_utc)]
 
 def bounded_int(low: int, high: int) -> Any:
     """A JSON integer (no string, no boolean) from ``low`` to ``high``."""
-    return Annotated[int, Strict(), Field(ge=low, le=high)]
+    return Annotated[int, Field(ge=low, le=high), JsonNumber]
 
 
 def bounded_number(low: float, high: float, *, above: bool = False) -> Any:
     """A finite JSON number (an integer counts; no string, no boolean) from ``low`` (or ``above`` it) to ``high``."""
     lowest = {"gt": low} if above else {"ge": low}
-    return Annotated[float, Strict(), Field(le=high, allow_inf_nan=False, **lowest)]
+    return Annotated[float, Field(le=high, allow_inf_nan=False, **lowest), JsonNumber]
 
 
 def json_problem(value: Any, max_chars: int, depth: int = 0) -> str | None:

@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from marts.storage import Store
 from shop import cache, run_secrets
 from shop.adoptions import adopted_config
-from shop.fields import EARLIEST, MAX_INT32, MAX_INT64, utc_naive
+from shop.fields import EARLIEST, MAX_INT32, MAX_JSON_INT, utc_naive
 from shop.repository import TransitionError, get_experiment
 from swarm.agent_ids import LAST_SUFFIX, parse_agent_event_id
 from swarm.personas import PERSONAS, SHOPPERS, check_mix, default_mix
@@ -150,7 +150,7 @@ class RunUpdate:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status: must be one of {', '.join(STATUSES)} (got {self.status!r})")
-        for name, most in (("agents_done", MAX_INT32), ("events_sent", MAX_INT64), ("events_stored", MAX_INT64)):
+        for name, most in (("agents_done", MAX_INT32), ("events_sent", MAX_JSON_INT), ("events_stored", MAX_JSON_INT)):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
                 raise ValueError(f"{name}: must be an integer from 0 to {most:,} (got {value!r})")
@@ -434,8 +434,8 @@ def _check_spec(spec: RunSpec) -> None:
         problems.append(f"agents: must be from 1 to {MAX_AGENTS:,} (got {spec.agents})")
     if not 1 <= spec.concurrency <= 10_000:
         problems.append(f"concurrency: must be from 1 to 10,000 (got {spec.concurrency})")
-    if not 0 <= spec.seed <= 2**63 - 1:
-        problems.append(f"seed: must be from 0 to 2**63 - 1 (got {spec.seed})")
+    if not 0 <= spec.seed <= MAX_JSON_INT:
+        problems.append(f"seed: must be from 0 to 2**53 - 1 (got {spec.seed})")
     if not 0.0 <= spec.think_time <= 60.0:
         problems.append(f"think_time: must be from 0 to 60 seconds (got {spec.think_time})")
     if not 1 <= spec.days <= 90:
