@@ -197,7 +197,17 @@ async def _assign(store: Store, body: AssignIn, run_secret: str | None = None) -
 
 # --- events -------------------------------------------------------------------------------------------------------
 
-_EVENTS_SCHEMA = {"type": "array", "items": tracking.EventIn.model_json_schema(), "maxItems": tracking.MAX_BATCH}
+_EVENTS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "anyOf": [
+            tracking.EventIn.model_json_schema(),
+            {"description": "Anything else is rejected on its own, with the field and the rule in `rejected`."},
+        ]
+    },
+    "maxItems": tracking.MAX_BATCH,
+}
+"""A batch is any list: each item is an event (the first schema) or is rejected with a reason, never the batch."""
 
 
 class EventsIn(BaseModel):

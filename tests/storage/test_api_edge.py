@@ -4,6 +4,7 @@ path and the body limit) over a real Store."""
 
 from collections.abc import Iterator
 
+import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
@@ -299,3 +300,42 @@ def test_counts_beyond_their_columns_are_a_422(client, store, field, value):
 def test_nul_or_broken_text_in_a_path_is_a_4xx(client, path):
     response = client.get(path)
     assert 400 <= response.status_code < 500, (response.status_code, response.text)
+
+
+# --- 8. answers as documented ----------------------------------------------------------------------------------------
+
+
+def conforms(body: object, component: str) -> None:
+    """``body`` validates against ``#/components/schemas/{component}`` of the served OpenAPI document."""
+    doc = app_api.api.openapi()
+    schema = {"$ref": f"#/components/schemas/{component}", "components": doc["components"]}
+    jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker()).validate(body)
+
+
+def test_refusals_have_the_documented_bodies(client, store):
+    shape = client.post("/api/runs", json={"run_id": "bad id!", "experiment_key": KEY})  # FastAPI's field errors
+    assert shape.status_code == 422 and all(isinstance(item, dict) for item in shape.json()["detail"])
+    conforms(shape.json(), "ValidationProblem")
+    rules = client.post("/api/experiments", json=SPEC | {"variants": []})  # the spec's "field: rule" lines
+    assert rules.status_code == 422 and all(isinstance(item, str) for item in rules.json()["detail"])
+    conforms(rules.json(), "ValidationProblem")
+    broken = client.post("/api/events", content=b'{"events": [', headers=JSON)
+    assert broken.status_code == 422 and broken.json()["detail"][0]["type"] == "json_invalid"
+    conforms(broken.json(), "ValidationProblem")
+    for response in (
+        client.get("/api/experiments/nope"),
+        client.post(f"/api/experiments/{KEY}/start"),
+        client.post("/api/events", content=b"\xff\xfe{", headers=JSON),
+        client.post("/api/events", content=b" " * (MAX_BODY_BYTES + 1), headers=JSON),
+    ):
+        assert response.status_code in (400, 404, 409, 413), response.text
+        conforms(response.json(), "ErrorOut")
+
+
+def test_answered_times_carry_their_time_zone(client, store):
+    created = client.post("/api/experiments", json=SPEC).json()
+    assert created["created_at"].endswith("Z")
+    conforms(created, "ExperimentOut")
+    run = client.post("/api/runs", json=RUN).json()
+    assert run["started_at"].endswith("Z")
+    conforms(run, "CreatedRunOut")
