@@ -8,8 +8,12 @@ import jsonschema
 import pytest
 from fastapi.testclient import TestClient
 
+from marts.retrospectives.record import RetrospectiveError
+from marts.retrospectives.repository import save_retrospective
 from marts.schema import MAX_MONEY
 from novarium_app import api as app_api
+from novarium_app.lab import decisions
+from shop import adoptions, repository
 from shop import api as shop_api
 from shop.body_limit import MAX_BODY_BYTES
 from shop.experiments import MAX_DESIGN_CHARS
@@ -339,3 +343,16 @@ def test_answered_times_carry_their_time_zone(client, store):
     run = client.post("/api/runs", json=RUN).json()
     assert run["started_at"].endswith("Z")
     conforms(run, "CreatedRunOut")
+
+
+def test_the_labs_own_writes_refuse_nul_too(client, store):
+    repository.stop_experiment(store, KEY)
+    with pytest.raises(adoptions.AdoptionError, match="note: must not contain NUL"):
+        adoptions.adopt(store, KEY, "treatment", note="ship\x00it")
+    with pytest.raises(RetrospectiveError, match="learnings"):
+        save_retrospective(
+            store, experiment_key=KEY, decision="ship", outcome=None, learnings="red \x00 wins", snapshot={}
+        )
+    assert store.row_count("adoptions") == 0 and store.row_count("retrospectives") == 0
+    learned = "The red banner lifted orders \x00 among new visitors, so we ship it."
+    assert "learnings" in decisions.form_problems("ship", "treatment", learned, ["treatment"])
