@@ -12,6 +12,7 @@ from novarium_app.services import get_store
 from novarium_app.settings import SettingsError, get_settings
 from shop import api as shop_api
 from shop.body_limit import BodyLimit
+from shop.fast_path import IngestFastPath
 from swarm import api as swarm_api
 
 
@@ -60,7 +61,7 @@ def admin_policy() -> shop_api.AdminPolicy:
 
 
 api.include_router(shop_api.router, prefix=routes.API_PREFIX)
-api.add_middleware(shop_api.IngestFastPath, prefix=routes.API_PREFIX)  # the swarm's two hot endpoints
+api.add_middleware(IngestFastPath, prefix=routes.API_PREFIX)  # the swarm's two hot endpoints
 api.add_middleware(BodyLimit, prefix=routes.API_PREFIX)  # outermost: a 413 before any body is read whole
 api.include_router(swarm_api.router, prefix=routes.API_PREFIX)
 api.dependency_overrides[shop_api.get_store] = get_store

@@ -5,28 +5,25 @@ Store) and ``get_admin_policy`` (from the Settings). Until overridden, admin act
 missing, so an unwired router fails closed. Blocking database work runs in ``asyncio.to_thread``, and ingestion
 writes through the group commit (``shop.group_commit``); no endpoint runs SQL from a request. Admin actions (create,
 start, stop, complete, adopt, roll back) need ``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is
-not bound to localhost. ``IngestFastPath`` serves the two endpoints the swarm hammers with the same code, without
-FastAPI's per-request machinery. Request fields are typed (``shop.fields``), refusals are answered as
+not bound to localhost. ``shop.fast_path.IngestFastPath`` serves the two endpoints the swarm hammers with the same
+code, without FastAPI's per-request machinery. Request fields are typed (``shop.fields``), refusals are answered as
 ``shop.api_errors`` documents them, and writes that name a swarm run need the run's secret (``shop.run_secrets``).
 """
 
 import asyncio
 import hmac
-import inspect
-import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from marts.storage import StorageError, Store
 from shop import adoptions, repository, run_secrets, summary, tracking
-from shop.api_errors import ERROR_RESPONSES, JsonRoute, documented
+from shop.api_errors import ADMIN_ERRORS, CONFLICT, ERROR_RESPONSES, NOT_FOUND, JsonRoute, documented
 from shop.experiments import ExperimentSpec, SpecError
 from shop.fields import Text, UtcTime
 from shop.visitors import MAX_ID_LENGTH, Live, VisitorView, live_async, record_assignments_async, visitor_view
@@ -80,13 +77,6 @@ async def require_admin(
 
 StoreDep = Annotated[Store, Depends(get_store)]
 ADMIN = [Depends(require_admin)]
-ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
-    401: documented("The admin token is missing or wrong (the app is not bound to localhost)."),
-    403: documented("Admin actions are disabled: not bound to localhost and no NOVARIUM_ADMIN_TOKEN is set."),
-}
-"""The refusals of an admin action, documented on each one."""
-NOT_FOUND = {404: documented("Nothing has this key or id.")}
-CONFLICT = {409: documented("The current status does not allow it; the message names the rule.")}
 RunSecret = Annotated[
     str,
     Header(
@@ -251,119 +241,6 @@ async def _ingest(store: Store, body: EventsIn, run_secret: str | None = None) -
         duplicates=result.duplicates,
         rejected=[RejectionOut(index=r.index, reason=r.reason) for r in result.rejected],
     )
-
-
-# --- the hot path -------------------------------------------------------------------------------------------------
-
-
-class IngestFastPath:
-    """ASGI middleware that serves ``POST /api/assign`` and ``POST /api/events`` without FastAPI's per-request work.
-
-    Swarm agents send these two requests by the hundred per second. FastAPI's routing, dependency solving (redone on
-    every request once an app has dependency overrides), body handling and response validation cost about as much
-    CPU as the work itself. This middleware runs the same code as the routes above (``_assign``, ``_ingest``, the
-    same pydantic models, the same refusals) on a well-formed JSON body and answers the same JSON. Anything else (a
-    body that fails validation, another content type, another path) goes on to FastAPI untouched, so malformed
-    requests still get FastAPI's own 422 answers and the routes stay the documented reference.
-    """
-
-    def __init__(self, app: ASGIApp, prefix: str = "/api") -> None:
-        self.app = app
-        self.routes: dict[str, Callable[[Store, bytes, str | None], Awaitable[BaseModel | None]]] = {
-            f"{prefix}/assign": _fast_assign,
-            f"{prefix}/events": _fast_ingest,
-        }
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer the hot endpoints; hand everything else to the wrapped app."""
-        handler = self.routes.get(scope.get("path", "")) if scope["type"] == "http" else None
-        if handler is None or scope.get("method") != "POST" or not _json_request(scope):
-            await self.app(scope, receive, send)
-            return
-        body = await _read_body(receive)
-        if body is None:
-            return  # the client went away
-        try:
-            answer = await handler(await _store_of(scope), body, _run_secret(scope))
-        except HTTPException as refusal:
-            await _respond(send, refusal.status_code, json.dumps({"detail": refusal.detail}).encode())
-            return
-        if answer is None:
-            await self.app(scope, _replay(body, receive), send)
-            return
-        await _respond(send, status.HTTP_200_OK, answer.model_dump_json().encode())
-
-
-async def _fast_assign(store: Store, body: bytes, run_secret: str | None) -> AssignOut | None:
-    try:
-        request = AssignIn.model_validate_json(body)
-    except ValidationError:
-        return None
-    return await _assign(store, request, run_secret)
-
-
-async def _fast_ingest(store: Store, body: bytes, run_secret: str | None) -> IngestOut | None:
-    try:
-        batch = EventsIn.model_validate_json(body)
-    except ValidationError:
-        return None
-    return await _ingest(store, batch, run_secret)
-
-
-_SECRET_HEADER = run_secrets.HEADER.lower().encode()
-
-
-def _run_secret(scope: Scope) -> str | None:
-    """The run secret header, as the routes read it."""
-    for name, value in scope.get("headers", ()):
-        if name == _SECRET_HEADER:
-            return value.decode("latin-1")
-    return None
-
-
-async def _store_of(scope: Scope) -> Store:
-    """The Store the routes would get: the app's override of ``get_store`` (refusing, like them, when unwired)."""
-    overrides = getattr(scope.get("app"), "dependency_overrides", {})
-    store = overrides.get(get_store, get_store)()
-    return await store if inspect.isawaitable(store) else store
-
-
-def _json_request(scope: Scope) -> bool:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-type":
-            return value.split(b";", 1)[0].strip().lower() == b"application/json"
-    return False
-
-
-async def _read_body(receive: Receive) -> bytes | None:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that hands the already-read body to the wrapped app first, then listens to the client again."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
-async def _respond(send: Send, status_code: int, payload: bytes) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
 
 
 # --- experiments --------------------------------------------------------------------------------------------------

@@ -49,6 +49,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     503: documented("The database is unavailable; nothing is stored."),
 }
 """The refusals every route of the API may answer (the router adds them to each operation)."""
+ADMIN_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: documented("The admin token is missing or wrong (the app is not bound to localhost)."),
+    403: documented("Admin actions are disabled: not bound to localhost and no NOVARIUM_ADMIN_TOKEN is set."),
+}
+"""The refusals of an admin action, documented on each one."""
+NOT_FOUND = {404: documented("Nothing has this key or id.")}
+CONFLICT = {409: documented("The current status does not allow it; the message names the rule.")}
 
 
 class AsciiJSONResponse(Response):

@@ -16,8 +16,8 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from marts.storage import StorageError
-from shop.api import ADMIN, ADMIN_ERRORS, CONFLICT, NOT_FOUND, StoreDep
-from shop.api_errors import ERROR_RESPONSES, JsonRoute
+from shop.api import ADMIN, StoreDep
+from shop.api_errors import ADMIN_ERRORS, CONFLICT, ERROR_RESPONSES, NOT_FOUND, JsonRoute
 from shop.fields import Count32, Count64, Flag, Text, Timestamp, UtcTime, bounded_int, bounded_number
 from shop.repository import ExperimentNotFound, TransitionError
 from shop.tracking import RUN_ID_PATTERN

@@ -12,6 +12,7 @@ from marts.storage import Store
 from shop import api as shop_api
 from shop import cache, repository, run_secrets
 from shop.body_limit import BodyLimit
+from shop.fast_path import IngestFastPath
 from swarm import api as swarm_api
 from swarm.runner import RunManager
 
@@ -23,7 +24,7 @@ def make_app(store: Store) -> FastAPI:
     """The shop and swarm routers with the ingestion fast path, as the app mounts them, bound to ``store``."""
     app = FastAPI()
     app.include_router(shop_api.router, prefix="/api")
-    app.add_middleware(shop_api.IngestFastPath, prefix="/api")
+    app.add_middleware(IngestFastPath, prefix="/api")
     app.add_middleware(BodyLimit, prefix="/api")
     app.include_router(swarm_api.router, prefix="/api")
     app.dependency_overrides[shop_api.get_store] = lambda: store

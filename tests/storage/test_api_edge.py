@@ -179,7 +179,7 @@ def test_numbers_and_flags_are_strict(client, store, path, body, field):
 
 
 @pytest.mark.parametrize("field", ["agents_done", "events_sent", "events_stored"])
-@pytest.mark.parametrize("value", ["5", True, 2.0])
+@pytest.mark.parametrize("value", ["5", True, 2.5])
 def test_progress_counts_are_strict(client, store, field, value):
     assert client.post("/api/runs", json=RUN).status_code == 201
     body = {"status": "running", "agents_done": 0, "events_sent": 0, "events_stored": 0} | {field: value}

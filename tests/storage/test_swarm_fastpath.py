@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from shop import api as shop_api
-from shop import cache, run_secrets
+from shop import cache, fast_path, run_secrets
 from shop.assignment import assign
 from shop.tracking import exposure_event_id
 from tests.storage.swarm_app import make_app, run_row, running_experiment
@@ -27,7 +27,7 @@ def clients(store, monkeypatch) -> Iterator[tuple[TestClient, TestClient, list[s
     running_experiment(store, KEY)
     served: list[str] = []
     for name in ("_fast_assign", "_fast_ingest"):
-        original = getattr(shop_api, name)
+        original = getattr(fast_path, name)
 
         async def counted(store, body, run_secret, original=original, name=name):
             answer = await original(store, body, run_secret)
@@ -35,7 +35,7 @@ def clients(store, monkeypatch) -> Iterator[tuple[TestClient, TestClient, list[s
                 served.append(name)
             return answer
 
-        monkeypatch.setattr(shop_api, name, counted)
+        monkeypatch.setattr(fast_path, name, counted)
     with TestClient(make_app(store)) as fast, TestClient(plain_app(store)) as plain:
         yield fast, plain, served
 
