@@ -76,8 +76,11 @@ def problem(status_code: int, detail: Any, headers: Mapping[str, str] | None = N
 def field_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     """Request validation errors as ``FieldError`` items (the input and the context are left out)."""
     return [
-        {"loc": [part if isinstance(part, int) else str(part) for part in error["loc"]], "msg": str(error["msg"]),
-         "type": str(error["type"])}
+        {
+            "loc": [part if isinstance(part, int) else str(part) for part in error["loc"]],
+            "msg": str(error["msg"]),
+            "type": str(error["type"]),
+        }
         for error in errors
     ]
 

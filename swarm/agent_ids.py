@@ -42,4 +42,3 @@ def parse_agent_event_id(run_id: str, event_id: str, agents_planned: int) -> Age
     if matched is None or int(matched[1]) >= agents_planned:
         return None
     return AgentEventId(int(matched[1]), int(matched[2]), matched[3] is not None)
-

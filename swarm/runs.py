@@ -312,11 +312,10 @@ def reopen_run(store: Store, run_id: str) -> tuple[RunRow, Completion]:
         events_sent=max(row.events_sent, done.events_stored),
         events_stored=done.events_stored,
     )
-    row = update_run(store, run_id, update)
     secret, secret_hash = run_secrets.new_secret()
-    store.execute(_NEW_SECRET, {"run_id": run_id, "secret_hash": secret_hash})
+    store.execute(_NEW_SECRET, {"run_id": run_id, "secret_hash": secret_hash})  # before it runs: no run without one
     cache.invalidate(store)
-    return replace(row, secret=secret), done
+    return replace(update_run(store, run_id, update), secret=secret), done
 
 
 def roster(store: Store, run_id: str) -> Roster:
