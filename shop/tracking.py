@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 from marts.schema import MAX_MONEY
 from marts.storage import Store
 from shop import group_commit, run_secrets
-from shop.fields import EARLIEST, MAX_FUTURE, TEXT_RULE, TIMESTAMP_RULE, Money, Text, Timestamp, utc_naive
+from shop.fields import EARLIEST, MAX_FUTURE, TEXT_RULE, TIMESTAMP_RULE, Money, Text, Timestamp
 from shop.visitors import Live, live, live_async
 
 EVENT_NAMES: Mapping[str, str] = {
@@ -274,7 +274,7 @@ def _rules(index: int, event: EventIn, now: datetime) -> tuple[ValidEvent | None
     problems = []
     if event.name == "exposure" and not event.experiment_key:
         problems.append(f"events[{index}].experiment_key: is required for exposure events")
-    ts = utc_naive(event.ts) if event.ts is not None else None
+    ts = event.ts  # naive UTC already (``shop.fields.Timestamp``)
     props_json = None
     if event.props is not None:
         try:
