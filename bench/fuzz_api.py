@@ -87,7 +87,8 @@ def fuzz(base: str, args: argparse.Namespace, report: Path) -> int:
         "--report-junit-path",
         str(report),
     ]
-    return subprocess.run(command, check=False, timeout=args.timeout).returncode
+    # in the throwaway folder: schemathesis keeps a cache in its working directory
+    return subprocess.run(command, check=False, timeout=args.timeout, cwd=report.parent).returncode
 
 
 def main() -> int:
