@@ -58,6 +58,8 @@ bench: setup postgres
 	$(BIN)/python bench/bench_marts.py --backend both
 	$(BIN)/python bench/bench_api.py
 	$(BIN)/python bench/bench_api.py --backend postgres
+	$(BIN)/python bench/fuzz_api.py
+	$(BIN)/python bench/fuzz_api.py --backend postgres
 	$(BIN)/python bench/bench_engine.py
 	$(BIN)/python bench/bench_swarm.py
 	$(BIN)/python bench/bench_stats.py

@@ -31,6 +31,7 @@ from typing import Any, Literal, Protocol
 
 import sqlalchemy as sa
 
+from marts.etl.checks import valid_amount
 from marts.etl.experiment_users import COUNTED_EVENTS
 from marts.metrics import METRICS, Metric
 from marts.stats.sequential import SequentialConfig, SequentialResult, trajectory
@@ -310,7 +311,7 @@ def metric_sql(metric: Metric, clock: Clock) -> str:
            {numerator} AS num, {denominator} AS den
     FROM exposed AS x
     JOIN events AS e ON {{join}}
-    WHERE e.ts >= x.first_exposure_at AND e.name IN ({listed})"""
+    WHERE e.ts >= x.first_exposure_at AND e.name IN ({listed}) AND {valid_amount("e.value")}"""
     return f"""
 WITH entered AS (
     SELECT user_id, MIN({column}) AS entered_at

@@ -1,6 +1,7 @@
 """The one schema both backends use, as SQLAlchemy Core tables.
 
-Money is stored as 8-byte DOUBLE PRECISION rounded to cents: analysis reads it as floats on both backends.
+Money is stored as 8-byte DOUBLE PRECISION rounded to cents: analysis reads it as floats on both backends. One
+amount (an event's value, an order's total) is at most ``MAX_MONEY``: the marts sum amounts into NUMERIC(18, 2).
 User and visitor ids are strings everywhere, so warehouse users, shop visitors and swarm agents join.
 JSON documents (configs, designs, run parameters) are TEXT holding JSON, identical on both backends.
 
@@ -12,6 +13,10 @@ was created with the column already.
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+
+MAX_MONEY = 100_000.0
+"""The largest amount in $ that one row may hold (an event's value, an order's total); the API refuses more and the
+marts leave out stored rows outside 0 to ``MAX_MONEY`` (see ``marts.etl.checks``)."""
 
 
 def _since(version: int) -> dict[str, int]:
@@ -179,6 +184,8 @@ runs = sa.Table(
     sa.Column("error", sa.Text, nullable=True),
     sa.Column("started_at", sa.DateTime, nullable=False),
     sa.Column("finished_at", sa.DateTime, nullable=True),
+    # version 5: the SHA-256 of the run's write secret (``shop.run_secrets``); NULL for runs that take no events
+    sa.Column("secret_hash", sa.String(64), nullable=True),
     info=_since(2),
 )
 

@@ -11,6 +11,8 @@ from novarium_app import __version__, routes
 from novarium_app.services import admin_policy, get_store
 from novarium_app.settings import SettingsError
 from shop import api as shop_api
+from shop.body_limit import BodyLimit
+from shop.fast_path import IngestFastPath
 from swarm import api as swarm_api
 
 
@@ -52,7 +54,8 @@ async def health() -> Health | JSONResponse:
 
 
 api.include_router(shop_api.router, prefix=routes.API_PREFIX)
-api.add_middleware(shop_api.IngestFastPath, prefix=routes.API_PREFIX)  # the swarm's two hot endpoints
+api.add_middleware(IngestFastPath, prefix=routes.API_PREFIX)  # the swarm's two hot endpoints
+api.add_middleware(BodyLimit, prefix=routes.API_PREFIX)  # outermost: a 413 before any body is read whole
 api.include_router(swarm_api.router, prefix=routes.API_PREFIX)
 api.dependency_overrides[shop_api.get_store] = get_store
 api.dependency_overrides[shop_api.get_admin_policy] = admin_policy

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from marts.storage import Store
@@ -136,6 +137,8 @@ def _build_marts(store: Store, pre_period_days: int = 28) -> None:
         table.add_row(result.mart, f"{result.rows:,}", f"{result.seconds:.2f}")
     table.add_row("total", "", f"{sum(r.seconds for r in results):.2f}")
     console.print(table)
+    for line in dict.fromkeys(line for result in results for line in result.skipped):
+        console.print(f"[yellow]warning:[/yellow] {escape(line)}")
 
 
 main.add_command(experiments)

@@ -51,8 +51,9 @@ def served(
     *,
     ready: Sequence[str] = ("/api/health",),
     timeout: float = START_TIMEOUT,
+    command: Sequence[str] | None = None,
 ) -> Iterator[subprocess.Popen]:
-    """``novarium serve`` with ``env`` until the block ends, once every path in ``ready`` answers under ``base``.
+    """``novarium serve`` (or ``command``) with ``env`` until the block ends, once every path in ``ready`` answers.
 
     Raises:
         ServerStartError: when ``base`` already answers, the app exits, or it is not ready within ``timeout``.
@@ -60,7 +61,7 @@ def served(
     if answers(f"{base}{ready[0]}"):
         raise ServerStartError(f"{base} is already serving; stop that server or choose another port")
     with log_path.open("w") as log:
-        command = [str(BIN / "novarium"), "serve"]
+        command = list(command or [str(BIN / "novarium"), "serve"])
         server = subprocess.Popen(command, env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         try:
             deadline = time.monotonic() + timeout
@@ -73,6 +74,22 @@ def served(
             yield server
         finally:
             stop(server)
+
+
+@contextmanager
+def served_api(env: Mapping[str, str], host: str, port: int, log_path: Path, timeout: float = 60) -> Iterator[str]:
+    """The JSON API alone (``novarium_app.api:api``, no Lab frontend) under granian for the block; yields its URL.
+
+    The same app ``novarium serve`` mounts, middleware included, started in a second or two: for the API's fuzzing.
+
+    Raises:
+        ServerStartError: when the address already answers, the server exits, or it is not ready within ``timeout``.
+    """
+    base = f"http://{host}:{port}"
+    command = [str(BIN / "granian"), "--interface", "asgi", "--host", host, "--port", str(port)]
+    command += ["--workers", "1", "--no-ws", "novarium_app.api:api"]
+    with served(env, base, log_path, timeout=timeout, command=command):
+        yield base
 
 
 def stop(server: subprocess.Popen) -> None:

@@ -14,6 +14,7 @@ from typing import Any
 
 from marts.storage import Store
 from shop import cache
+from shop.fields import TEXT_RULE, has_bad_characters
 from shop.knobs import config_problems
 from shop.repository import ExperimentError, get_experiment
 
@@ -57,8 +58,10 @@ def adopt(store: Store, experiment_key: str, variant: str, note: str = "") -> Ad
 
     Raises:
         ExperimentNotFound: no experiment has this key.
-        AdoptionError: the experiment never ran, or has no such variant.
+        AdoptionError: the experiment never ran, or has no such variant, or the note holds NUL or a lone surrogate.
     """
+    if has_bad_characters(note):
+        raise AdoptionError(f"note: {TEXT_RULE}")
     experiment = get_experiment(store, experiment_key)
     if experiment.status == "draft":
         raise AdoptionError(f"experiment {experiment_key!r} is a draft; adopt a variant of an experiment that ran")

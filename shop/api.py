@@ -6,33 +6,33 @@ missing, so an unwired router fails closed. Blocking database work runs in ``asy
 writes through the group commit (``shop.group_commit``); no endpoint runs SQL from a request. Admin actions (create,
 start, stop, complete, adopt, roll back) run ``shop.access.authorize``, the check the Lab's handlers run too: they
 need ``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` whenever the app is not bound to localhost.
-``IngestFastPath`` serves the two endpoints the swarm hammers with the same code, without FastAPI's per-request
-machinery. Cross-site requests and foreign Host headers are refused before any of this, by ``shop.site_guard``.
+``shop.fast_path.IngestFastPath`` serves the two endpoints the swarm hammers with the same
+code, without FastAPI's per-request machinery. Request fields are typed (``shop.fields``), refusals are answered as
+``shop.api_errors`` documents them, and writes that name a swarm run need the run's secret (``shop.run_secrets``).
+Cross-site requests and foreign Host headers are refused before any of this, by ``shop.site_guard``.
 """
 
 import asyncio
-import inspect
-import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Body, Depends, HTTPException, status
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field, ValidationError, WithJsonSchema
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from marts.storage import StorageError, Store
-from shop import adoptions, repository, summary, tracking
+from shop import adoptions, repository, run_secrets, summary, tracking
 from shop.access import Action, AdminPolicy, Caller, authorize
-from shop.experiments import SpecError
+from shop.api_errors import ADMIN_ERRORS, CONFLICT, ERROR_RESPONSES, NOT_FOUND, JsonRoute, documented
+from shop.experiments import ExperimentSpec, SpecError
+from shop.fields import Text, UtcTime
 from shop.visitors import MAX_ID_LENGTH, Live, VisitorView, live_async, record_assignments_async, visitor_view
 
 T = TypeVar("T")
 
-router = APIRouter(tags=["shop"])
+router = APIRouter(tags=["shop"], route_class=JsonRoute, responses=ERROR_RESPONSES)
 
 
 def get_store() -> Store:
@@ -46,6 +46,8 @@ async def get_admin_policy() -> AdminPolicy:
 
 
 _bearer = HTTPBearer(auto_error=False, description="NOVARIUM_ADMIN_TOKEN; required when not bound to localhost.")
+
+
 _REFUSED = {
     "disabled": (
         status.HTTP_403_FORBIDDEN,
@@ -75,6 +77,15 @@ def admin(action: Action) -> list[Any]:
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
+RunSecret = Annotated[
+    str,
+    Header(
+        alias=run_secrets.HEADER,
+        description="The run's secret: required when the body names a run_id (only a run's own agents write into it).",
+    ),
+]
+ExperimentKey = Annotated[Text, Path(max_length=80, description="The experiment's key.")]
+AdoptionId = Annotated[Text, Path(max_length=40, description="The adoption's id.")]
 
 
 @contextmanager
@@ -107,8 +118,10 @@ class AssignIn(BaseModel):
     """Who asks, and optionally for which experiment."""
 
     user_id: str = Field(pattern=tracking.ID_PATTERN, max_length=MAX_ID_LENGTH)
-    experiment_key: str | None = Field(None, max_length=80)
-    run_id: str | None = Field(None, pattern=tracking.RUN_ID_PATTERN)
+    experiment_key: Text | None = Field(None, max_length=80)
+    run_id: str | None = Field(
+        None, pattern=tracking.RUN_ID_PATTERN, description=f"A swarm run; needs its secret in {run_secrets.HEADER}."
+    )
 
 
 class AssignmentOut(BaseModel):
@@ -140,15 +153,25 @@ def _assign_view(store: Store, body: AssignIn, state: Live) -> VisitorView:
     return visitor_view(store, body.user_id, run_id=body.run_id, state=state)
 
 
-@router.post("/assign", response_model=AssignOut, responses={404: {}, 409: {}})
-async def assign(body: AssignIn, store: StoreDep) -> AssignOut:
+@router.post(
+    "/assign",
+    response_model=AssignOut,
+    responses={403: documented("run_id names a run, and its secret is missing or wrong."), **NOT_FOUND, **CONFLICT},
+)
+async def assign(body: AssignIn, store: StoreDep, run_secret: RunSecret = "") -> AssignOut:
     """Assign a visitor (sticky, deterministic) and return the config they see; records the assignment."""
-    return await _assign(store, body)
+    return await _assign(store, body, run_secret)
 
 
-async def _assign(store: Store, body: AssignIn) -> AssignOut:
+async def _assign(store: Store, body: AssignIn, run_secret: str | None = None) -> AssignOut:
     with _refusals():
-        view = _assign_view(store, body, await live_async(store))
+        state = await live_async(store)
+        if body.run_id is not None:
+            secret_hash = run_secrets.hash_secret(run_secret) if run_secret else None
+            refused = run_secrets.problem("run_id", body.run_id, secret_hash, state.run_hashes)
+            if refused is not None:
+                raise HTTPException(status.HTTP_403_FORBIDDEN, refused)
+        view = _assign_view(store, body, state)
         if view.assignments:
             await record_assignments_async(store, body.user_id, list(view.assignments), run_id=body.run_id)
     key = body.experiment_key or (view.assignments[0][0] if view.assignments else None)
@@ -164,7 +187,17 @@ async def _assign(store: Store, body: AssignIn) -> AssignOut:
 
 # --- events -------------------------------------------------------------------------------------------------------
 
-_EVENTS_SCHEMA = {"type": "array", "items": tracking.EventIn.model_json_schema(), "maxItems": tracking.MAX_BATCH}
+_EVENTS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "anyOf": [
+            tracking.EventIn.model_json_schema(),
+            {"description": "Anything else is rejected on its own, with the field and the rule in `rejected`."},
+        ]
+    },
+    "maxItems": tracking.MAX_BATCH,
+}
+"""A batch is any list: each item is an event (the first schema) or is rejected with a reason, never the batch."""
 
 
 class EventsIn(BaseModel):
@@ -195,121 +228,19 @@ _EVENTS_DESCRIPTION = (
 
 
 @router.post("/events", response_model=IngestOut, description=_EVENTS_DESCRIPTION)
-async def post_events(body: EventsIn, store: StoreDep) -> IngestOut:
+async def post_events(body: EventsIn, store: StoreDep, run_secret: RunSecret = "") -> IngestOut:
     """Ingest a batch of events."""
-    return await _ingest(store, body)
+    return await _ingest(store, body, run_secret)
 
 
-async def _ingest(store: Store, body: EventsIn) -> IngestOut:
+async def _ingest(store: Store, body: EventsIn, run_secret: str | None = None) -> IngestOut:
     with _refusals():
-        result = await tracking.ingest_async(store, body.events)
+        result = await tracking.ingest_async(store, body.events, run_secret=run_secret)
     return IngestOut(
         accepted=result.accepted,
         duplicates=result.duplicates,
         rejected=[RejectionOut(index=r.index, reason=r.reason) for r in result.rejected],
     )
-
-
-# --- the hot path -------------------------------------------------------------------------------------------------
-
-
-class IngestFastPath:
-    """ASGI middleware that serves ``POST /api/assign`` and ``POST /api/events`` without FastAPI's per-request work.
-
-    Swarm agents send these two requests by the hundred per second. FastAPI's routing, dependency solving (redone on
-    every request once an app has dependency overrides), body handling and response validation cost about as much
-    CPU as the work itself. This middleware runs the same code as the routes above (``_assign``, ``_ingest``, the
-    same pydantic models, the same refusals) on a well-formed JSON body and answers the same JSON. Anything else (a
-    body that fails validation, another content type, another path) goes on to FastAPI untouched, so malformed
-    requests still get FastAPI's own 422 answers and the routes stay the documented reference.
-    """
-
-    def __init__(self, app: ASGIApp, prefix: str = "/api") -> None:
-        self.app = app
-        self.routes: dict[str, Callable[[Store, bytes], Awaitable[BaseModel | None]]] = {
-            f"{prefix}/assign": _fast_assign,
-            f"{prefix}/events": _fast_ingest,
-        }
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer the hot endpoints; hand everything else to the wrapped app."""
-        handler = self.routes.get(scope.get("path", "")) if scope["type"] == "http" else None
-        if handler is None or scope.get("method") != "POST" or not _json_request(scope):
-            await self.app(scope, receive, send)
-            return
-        body = await _read_body(receive)
-        if body is None:
-            return  # the client went away
-        try:
-            answer = await handler(await _store_of(scope), body)
-        except HTTPException as refusal:
-            await _respond(send, refusal.status_code, json.dumps({"detail": refusal.detail}).encode())
-            return
-        if answer is None:
-            await self.app(scope, _replay(body, receive), send)
-            return
-        await _respond(send, status.HTTP_200_OK, answer.model_dump_json().encode())
-
-
-async def _fast_assign(store: Store, body: bytes) -> AssignOut | None:
-    try:
-        request = AssignIn.model_validate_json(body)
-    except ValidationError:
-        return None
-    return await _assign(store, request)
-
-
-async def _fast_ingest(store: Store, body: bytes) -> IngestOut | None:
-    try:
-        batch = EventsIn.model_validate_json(body)
-    except ValidationError:
-        return None
-    return await _ingest(store, batch)
-
-
-async def _store_of(scope: Scope) -> Store:
-    """The Store the routes would get: the app's override of ``get_store`` (refusing, like them, when unwired)."""
-    overrides = getattr(scope.get("app"), "dependency_overrides", {})
-    store = overrides.get(get_store, get_store)()
-    return await store if inspect.isawaitable(store) else store
-
-
-def _json_request(scope: Scope) -> bool:
-    for name, value in scope.get("headers", ()):
-        if name == b"content-type":
-            return value.split(b";", 1)[0].strip().lower() == b"application/json"
-    return False
-
-
-async def _read_body(receive: Receive) -> bytes | None:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that hands the already-read body to the wrapped app first, then listens to the client again."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
-async def _respond(send: Send, status_code: int, payload: bytes) -> None:
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode())]
-    await send({"type": "http.response.start", "status": status_code, "headers": headers})
-    await send({"type": "http.response.body", "body": payload})
 
 
 # --- experiments --------------------------------------------------------------------------------------------------
@@ -337,9 +268,9 @@ class ExperimentOut(BaseModel):
     secondary_metrics: list[str]
     guardrails: list[dict[str, Any]]
     design: dict[str, Any]
-    created_at: datetime
-    started_at: datetime | None
-    stopped_at: datetime | None
+    created_at: UtcTime
+    started_at: UtcTime | None
+    stopped_at: UtcTime | None
 
     @classmethod
     def of(cls, record: repository.ExperimentRecord) -> "ExperimentOut":
@@ -361,6 +292,24 @@ class ExperimentOut(BaseModel):
             stopped_at=record.stopped_at,
         )
 
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A model's JSON schema with its ``$defs`` written in place (the OpenAPI document has no ``$defs``)."""
+    definitions = schema.pop("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, dict):
+            reference = node.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return inline(definitions[reference.removeprefix("#/$defs/")])
+            return {key: inline(value) for key, value in node.items()}
+        return [inline(item) for item in node] if isinstance(node, list) else node
+
+    return inline(schema)
+
+
+_SPEC_SCHEMA = _inlined(ExperimentSpec.model_json_schema())
+"""The documented spec; the route reads the body as a mapping, so ``parse_spec`` names every failed field at once."""
 
 SPEC_EXAMPLE = {
     "key": "red-banner",
@@ -386,17 +335,17 @@ async def get_experiments(store: StoreDep) -> list[ExperimentOut]:
     response_model=ExperimentOut,
     status_code=status.HTTP_201_CREATED,
     dependencies=admin(Action.CREATE_EXPERIMENT),
-    responses={422: {"description": "Every failed field, named; nothing is stored."}},
+    responses=ADMIN_ERRORS,
 )
 async def create_experiment(
-    spec: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE])], store: StoreDep
+    spec: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE]), WithJsonSchema(_SPEC_SCHEMA)], store: StoreDep
 ) -> ExperimentOut:
     """Create a draft experiment from the JSON spec that ``novarium experiments create`` also takes."""
     return ExperimentOut.of(await _run(repository.create_experiment, store, spec))
 
 
-@router.get("/experiments/{key}", response_model=ExperimentOut, responses={404: {}})
-async def get_experiment(key: str, store: StoreDep) -> ExperimentOut:
+@router.get("/experiments/{key}", response_model=ExperimentOut, responses=NOT_FOUND)
+async def get_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """One experiment."""
     return ExperimentOut.of(await _run(repository.get_experiment, store, key))
 
@@ -405,9 +354,9 @@ async def get_experiment(key: str, store: StoreDep) -> ExperimentOut:
     "/experiments/{key}/start",
     response_model=ExperimentOut,
     dependencies=admin(Action.START_EXPERIMENT),
-    responses={409: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
-async def start_experiment(key: str, store: StoreDep) -> ExperimentOut:
+async def start_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """draft or stopped -> running; 409 names the rule or the clashing knob and experiment."""
     return ExperimentOut.of(await _run(repository.start_experiment, store, key))
 
@@ -416,9 +365,9 @@ async def start_experiment(key: str, store: StoreDep) -> ExperimentOut:
     "/experiments/{key}/stop",
     response_model=ExperimentOut,
     dependencies=admin(Action.STOP_EXPERIMENT),
-    responses={409: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
-async def stop_experiment(key: str, store: StoreDep) -> ExperimentOut:
+async def stop_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """running -> stopped: no new assignments or exposures."""
     return ExperimentOut.of(await _run(repository.stop_experiment, store, key))
 
@@ -427,9 +376,9 @@ async def stop_experiment(key: str, store: StoreDep) -> ExperimentOut:
     "/experiments/{key}/complete",
     response_model=ExperimentOut,
     dependencies=admin(Action.COMPLETE_EXPERIMENT),
-    responses={409: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
-async def complete_experiment(key: str, store: StoreDep) -> ExperimentOut:
+async def complete_experiment(key: ExperimentKey, store: StoreDep) -> ExperimentOut:
     """stopped -> completed (final)."""
     return ExperimentOut.of(await _run(repository.complete_experiment, store, key))
 
@@ -452,8 +401,8 @@ class SummaryOut(BaseModel):
     variants: list[VariantCountsOut]
 
 
-@router.get("/experiments/{key}/summary", response_model=SummaryOut, responses={404: {}})
-async def experiment_summary(key: str, store: StoreDep) -> SummaryOut:
+@router.get("/experiments/{key}/summary", response_model=SummaryOut, responses=NOT_FOUND)
+async def experiment_summary(key: ExperimentKey, store: StoreDep) -> SummaryOut:
     """Per variant: assigned, exposed, and attributed events by name."""
     counts = await _run(summary.summarize, store, key)
     return SummaryOut(key=counts.key, status=counts.status, variants=[asdict(v) for v in counts.variants])
@@ -465,9 +414,9 @@ async def experiment_summary(key: str, store: StoreDep) -> SummaryOut:
 class AdoptIn(BaseModel):
     """The variant to ship to every visitor outside running experiments."""
 
-    experiment_key: str = Field(max_length=80)
-    variant: str = Field(max_length=80)
-    note: str = Field("", max_length=2000)
+    experiment_key: Text = Field(max_length=80)
+    variant: Text = Field(max_length=80)
+    note: Text = Field("", max_length=2000)
 
 
 class AdoptionOut(BaseModel):
@@ -477,8 +426,8 @@ class AdoptionOut(BaseModel):
     experiment_key: str | None
     variant: str | None
     config: dict[str, Any]
-    adopted_at: datetime
-    rolled_back_at: datetime | None
+    adopted_at: UtcTime
+    rolled_back_at: UtcTime | None
     note: str
     active: bool
 
@@ -499,7 +448,7 @@ async def get_adoptions(store: StoreDep) -> list[AdoptionOut]:
     response_model=AdoptionOut,
     status_code=status.HTTP_201_CREATED,
     dependencies=admin(Action.ADOPT),
-    responses={404: {}, 409: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
 async def adopt(body: AdoptIn, store: StoreDep) -> AdoptionOut:
     """Adopt a variant: every visitor outside running experiments sees its config at once."""
@@ -510,8 +459,8 @@ async def adopt(body: AdoptIn, store: StoreDep) -> AdoptionOut:
     "/adoptions/{adoption_id}/rollback",
     response_model=AdoptionOut,
     dependencies=admin(Action.ROLL_BACK),
-    responses={404: {}, 409: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
-async def rollback(adoption_id: str, store: StoreDep) -> AdoptionOut:
+async def rollback(adoption_id: AdoptionId, store: StoreDep) -> AdoptionOut:
     """Roll an adoption back (it stays recorded); visitors see the change at once."""
     return AdoptionOut.of(await _run(adoptions.rollback_adoption, store, adoption_id))

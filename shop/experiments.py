@@ -6,17 +6,21 @@ fixes a spec in one round. Nothing is stored here; the repository stores a spec 
 
 import re
 from collections.abc import Mapping
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from marts.metrics import METRICS
+from shop.fields import TEXT_RULE, Text, bounded_number, json_object
 from shop.knobs import config_problems, normalise
 
 STATUSES = ("draft", "running", "stopped", "completed")
 MIN_VARIANTS, MAX_VARIANTS = 2, 4
 KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$"
+MAX_DESIGN_CHARS = 20_000
+"""The largest ``design`` (as compact JSON): the live cache re-reads every experiment each second."""
+Design = Annotated[dict[str, Any], AfterValidator(json_object(MAX_DESIGN_CHARS))]
 
 
 class SpecError(ValueError):
@@ -33,7 +37,7 @@ class VariantSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(pattern=NAME_PATTERN)
-    weight: float = Field(gt=0, le=1000)
+    weight: bounded_number(0, 1000, above=True)
     config: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -42,8 +46,8 @@ class GuardrailSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    metric: str
-    margin: float = Field(gt=0, le=1000)
+    metric: Text
+    margin: bounded_number(0, 1000, above=True)
     margin_type: Literal["relative", "absolute"] = "relative"
 
     @field_validator("metric")
@@ -58,15 +62,15 @@ class ExperimentSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: str = Field(pattern=KEY_PATTERN)
-    name: str = Field("", max_length=200)
-    hypothesis: str = Field(min_length=10, max_length=4000)
-    allocation: float = Field(100.0, gt=0, le=100)
-    salt: str = Field("", max_length=80)
+    name: Text = Field("", max_length=200)
+    hypothesis: Text = Field(min_length=10, max_length=4000)
+    allocation: bounded_number(0, 100, above=True) = 100.0
+    salt: Text = Field("", max_length=80)
     variants: list[VariantSpec] = Field(min_length=MIN_VARIANTS, max_length=MAX_VARIANTS)
-    primary_metric: str = "conversion"
-    secondary_metrics: list[str] = Field(default_factory=list, max_length=10)
+    primary_metric: Text = "conversion"
+    secondary_metrics: list[Text] = Field(default_factory=list, max_length=10)
     guardrails: list[GuardrailSpec] = Field(default_factory=list, max_length=10)
-    design: dict[str, Any] = Field(default_factory=dict)
+    design: Design = Field(default_factory=dict)
 
     @field_validator("primary_metric")
     @classmethod
@@ -91,6 +95,8 @@ class ExperimentSpec(BaseModel):
 
 def _check_metric(value: str) -> str:
     if value not in METRICS:
+        if not isinstance(value, str) or len(value) > 80:
+            raise ValueError(f"unknown metric; known metrics are {', '.join(METRICS)}")
         raise ValueError(f"unknown metric {value!r}; known metrics are {', '.join(METRICS)}")
     return value
 
@@ -136,12 +142,19 @@ def _variant_problems(variants: Any) -> list[str]:
 
 _RULES = {
     "greater_than": "must be greater than {gt}",
+    "greater_than_equal": "must be at least {ge}",
     "less_than_equal": "must be at most {le}",
     "too_short": "must have at least {min_length} items",
     "too_long": "must have at most {max_length} items",
     "string_too_short": "must have at least {min_length} characters",
     "string_too_long": "must have at most {max_length} characters",
     "string_pattern_mismatch": "must match {pattern}",
+    "string_unicode": TEXT_RULE,
+    "float_type": "must be a number (a JSON number, not a string or a boolean)",
+    "finite_number": "must be a finite number",
+    "string_type": "must be a string",
+    "dict_type": "must be a JSON object",
+    "list_type": "must be a list",
     "missing": "is required",
     "extra_forbidden": "is not a field of the spec",
 }

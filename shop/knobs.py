@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from shop.fields import TEXT_RULE, has_bad_characters
+
 KnobKind = Literal["text", "choice", "bool", "int", "float"]
 
 
@@ -57,6 +59,8 @@ class Knob:
         elif self.kind == "bool":
             ok = isinstance(value, bool)
         elif self.kind == "text":
+            if isinstance(value, str) and has_bad_characters(value):
+                return f"{self.key}: {TEXT_RULE}"
             ok = isinstance(value, str) and self.minimum <= len(value.strip()) <= self.maximum
         elif self.kind == "int":
             ok = isinstance(value, int) and not isinstance(value, bool) and self.minimum <= value <= self.maximum
@@ -68,6 +72,15 @@ class Knob:
                 and self.minimum <= value <= self.maximum
             )
         return None if ok else f"{self.key}: must be {self.rule} (got {value!r})"
+
+
+def _name(key: Any) -> str:
+    """A config key as an error names it: itself when it is a plain short name, else quoted and cut."""
+    text = str(key)
+    if text.isidentifier() and len(text) <= 40:
+        return text
+    shown = repr(text)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
 def _number(value: float | None) -> str:
@@ -150,7 +163,7 @@ def config_problems(config: Mapping[str, Any]) -> list[str]:
     for key, value in config.items():
         knob = KNOBS.get(key)
         if knob is None:
-            problems.append(f"{key}: unknown knob; known knobs are {', '.join(KNOBS)}")
+            problems.append(f"{_name(key)}: unknown knob; known knobs are {', '.join(KNOBS)}")
             continue
         problem = knob.problem(value)
         if problem:

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from marts.storage import Store
 from shop import cache
 from shop.assignment import assign
-from shop.experiments import ExperimentSpec, SpecError, parse_spec
+from shop.experiments import ExperimentSpec, SpecError, is_valid_key, parse_spec
 
 TRANSITIONS: Mapping[str, Mapping[str, str]] = {
     "start": {"draft": "running", "stopped": "running"},
@@ -226,7 +226,7 @@ def _validated(store: Store, spec: ExperimentSpec | Mapping[str, Any]) -> Experi
         except SpecError as error:
             problems = list(error.problems)
     key = parsed.key if parsed else spec.get("key") if isinstance(spec, Mapping) else None
-    if isinstance(key, str) and _key_taken(store, key):
+    if isinstance(key, str) and is_valid_key(key) and _key_taken(store, key):
         problems.insert(0, _duplicate(key))
     if problems:
         raise SpecError(problems)

@@ -22,13 +22,15 @@ import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from marts.schema import MAX_MONEY
 from marts.storage import Store
-from shop import group_commit
+from shop import group_commit, run_secrets
+from shop.fields import EARLIEST, MAX_FUTURE, TEXT_RULE, TIMESTAMP_RULE, Money, Text, Timestamp
 from shop.visitors import Live, live, live_async
 
 EVENT_NAMES: Mapping[str, str] = {
@@ -59,7 +61,6 @@ EventName = Literal[
 
 MAX_BATCH = 1000
 INLINE_EVENTS = 50
-MAX_FUTURE = timedelta(minutes=5)
 MAX_PROPS_CHARS = 2000
 ID_PATTERN = r"^[A-Za-z0-9_.:@-]{1,80}$"
 RUN_ID_PATTERN = r"^[A-Za-z0-9_.:@-]{1,40}$"
@@ -78,11 +79,21 @@ class EventIn(BaseModel):
     event_id: str = Field(pattern=ID_PATTERN, description="Unique id; a repeat is counted as a duplicate.")
     user_id: str = Field(pattern=ID_PATTERN, description="The visitor id (cookie, agent id or warehouse user).")
     name: EventName = Field(description="One of the documented event names (see EVENT_NAMES).")
-    ts: datetime | None = Field(None, description="When it happened (ISO 8601; naive means UTC); default: now.")
-    value: float | None = Field(None, ge=0, allow_inf_nan=False, description="A non-negative amount in $.")
+    ts: Timestamp | None = Field(
+        None,
+        description=(
+            f"When it happened: an ISO 8601 string (naive means UTC), from {EARLIEST:%Y-%m-%d} to "
+            f"{MAX_FUTURE.seconds // 60} minutes ahead of the server's clock; default: now."
+        ),
+    )
+    value: Money | None = Field(None, description=f"An amount in $: a JSON number from 0 to {MAX_MONEY:,.0f}.")
     props: dict[str, Any] | None = Field(None, description=f"A small JSON object (at most {MAX_PROPS_CHARS} chars).")
-    run_id: str | None = Field(None, pattern=RUN_ID_PATTERN, description="The swarm run that produced it.")
-    experiment_key: str | None = Field(
+    run_id: str | None = Field(
+        None,
+        pattern=RUN_ID_PATTERN,
+        description=f"The swarm run that produced it; needs the run's secret in the {run_secrets.HEADER} header.",
+    )
+    experiment_key: Text | None = Field(
         None, max_length=80, description="Required for exposure; outcome events normally carry none."
     )
 
@@ -166,21 +177,22 @@ class Prepared:
         )
 
 
-def ingest(store: Store, raw_events: Sequence[Any]) -> IngestResult:
+def ingest(store: Store, raw_events: Sequence[Any], *, run_secret: str | None = None) -> IngestResult:
     """Validate and store a batch of at most ``MAX_BATCH`` events (see the module docstring for the rules).
 
     The rows are written by the store's group commit (``shop.group_commit``), together with concurrent batches.
+    An event carrying a ``run_id`` is stored only with that run's secret (``run_secret``, see ``shop.run_secrets``).
 
     Raises:
         BatchError: when the batch is not a list or holds more than MAX_BATCH events; nothing is stored.
         StorageError: when the database fails; nothing from the batch is stored.
     """
-    prepared = prepare(store, raw_events)
+    prepared = prepare(store, raw_events, run_secret=run_secret)
     inserted = group_commit.writer(store).write(prepared.rows, prepared.exposures) if prepared.rows else 0
     return prepared.result(inserted)
 
 
-async def ingest_async(store: Store, raw_events: Sequence[Any]) -> IngestResult:
+async def ingest_async(store: Store, raw_events: Sequence[Any], *, run_secret: str | None = None) -> IngestResult:
     """``ingest`` for async callers: the group commit is awaited without holding a thread.
 
     A small batch is validated on the event loop (a thread hop would cost more than the work); a large one, and a
@@ -188,18 +200,21 @@ async def ingest_async(store: Store, raw_events: Sequence[Any]) -> IngestResult:
     """
     state = await live_async(store)
     if isinstance(raw_events, list | tuple) and len(raw_events) <= INLINE_EVENTS:
-        prepared = prepare(store, raw_events, state)
+        prepared = prepare(store, raw_events, state, run_secret)
     else:
-        prepared = await asyncio.to_thread(prepare, store, raw_events, state)
+        prepared = await asyncio.to_thread(prepare, store, raw_events, state, run_secret)
     if not prepared.rows:
         return prepared.result(0)
     return prepared.result(await group_commit.writer(store).write_async(prepared.rows, prepared.exposures))
 
 
-def prepare(store: Store, raw_events: Sequence[Any], state: Live | None = None) -> Prepared:
+def prepare(
+    store: Store, raw_events: Sequence[Any], state: Live | None = None, run_secret: str | None = None
+) -> Prepared:
     """Validate a batch and build its rows; raises BatchError when the batch as a whole is malformed.
 
-    ``state`` (the live experiments) is read from the store's cache when not given.
+    ``state`` (the live experiments and runs) is read from the store's cache when not given; ``run_secret`` is the
+    secret that events carrying a ``run_id`` must belong to.
     """
     if not isinstance(raw_events, list | tuple):
         raise BatchError("events: must be a list of event objects")
@@ -212,9 +227,12 @@ def prepare(store: Store, raw_events: Sequence[Any], state: Live | None = None) 
     seen: set[str] = set()
     repeats = 0
     now = _utcnow()
+    secret_hash = run_secrets.hash_secret(run_secret) if run_secret else None
     for index, (valid, reason) in enumerate(parse_events(raw_events, now)):
         variant = None
-        if valid is not None:
+        if valid is not None and valid.event.run_id is not None:
+            reason = run_secrets.problem(f"events[{index}].run_id", valid.event.run_id, secret_hash, state.run_hashes)
+        if valid is not None and reason is None:
             variant, reason = _variant(index, valid.event, state)
         if reason is not None:
             rejected.append(Rejection(index, reason))
@@ -252,17 +270,11 @@ def parse_event(index: int, raw: Any, now: datetime | None = None) -> tuple[Vali
 
 
 def _rules(index: int, event: EventIn, now: datetime) -> tuple[ValidEvent | None, str | None]:
-    """The rules beyond the shape: an exposure names its experiment, ts is not in the future, props are small."""
+    """The rules beyond the shape: an exposure names its experiment, props are small plain JSON."""
     problems = []
     if event.name == "exposure" and not event.experiment_key:
         problems.append(f"events[{index}].experiment_key: is required for exposure events")
-    ts = event.ts
-    if ts is not None:
-        if ts.tzinfo is not None:
-            ts = ts.astimezone(UTC).replace(tzinfo=None)
-        if ts > now + MAX_FUTURE:
-            minutes = MAX_FUTURE.seconds // 60
-            problems.append(f"events[{index}].ts: must not be more than {minutes} minutes in the future (got {ts} UTC)")
+    ts = event.ts  # naive UTC already (``shop.fields.Timestamp``)
     props_json = None
     if event.props is not None:
         try:
@@ -321,15 +333,17 @@ def _row(valid: ValidEvent, variant: str | None, now: datetime) -> tuple:
 _MESSAGES = {
     "missing": "is required",
     "extra_forbidden": "is not a field of an event; fields are " + ", ".join(EventIn.model_fields),
-    "greater_than_equal": "must be a number >= 0",
+    "greater_than_equal": f"must be a number >= 0 and <= {MAX_MONEY:,.0f}",
+    "less_than_equal": f"must be a number >= 0 and <= {MAX_MONEY:,.0f}",
     "finite_number": "must be a finite number",
     "float_parsing": "must be a number",
-    "float_type": "must be a number",
+    "float_type": "must be a number (a JSON number, not a string or a boolean)",
     "string_type": "must be a string",
+    "string_unicode": TEXT_RULE,
     "dict_type": "must be a JSON object",
-    "datetime_parsing": "must be an ISO 8601 timestamp",
-    "datetime_type": "must be an ISO 8601 timestamp",
-    "datetime_from_date_parsing": "must be an ISO 8601 timestamp",
+    "datetime_parsing": TIMESTAMP_RULE,
+    "datetime_type": TIMESTAMP_RULE,
+    "datetime_from_date_parsing": TIMESTAMP_RULE,
 }
 
 

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from marts.storage import Store
-from shop import cache, group_commit
+from shop import cache, group_commit, run_secrets
 from shop.adoptions import adopted_config
 from shop.knobs import resolve
 from shop.repository import ExperimentRecord, list_experiments
@@ -26,11 +26,12 @@ MAX_RUN_ID_LENGTH = 40
 
 @dataclass(frozen=True)
 class Live:
-    """Every experiment by key, the running ones in start order, and the adopted config."""
+    """Every experiment by key, the running ones in start order, the adopted config and the runs' secret hashes."""
 
     experiments: Mapping[str, ExperimentRecord]
     running: tuple[ExperimentRecord, ...]
     adopted: Mapping[str, Any]
+    run_hashes: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def _load_live(store: Store) -> Live:
         experiments=MappingProxyType({e.key: e for e in experiments}),
         running=tuple(running),
         adopted=MappingProxyType(adopted_config(store)),
+        run_hashes=MappingProxyType(run_secrets.load(store)),
     )
 
 

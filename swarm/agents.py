@@ -19,12 +19,13 @@ duplicates, never twice.
 Reproducible: agent ``i`` draws everything from ``default_rng([seed, i])`` in a fixed order (bot or not, persona,
 visit count, days and times, each visit, the exposure bug), so the same seed and the same served config give the same
 decisions whatever the concurrency. Event ids are ``{run_id}:{i}:{n}``; the last one of an agent ends in
-``swarm.runs.LAST_SUFFIX``, which records its completion together with its final batch.
+``swarm.agent_ids.LAST_SUFFIX``, which records its completion together with its final batch. Every request carries
+the run's secret (``shop.run_secrets``): only the run's own agents may write into it.
 """
 
 import asyncio
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -32,11 +33,13 @@ from typing import Any
 import httpx
 import numpy as np
 
+from shop import run_secrets
 from shop.tracking import exposure_event_id
+from swarm.agent_ids import agent_event_id
 from swarm.behaviour import VisitModel, visit_model
 from swarm.personas import BOT, PERSONAS
 from swarm.plan import Plan
-from swarm.runs import LAST_SUFFIX, Roster
+from swarm.runs import Roster
 from swarm.sampling import Visits, sample_visit_counts, sample_visits
 from swarm.transport import KeepAliveTransport
 
@@ -78,6 +81,7 @@ class SwarmContext:
         plan: the run's plan: days, day weights and weekdays, realism switches, variants (for the exposure bug).
         roster: who agent ``i`` is (a warehouse user while there are any, then a new visitor).
         think_time: seconds an agent pauses between two steps of a visit (0: turbo).
+        secret: the run's secret, sent with every request (``shop.run_secrets``).
     """
 
     run_id: str
@@ -86,6 +90,7 @@ class SwarmContext:
     plan: Plan
     roster: Roster
     think_time: float = 0.0
+    secret: str | None = field(default=None, repr=False)
     _mix: tuple[tuple[str, ...], np.ndarray] = field(init=False, repr=False, compare=False)
     _models: dict[tuple[str, tuple, int], VisitModel] = field(init=False, repr=False, compare=False)
 
@@ -151,7 +156,7 @@ class Decisions:
         purchases: orders placed.
         revenue: the orders' total value in $.
         exposure_dropped: whether the exposure bug swallowed their exposure.
-        events: the events to send, in order (JSON-ready, ids included; the last id ends in ``LAST_SUFFIX``).
+        events: the events to send, in order (JSON-ready, ids included; the last id ends in ``:last``).
     """
 
     identity: Identity
@@ -283,8 +288,10 @@ class Agents:
         self._transport = transport
 
     def connection(self) -> "Connection":
-        """A worker's own keep-alive connection to the shop."""
-        return Connection(self.base_url, self.timeout, self._transport() if self._transport else None)
+        """A worker's own keep-alive connection to the shop, sending the run's secret with every request."""
+        secret = self.context.secret
+        headers = [(run_secrets.HEADER.lower().encode(), secret.encode())] if secret else []
+        return Connection(self.base_url, self.timeout, self._transport() if self._transport else None, headers)
 
     async def run_agent(
         self, client: "Connection", index: int, stopping: Callable[[], bool], result: AgentResult | None = None
@@ -364,8 +371,15 @@ class Connection:
     base URL goes through httpx's default transport.
     """
 
-    def __init__(self, base_url: str, timeout: float = 30.0, transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        timeout: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        headers: Sequence[tuple[bytes, bytes]] = (),
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self._headers = list(headers)
         origin = httpx.URL(self.base_url)
         self._host = origin.netloc
         if transport is None:
@@ -380,7 +394,7 @@ class Connection:
         url = self._urls.get(path)
         if url is None:
             url = self._urls[path] = httpx.URL(self.base_url + path)
-        headers = [(b"host", self._host), (b"content-type", b"application/json")]
+        headers = [(b"host", self._host), (b"content-type", b"application/json"), *self._headers]
         request = httpx.Request("POST", url, content=body, headers=headers, extensions={"timeout": self._timeout})
         response = await self._transport.handle_async_request(request)
         await response.aread()
@@ -404,13 +418,12 @@ async def _immediate(events: list[dict[str, Any]]):
 
 def _identify_events(context: SwarmContext, identity: Identity, events: list[dict[str, Any]]) -> None:
     """Give each event its id, user and run; the exposure keeps its deterministic id."""
-    prefix = f"{context.run_id}:{identity.index}:"
     last = len(events) - 1
     for number, event in enumerate(events):
         if event["name"] == "exposure":
             event["event_id"] = exposure_event_id(context.experiment_key, identity.user_id)
         else:
-            event["event_id"] = f"{prefix}{number}{LAST_SUFFIX if number == last else ''}"
+            event["event_id"] = agent_event_id(context.run_id, identity.index, number, last=number == last)
         event["user_id"] = identity.user_id
         event["run_id"] = context.run_id
 

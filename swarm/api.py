@@ -2,22 +2,24 @@
 
 Reads of runs are open; creating a run, recording its progress, resuming it and reading its users are admin actions
 (``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` when the app is not bound to localhost), like the shop's. Bodies
-carry typed fields only; no endpoint runs SQL from a request, and none returns a run's ground truth (the Lab reveals
-it after the learner's decision).
+carry typed fields only (``shop.fields``); no endpoint runs SQL from a request, and none returns a run's ground truth
+(the Lab reveals it after the learner's decision). Creating or resuming a run answers the run's secret, once: its
+agents send it with their writes (``shop.run_secrets``).
 """
 
 import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
-from typing import Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from marts.storage import StorageError
 from shop.access import Action
 from shop.api import StoreDep, admin
+from shop.api_errors import ADMIN_ERRORS, CONFLICT, ERROR_RESPONSES, NOT_FOUND, JsonRoute
+from shop.fields import Count32, Count64, Flag, Text, Timestamp, UtcTime, bounded_int, bounded_number
 from shop.repository import ExperimentNotFound, TransitionError
 from shop.tracking import RUN_ID_PATTERN
 from swarm import runs
@@ -25,7 +27,8 @@ from swarm.switches import Switches
 
 T = TypeVar("T")
 
-router = APIRouter(prefix="/runs", tags=["swarm"])
+router = APIRouter(prefix="/runs", tags=["swarm"], route_class=JsonRoute, responses=ERROR_RESPONSES)
+RunId = Annotated[Text, Path(max_length=40, description="The run's id.")]
 
 
 class SwitchesIn(BaseModel):
@@ -33,12 +36,12 @@ class SwitchesIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    novelty: float = 0.0
-    novelty_half_life_days: float = 2.0
-    seasonality: bool = False
-    bot_share: float = 0.0
-    exposure_bug: float = 0.0
-    exposure_bug_variant: str | None = Field(None, max_length=80)
+    novelty: bounded_number(0.0, 5.0) = 0.0
+    novelty_half_life_days: bounded_number(0.1, 60.0) = 2.0
+    seasonality: Flag = False
+    bot_share: bounded_number(0.0, 0.5) = 0.0
+    exposure_bug: bounded_number(0.0, 0.9) = 0.0
+    exposure_bug_variant: Text | None = Field(None, max_length=80)
 
 
 class RunIn(BaseModel):
@@ -47,14 +50,16 @@ class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     run_id: str = Field(pattern=RUN_ID_PATTERN, description="Chosen by the caller, so a retried create is detected.")
-    experiment_key: str = Field(max_length=80)
-    agents: int = Field(ge=1, le=10_000_000)
-    concurrency: int = Field(64, ge=1, le=10_000)
-    seed: int = Field(0, ge=0, le=2**63 - 1)
-    days: int = Field(1, ge=1, le=90)
-    think_time: float = Field(0.0, ge=0.0, le=60.0)
+    experiment_key: Text = Field(max_length=80)
+    agents: bounded_int(1, runs.MAX_AGENTS)
+    concurrency: bounded_int(1, 10_000) = 64
+    seed: Count64 = 0
+    days: bounded_int(1, 90) = 1
+    think_time: bounded_number(0.0, 60.0) = 0.0
     switches: SwitchesIn = SwitchesIn()
-    ends_at: datetime | None = Field(None, description="End of the simulated window (default: now); not in future.")
+    ends_at: Timestamp | None = Field(
+        None, description="End of the simulated window (default: now): from 2000-01-01 (less the days), not ahead."
+    )
 
 
 class ProgressIn(BaseModel):
@@ -62,12 +67,12 @@ class ProgressIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    status: str = Field(pattern="^(running|completed|stopped|failed|interrupted)$")
-    agents_done: int = Field(ge=0)
-    events_sent: int = Field(ge=0)
-    events_stored: int = Field(ge=0)
-    error: str | None = Field(None, max_length=4000)
-    finished_at: datetime | None = None
+    status: Literal["running", "completed", "stopped", "failed", "interrupted"]
+    agents_done: Count32
+    events_sent: Count64
+    events_stored: Count64
+    error: Text | None = Field(None, max_length=4000)
+    finished_at: Timestamp | None = None
 
 
 class RunOut(BaseModel):
@@ -84,8 +89,8 @@ class RunOut(BaseModel):
     events_sent: int
     events_stored: int
     error: str | None
-    started_at: datetime
-    finished_at: datetime | None
+    started_at: UtcTime
+    finished_at: UtcTime | None
 
     @classmethod
     def of(cls, row: runs.RunRow) -> "RunOut":
@@ -93,10 +98,21 @@ class RunOut(BaseModel):
         return cls(**{name: getattr(row, name) for name in cls.model_fields})
 
 
-class ResumeOut(BaseModel):
-    """A reopened run and the agents already done, as [start, end) index ranges."""
+class CreatedRunOut(RunOut):
+    """A new run, with the secret its agents send in ``X-Run-Secret`` (answered this once; only its hash is kept)."""
 
-    run: RunOut
+    secret: str
+
+    @classmethod
+    def created(cls, row: runs.RunRow) -> "CreatedRunOut":
+        """The response body of a row just created or reopened (which carries its secret)."""
+        return cls(**RunOut.of(row).model_dump(), secret=row.secret or "")
+
+
+class ResumeOut(BaseModel):
+    """A reopened run (with its new secret) and the agents already done, as [start, end) index ranges."""
+
+    run: CreatedRunOut
     done: list[tuple[int, int]]
     events_stored: int
 
@@ -142,19 +158,21 @@ async def _run(function: Callable[..., T], *args: Any) -> T:
 
 
 @router.get("", response_model=list[RunOut])
-async def get_runs(store: StoreDep, experiment_key: str | None = Query(None, max_length=80)) -> list[RunOut]:
+async def get_runs(
+    store: StoreDep, experiment_key: Annotated[Text | None, Query(max_length=80)] = None
+) -> list[RunOut]:
     """Every run (or one experiment's), newest first."""
     return [RunOut.of(row) for row in await _run(runs.list_runs, store, experiment_key)]
 
 
 @router.post(
     "",
-    response_model=RunOut,
+    response_model=CreatedRunOut,
     status_code=status.HTTP_201_CREATED,
     dependencies=admin(Action.START_RUN),
-    responses={404: {}, 409: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
-async def create_run(body: RunIn, store: StoreDep) -> RunOut:
+async def create_run(body: RunIn, store: StoreDep) -> CreatedRunOut:
     """Record a new running run with its plan and ground truth; 409 when the experiment is not running."""
     with _refusals():
         switches = Switches(**body.switches.model_dump())
@@ -169,17 +187,22 @@ async def create_run(body: RunIn, store: StoreDep) -> RunOut:
         switches=switches,
         ends_at=body.ends_at,
     )
-    return RunOut.of(await _run(runs.create_run, store, spec))
+    return CreatedRunOut.created(await _run(runs.create_run, store, spec))
 
 
-@router.get("/{run_id}", response_model=RunOut, responses={404: {}})
-async def get_run(run_id: str, store: StoreDep) -> RunOut:
+@router.get("/{run_id}", response_model=RunOut, responses=NOT_FOUND)
+async def get_run(run_id: RunId, store: StoreDep) -> RunOut:
     """One run."""
     return RunOut.of(await _run(runs.get_run, store, run_id))
 
 
-@router.post("/{run_id}/progress", response_model=RunOut, dependencies=admin(Action.RECORD_RUN), responses={404: {}})
-async def record_progress(run_id: str, body: ProgressIn, store: StoreDep) -> RunOut:
+@router.post(
+    "/{run_id}/progress",
+    response_model=RunOut,
+    dependencies=admin(Action.RECORD_RUN),
+    responses={**ADMIN_ERRORS, **NOT_FOUND},
+)
+async def record_progress(run_id: RunId, body: ProgressIn, store: StoreDep) -> RunOut:
     """Record a run's counts and status (what its executor flushes every second or so)."""
     with _refusals():
         update = runs.RunUpdate(**body.model_dump())
@@ -187,28 +210,32 @@ async def record_progress(run_id: str, body: ProgressIn, store: StoreDep) -> Run
 
 
 @router.post(
-    "/{run_id}/resume", response_model=ResumeOut, dependencies=admin(Action.RESUME_RUN), responses={404: {}, 409: {}}
+    "/{run_id}/resume",
+    response_model=ResumeOut,
+    dependencies=admin(Action.RESUME_RUN),
+    responses={**ADMIN_ERRORS, **NOT_FOUND, **CONFLICT},
 )
-async def resume_run(run_id: str, store: StoreDep) -> ResumeOut:
-    """Set a stopped, interrupted or failed run running again; returns the agents already done."""
+async def resume_run(run_id: RunId, store: StoreDep) -> ResumeOut:
+    """Set a stopped, interrupted or failed run running again, with a new secret; returns the agents already done."""
     row, done = await _run(runs.reopen_run, store, run_id)
-    return ResumeOut(run=RunOut.of(row), done=runs.to_ranges(done.agents), events_stored=done.events_stored)
+    run = CreatedRunOut.created(row)
+    return ResumeOut(run=run, done=runs.to_ranges(done.agents), events_stored=done.events_stored)
 
 
 @router.get(
     "/{run_id}/population",
     response_model=RosterOut,
     dependencies=admin(Action.READ_RUN_POPULATION),
-    responses={404: {}},
+    responses={**ADMIN_ERRORS, **NOT_FOUND},
 )
-async def population(run_id: str, store: StoreDep) -> RosterOut:
+async def population(run_id: RunId, store: StoreDep) -> RosterOut:
     """The run's warehouse users in its seeded order, with their personas, and the population mix."""
     roster = await _run(runs.roster, store, run_id)
     return RosterOut(user_ids=roster.user_ids, personas=roster.personas, mix=roster.mix)
 
 
-@router.get("/{run_id}/audit", response_model=AuditOut, responses={404: {}})
-async def audit(run_id: str, store: StoreDep) -> AuditOut:
+@router.get("/{run_id}/audit", response_model=AuditOut, responses=NOT_FOUND)
+async def audit(run_id: RunId, store: StoreDep) -> AuditOut:
     """Check a run's stored events: agents done, variants against assignments and the assignment function."""
     found = await _run(runs.audit, store, run_id)
     return AuditOut(

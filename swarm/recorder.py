@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import httpx
 
 from marts.storage import Store
+from shop.fields import utc_naive
 from shop.site_guard import CLIENT_HEADER
 from swarm import runs
 from swarm.runs import Completion, Roster, RunRow, RunSpec, RunUpdate
@@ -132,7 +133,7 @@ class HttpRecorder:
             "switches": spec.switches.to_dict(),
             "ends_at": spec.ends_at.isoformat() if spec.ends_at else None,
         }
-        return _row(await self._call("POST", "/api/runs", body))
+        return _row(await self._call("POST", "/api/runs", body), secret=True)
 
     async def update(self, run_id: str, update: RunUpdate) -> RunRow:
         """See ``RunRecorder``."""
@@ -143,7 +144,8 @@ class HttpRecorder:
     async def reopen(self, run_id: str) -> tuple[RunRow, Completion]:
         """See ``RunRecorder``."""
         answer = await self._call("POST", f"/api/runs/{run_id}/resume")
-        return _row(answer["run"]), Completion(runs.from_ranges(answer["done"]), int(answer["events_stored"]))
+        done = Completion(runs.from_ranges(answer["done"]), int(answer["events_stored"]))
+        return _row(answer["run"], secret=True), done
 
     async def roster(self, run_id: str) -> Roster:
         """See ``RunRecorder``."""
@@ -187,7 +189,8 @@ def _checked(method: str, path: str, response: httpx.Response) -> Any:
     raise RecorderError(f"{method} {path}: {response.status_code} {detail}")
 
 
-def _row(data: dict[str, Any]) -> RunRow:
+def _row(data: dict[str, Any], *, secret: bool = False) -> RunRow:
+    """A run as the API answered it; ``secret``: the answer carries the run's secret (create, resume)."""
     return RunRow(
         run_id=data["run_id"],
         experiment_key=data["experiment_key"],
@@ -200,6 +203,12 @@ def _row(data: dict[str, Any]) -> RunRow:
         events_sent=int(data["events_sent"]),
         events_stored=int(data["events_stored"]),
         error=data["error"],
-        started_at=datetime.fromisoformat(data["started_at"]),
-        finished_at=datetime.fromisoformat(data["finished_at"]) if data["finished_at"] else None,
+        started_at=_naive(data["started_at"]),
+        finished_at=_naive(data["finished_at"]) if data["finished_at"] else None,
+        secret=str(data["secret"]) if secret else None,
     )
+
+
+def _naive(text: str) -> datetime:
+    """An answered time (UTC, with its zone) as the naive UTC the Store holds."""
+    return utc_naive(datetime.fromisoformat(text))

@@ -336,6 +336,7 @@ class RunManager:
                 plan=row.plan(),
                 roster=roster,
                 think_time=float(row.params.get("think_time", 0.0)),
+                secret=row.secret,
             )
             agents = Agents(self.base_url, context, transport=self.transport)
             pending = (index for index in range(row.agents_planned) if index not in execution.done)

@@ -10,13 +10,19 @@ the learner's decision.
 
 Completion is recorded with the data: an agent's last event id ends in ``LAST_SUFFIX`` and is stored in the same
 transaction as the rest of its final batch, so the agents done can be read back from ``events`` even after a crash.
+Event ids are read defensively (``parse_agent_event_id``): an id that is not exactly one of the run's agents' ids is
+ignored, whoever stored it.
+
+Only a run's own agents write into it: creating a run issues its secret, resuming it issues a new one
+(``shop.run_secrets``); the row keeps the hash, and ``RunRow.secret`` carries the secret only on the row that
+``create_run`` or ``reopen_run`` returns.
 """
 
 import hashlib
 import json
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,8 +30,11 @@ import numpy as np
 import sqlalchemy as sa
 
 from marts.storage import Store
+from shop import cache, run_secrets
 from shop.adoptions import adopted_config
+from shop.fields import EARLIEST, MAX_INT32, MAX_JSON_INT, utc_naive
 from shop.repository import TransitionError, get_experiment
+from swarm.agent_ids import LAST_SUFFIX, parse_agent_event_id
 from swarm.personas import PERSONAS, SHOPPERS, check_mix, default_mix
 from swarm.plan import Arm, Plan
 from swarm.switches import Switches
@@ -34,7 +43,7 @@ from swarm.truth import ground_truth
 KIND = "http"
 STATUSES = ("running", "completed", "stopped", "failed", "interrupted")
 RESUMABLE = ("stopped", "interrupted", "failed")
-LAST_SUFFIX = ":last"
+MAX_AGENTS = 10_000_000
 ROSTER_STREAM = 0x5EED
 """Mixed into the run seed to pick the warehouse users, independent of the agents' own random streams."""
 
@@ -44,9 +53,10 @@ _COLUMNS = (
 )
 _INSERT = (
     "INSERT INTO runs (run_id, experiment_key, kind, status, seed, params, agents_planned, agents_done, events_sent, "
-    "events_stored, truth, error, started_at, finished_at) VALUES (:run_id, :experiment_key, :kind, 'running', :seed, "
-    ":params, :agents_planned, 0, 0, 0, :truth, NULL, :started_at, NULL)"
+    "events_stored, truth, error, started_at, finished_at, secret_hash) VALUES (:run_id, :experiment_key, :kind, "
+    "'running', :seed, :params, :agents_planned, 0, 0, 0, :truth, NULL, :started_at, NULL, :secret_hash)"
 )
+_NEW_SECRET = "UPDATE runs SET secret_hash = :secret_hash WHERE run_id = :run_id"
 _UPDATE = (
     "UPDATE runs SET status = :status, agents_done = :agents_done, events_sent = :events_sent, "
     "events_stored = :events_stored, error = :error, finished_at = :finished_at WHERE run_id = :run_id"
@@ -110,6 +120,8 @@ class RunRow:
     error: str | None
     started_at: datetime
     finished_at: datetime | None
+    secret: str | None = field(default=None, repr=False, compare=False)
+    """The run's secret: only on the row ``create_run`` or ``reopen_run`` returns (storage keeps its hash)."""
 
     @property
     def ends_at(self) -> datetime:
@@ -138,9 +150,10 @@ class RunUpdate:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"status: must be one of {', '.join(STATUSES)} (got {self.status!r})")
-        for name in ("agents_done", "events_sent", "events_stored"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name}: must be 0 or more (got {getattr(self, name)})")
+        for name, most in (("agents_done", MAX_INT32), ("events_sent", MAX_JSON_INT), ("events_stored", MAX_JSON_INT)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= most:
+                raise ValueError(f"{name}: must be an integer from 0 to {most:,} (got {value!r})")
 
 
 @dataclass(frozen=True)
@@ -169,6 +182,8 @@ class Completion:
 
 def create_run(store: Store, spec: RunSpec) -> RunRow:
     """Store a new running run for a running experiment, with its plan and analytic ground truth.
+
+    The row returned carries the run's secret (``RunRow.secret``); storage keeps only its hash.
 
     Raises:
         ExperimentNotFound: when the experiment does not exist.
@@ -199,6 +214,7 @@ def create_run(store: Store, spec: RunSpec) -> RunRow:
         "plan": plan.to_dict(),
     }
     truth = run_truth(plan)
+    secret, secret_hash = run_secrets.new_secret()
     store.execute(
         _INSERT,
         {
@@ -210,9 +226,11 @@ def create_run(store: Store, spec: RunSpec) -> RunRow:
             "agents_planned": spec.agents,
             "truth": json.dumps(truth) if truth is not None else None,
             "started_at": _utcnow(),
+            "secret_hash": secret_hash,
         },
     )
-    return get_run(store, spec.run_id)
+    cache.invalidate(store)  # the shop takes the run's writes at once
+    return replace(get_run(store, spec.run_id), secret=secret)
 
 
 def run_truth(plan: Plan) -> dict[str, Any] | None:
@@ -261,9 +279,15 @@ def mark_interrupted(store: Store) -> int:
 
 
 def completion(store: Store, run_id: str) -> Completion:
-    """The agents of a run whose final batch is stored, read from ``events`` (exact even after a crash)."""
+    """The agents of a run whose final batch is stored, read from ``events`` (exact even after a crash).
+
+    Raises:
+        RunNotFound: when the run does not exist.
+    """
+    planned = get_run(store, run_id).agents_planned
     rows = store.query(_DONE, {"run_id": run_id, "suffix": f"%{LAST_SUFFIX}"})
-    agents = frozenset(agent_index(row["event_id"]) for row in rows)
+    parsed = (parse_agent_event_id(run_id, row["event_id"], planned) for row in rows)
+    agents = frozenset(found.agent for found in parsed if found is not None and found.last)
     return Completion(agents, int(store.scalar(_STORED, {"run_id": run_id}) or 0))
 
 
@@ -271,7 +295,8 @@ def reopen_run(store: Store, run_id: str) -> tuple[RunRow, Completion]:
     """Set a stopped, interrupted or failed run running again, with its counts reconciled with ``events``.
 
     ``agents_done`` and ``events_stored`` are recounted from the stored events; ``events_sent`` keeps its last
-    recorded value unless fewer than the events stored (progress since the last flush died with the process).
+    recorded value unless fewer than the events stored (progress since the last flush died with the process). The
+    run gets a new secret, carried by the row returned: whoever resumes it executes it.
 
     Raises:
         RunNotFound: when the run does not exist.
@@ -287,7 +312,10 @@ def reopen_run(store: Store, run_id: str) -> tuple[RunRow, Completion]:
         events_sent=max(row.events_sent, done.events_stored),
         events_stored=done.events_stored,
     )
-    return update_run(store, run_id, update), done
+    secret, secret_hash = run_secrets.new_secret()
+    store.execute(_NEW_SECRET, {"run_id": run_id, "secret_hash": secret_hash})  # before it runs: no run without one
+    cache.invalidate(store)
+    return replace(update_run(store, run_id, update), secret=secret), done
 
 
 def roster(store: Store, run_id: str) -> Roster:
@@ -350,19 +378,17 @@ def audit(store: Store, run_id: str) -> RunAudit:
     row = get_run(store, run_id)
     experiment = get_experiment(store, row.experiment_key)
     frame = store.frame(_RUN_EVENTS, {"run_id": run_id})
-    prefix = f"{run_id}:"
     done, active, steps = set(), set(), []
     start = row.plan().start
     for event_id, name, ts, value in zip(frame["event_id"], frame["name"], frame["ts"], frame["value"], strict=True):
-        if not event_id.startswith(prefix):
-            continue  # the exposure: its id is per (experiment, user)
-        index = agent_index(event_id)
-        active.add(index)
-        if event_id.endswith(LAST_SUFFIX):
-            done.add(index)
-        number = int(event_id.removesuffix(LAST_SUFFIX).split(":")[-1])
+        found = parse_agent_event_id(run_id, event_id, row.agents_planned)
+        if found is None:
+            continue  # the exposure (its id is per experiment and user), or an id none of the run's agents sends
+        active.add(found.agent)
+        if found.last:
+            done.add(found.agent)
         amount = None if value is None or value != value else round(float(value), 2)
-        steps.append((index, number, name, int((ts - start).total_seconds()), amount))
+        steps.append((found.agent, found.number, name, int((ts - start).total_seconds()), amount))
     steps.sort()
     digest = hashlib.sha256(json.dumps(steps).encode()).hexdigest()
     assigned = store.query(_RUN_ASSIGNMENTS, {"run_id": run_id, "key": row.experiment_key})
@@ -385,11 +411,6 @@ def warehouse_mix(store: Store) -> dict[str, float]:
     return check_mix(shoppers) if shoppers else default_mix()
 
 
-def agent_index(event_id: str) -> int:
-    """The agent index in an agent event id ``{run_id}:{agent}:{n}`` (``LAST_SUFFIX`` optional)."""
-    return int(event_id.removesuffix(LAST_SUFFIX).split(":")[-2])
-
-
 def to_ranges(indexes: frozenset[int] | set[int]) -> list[tuple[int, int]]:
     """Sorted indexes as [start, end) ranges (how the API sends the agents done)."""
     ranges: list[tuple[int, int]] = []
@@ -408,16 +429,21 @@ def from_ranges(ranges: list[tuple[int, int]] | list[list[int]]) -> frozenset[in
 
 def _check_spec(spec: RunSpec) -> None:
     problems = []
-    if not 1 <= spec.agents <= 10_000_000:
-        problems.append(f"agents: must be from 1 to 10,000,000 (got {spec.agents})")
+    if not 1 <= spec.agents <= MAX_AGENTS:
+        problems.append(f"agents: must be from 1 to {MAX_AGENTS:,} (got {spec.agents})")
     if not 1 <= spec.concurrency <= 10_000:
         problems.append(f"concurrency: must be from 1 to 10,000 (got {spec.concurrency})")
-    if not 0 <= spec.seed <= 2**63 - 1:
-        problems.append(f"seed: must be from 0 to 2**63 - 1 (got {spec.seed})")
+    if not 0 <= spec.seed <= MAX_JSON_INT:
+        problems.append(f"seed: must be from 0 to 2**53 - 1 (got {spec.seed})")
     if not 0.0 <= spec.think_time <= 60.0:
         problems.append(f"think_time: must be from 0 to 60 seconds (got {spec.think_time})")
+    if not 1 <= spec.days <= 90:
+        problems.append(f"days: must be from 1 to 90 (got {spec.days})")
     if spec.ends_at is not None and _naive(spec.ends_at) > _utcnow() + timedelta(minutes=1):
         problems.append(f"ends_at: must not be in the future (got {spec.ends_at.isoformat()})")
+    elif spec.ends_at is not None and 1 <= spec.days <= 90 and _naive(spec.ends_at) < EARLIEST + timedelta(spec.days):
+        rule = f"must leave its {spec.days} day(s) on or after {EARLIEST:%Y-%m-%d}"
+        problems.append(f"ends_at: {rule} (got {spec.ends_at.isoformat()})")
     if problems:
         raise ValueError("; ".join(problems))
 
@@ -441,7 +467,7 @@ def _row(row: Mapping[str, Any]) -> RunRow:
 
 
 def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo is not None else moment
+    return utc_naive(moment)
 
 
 def _utcnow() -> datetime:

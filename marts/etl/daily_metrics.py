@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from marts.etl.checks import valid_amount
 from marts.etl.runner import CENTS, BuildResult, rebuild
 from marts.storage import Store
 
@@ -21,7 +22,7 @@ sales AS (
     SELECT CAST(ordered_at AS DATE) AS day, COUNT(*) AS orders, COUNT(DISTINCT user_id) AS buyers,
            {CENTS.format("SUM(total)")} AS revenue
     FROM orders
-    WHERE status <> 'cancelled'
+    WHERE status <> 'cancelled' AND {valid_amount("total")}
     GROUP BY CAST(ordered_at AS DATE)
 )
 SELECT t.day,
@@ -43,8 +44,9 @@ def build_daily_metrics(store: Store) -> BuildResult:
 
     Per calendar day with sessions: visitors (distinct users with a session), sessions, orders, buyers (distinct
     users with an order), revenue (sum of order totals), conversion = buyers / visitors, aov = revenue / orders
-    (0 without orders) and revenue_per_visitor = revenue / visitors. Cancelled orders are left out; orders on a
-    day without any session are not reported.
+    (0 without orders) and revenue_per_visitor = revenue / visitors. Cancelled orders are left out, and so are
+    orders whose total is outside 0 to ``MAX_MONEY`` (named in the result); orders on a day without any session are
+    not reported.
     """
 
     def write(conn: sa.Connection) -> int:
@@ -52,4 +54,4 @@ def build_daily_metrics(store: Store) -> BuildResult:
         conn.execute(sa.text(INSERT))
         return conn.execute(sa.text("SELECT COUNT(*) FROM daily_metrics")).scalar_one()
 
-    return rebuild(store, MART, write)
+    return rebuild(store, MART, write, checked=("orders",))

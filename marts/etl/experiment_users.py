@@ -13,12 +13,14 @@ Events tagged with another experiment's key are never attributed: they belong to
 simulation run reusing the user id), and counting them would double count when an action is logged once per
 experiment. Events before the first exposure are pre-treatment and never count. Each event counts once per
 experiment however many exposure events the user has. The variant comes from ``assignments``, not from the
-events. Revenue is the sum of ``value`` over attributed ``purchase`` events. pre_orders / pre_revenue come from
+events. Revenue is the sum of ``value`` over attributed ``purchase`` events. An event whose value is outside 0 to
+``MAX_MONEY`` is left out and named (``marts.etl.checks``). pre_orders / pre_revenue come from
 ``user_stats`` (0 for users outside the warehouse, such as shop visitors and swarm agents).
 """
 
 import sqlalchemy as sa
 
+from marts.etl.checks import valid_amount
 from marts.etl.runner import CENTS, BuildResult, rebuild
 from marts.storage import Store
 
@@ -72,12 +74,13 @@ attributed AS (
     SELECT x.experiment_key, x.user_id, x.variant, x.first_exposure_at, e.name, e.value
     FROM exposed AS x
     JOIN events AS e ON e.experiment_key = x.experiment_key AND e.user_id = x.user_id
-    WHERE e.ts >= x.first_exposure_at AND e.name IN ({_NAMES})
+    WHERE e.ts >= x.first_exposure_at AND e.name IN ({_NAMES}) AND {valid_amount("e.value")}
     UNION ALL
     SELECT x.experiment_key, x.user_id, x.variant, x.first_exposure_at, e.name, e.value
     FROM exposed AS x
     JOIN events AS e ON e.user_id = x.user_id
     WHERE e.experiment_key IS NULL AND e.ts >= x.first_exposure_at AND e.name IN ({_NAMES})
+          AND {valid_amount("e.value")}
 ),
 counted AS (
     SELECT experiment_key,
@@ -125,4 +128,4 @@ def build_experiment_users(store: Store, *, experiment_key: str | None = None) -
         conn.execute(sa.text(INSERT), params)
         return conn.execute(sa.text(COUNT), params).scalar_one()
 
-    return rebuild(store, MART, write)
+    return rebuild(store, MART, write, checked=("events",))

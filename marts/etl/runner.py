@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from marts import schema
+from marts.etl.checks import left_out
 from marts.storage import Store
 
 log = logging.getLogger(__name__)
@@ -35,20 +36,26 @@ class BuildResult:
         mart: the mart table rebuilt.
         rows: rows this build wrote (all of the mart unless the build was scoped, e.g. to one experiment).
         seconds: wall time of the build, commit included.
+        skipped: the source rows the build left out, named (see ``marts.etl.checks``); empty when none.
     """
 
     mart: str
     rows: int
     seconds: float
+    skipped: tuple[str, ...] = ()
 
 
-def rebuild(store: Store, mart: str, write: Callable[[sa.Connection], int]) -> BuildResult:
+def rebuild(
+    store: Store, mart: str, write: Callable[[sa.Connection], int], checked: tuple[str, ...] = ()
+) -> BuildResult:
     """Run ``write`` (delete, then insert ... select) in one transaction and upsert the mart's build record.
 
     Args:
         store: the open store.
         mart: the mart table, one of ``schema.MART_TABLES``.
         write: replaces the mart's rows on the given connection and returns how many rows it wrote.
+        checked: the source tables whose out-of-range amounts the build leaves out (``marts.etl.checks``); they are
+            named in the result.
 
     Returns:
         The build's result. On any error the transaction rolls back and the previous mart stays as it was.
@@ -56,6 +63,7 @@ def rebuild(store: Store, mart: str, write: Callable[[sa.Connection], int]) -> B
     table = schema.metadata.tables[mart]
     started = time.perf_counter()
     with store.transaction() as conn:
+        skipped = tuple(line for table in checked for line in left_out(conn, table))
         rows = write(conn)
         total = conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
         conn.execute(
@@ -63,7 +71,9 @@ def rebuild(store: Store, mart: str, write: Callable[[sa.Connection], int]) -> B
             {"mart": mart, "built_at": _utcnow(), "row_count": total, "seconds": time.perf_counter() - started},
         )
     store.analyze(mart)
-    result = BuildResult(mart=mart, rows=rows, seconds=time.perf_counter() - started)
+    result = BuildResult(mart=mart, rows=rows, seconds=time.perf_counter() - started, skipped=skipped)
+    for line in skipped:
+        log.warning("%s: %s", mart, line)
     log.info("built %s: %d rows in %.2fs", mart, rows, result.seconds)
     return result
 

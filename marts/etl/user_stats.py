@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from marts.etl.checks import valid_amount
 from marts.etl.runner import CENTS, BuildResult, rebuild
 from marts.storage import Store
 
@@ -31,7 +32,7 @@ purchases AS (
            SUM(CASE WHEN ordered_at >= :pre_start_at THEN 1 ELSE 0 END) AS pre_orders,
            SUM(CASE WHEN ordered_at >= :pre_start_at THEN total ELSE 0 END) AS pre_revenue
     FROM orders
-    WHERE ordered_at < :as_of_at AND status <> 'cancelled'
+    WHERE ordered_at < :as_of_at AND status <> 'cancelled' AND {valid_amount("total")}
     GROUP BY user_id
 )
 SELECT u.user_id,
@@ -102,7 +103,7 @@ def build_user_stats(
         conn.execute(sa.text(INSERT), params)
         return conn.execute(sa.text("SELECT COUNT(*) FROM user_stats")).scalar_one()
 
-    return rebuild(store, MART, write)
+    return rebuild(store, MART, write, checked=("orders",))
 
 
 def _as_date(value: date | datetime) -> date:

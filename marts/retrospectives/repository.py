@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 import secrets
 from datetime import UTC, datetime
 from typing import Any
@@ -158,6 +159,8 @@ def _learnings_problem(learnings: Any) -> str | None:
         return f"must be text (got {type(learnings).__name__})"
     if len(learnings) > MAX_LEARNINGS:
         return f"must be at most {MAX_LEARNINGS:,} characters (got {len(learnings):,})"
+    if re.search("[\x00\ud800-\udfff]", learnings):
+        return "must not contain NUL characters or lone surrogates (U+D800 to U+DFFF)"
     return None
 
 

@@ -39,6 +39,25 @@ def _create_tables_since(version: int) -> Callable[[sa.Connection], None]:
     return apply
 
 
+def _add_column(table: str, column: str) -> Callable[[sa.Connection], None]:
+    """Add a column of the schema to a table created before it existed; skip a table created with it already."""
+
+    def apply(conn: sa.Connection) -> None:
+        found = conn.execute(
+            sa.text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = :table AND table_schema = current_schema()"
+            ),
+            {"table": table},
+        ).scalars()
+        if column in set(found):
+            return
+        kind = schema.metadata.tables[table].c[column].type.compile(conn.dialect)
+        conn.execute(sa.text(f'ALTER TABLE "{table}" ADD COLUMN "{column}" {kind}'))
+
+    return apply
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "warehouse: restaurants, menu items, users, sessions, orders, order items", _create_tables_since(1)),
     Step(
@@ -48,6 +67,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(3, "marts: daily_metrics, user_stats, experiment_users, mart_builds", _create_tables_since(3)),
     Step(4, "peeking: results_views", _create_tables_since(4)),
+    Step(5, "runs: secret_hash (only a run's own agents write into it)", _add_column("runs", "secret_hash")),
 )
 
 LATEST = STEPS[-1].version

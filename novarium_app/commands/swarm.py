@@ -15,6 +15,7 @@ from rich.table import Table
 
 from novarium_app.commands.errors import one_line_errors
 from novarium_app.settings import get_settings
+from shop.fields import MAX_JSON_INT
 from swarm.recorder import HttpRecorder, RecorderError
 from swarm.runner import RunManager, RunProgress, RunRequest, RunSummary
 from swarm.switches import Switches
@@ -33,7 +34,9 @@ REFRESH_SECONDS = 0.25
     show_default=True,
     help="Agents in flight at once (256-512 for large runs).",
 )
-@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Same seed, same decisions.")
+@click.option(
+    "--seed", type=click.IntRange(0, MAX_JSON_INT), default=0, show_default=True, help="Same seed, same decisions."
+)
 @click.option("--days", type=click.IntRange(1, 90), default=1, show_default=True, help="Simulated days, ending now.")
 @click.option("--think-time", type=click.FloatRange(0, 60), default=0.0, show_default=True, help="Seconds per step.")
 @click.option("--base-url", default=None, help="The served app [default: http://127.0.0.1:$NOVARIUM_PORT].")

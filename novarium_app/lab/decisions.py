@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marts.metrics import METRICS
+from shop.fields import has_bad_characters
 from swarm.truth import Effect, GroundTruth
 
 CHOICES = ("ship", "dont_ship", "keep_running")
@@ -306,7 +307,12 @@ def form_problems(choice: str, variant: str, learnings: str, treatments: Sequenc
             f"변형: 배포할 변형을 고르세요({names}).",
         )
     size = len(learnings.strip())
-    if size < LEARNINGS_MIN:
+    if has_bad_characters(learnings):
+        problems["learnings"] = (
+            "Learnings: remove the NUL or broken characters (U+0000, U+D800 to U+DFFF) pasted into the text.",
+            "배운 점: 붙여 넣은 NUL 문자나 깨진 문자(U+0000, U+D800~U+DFFF)를 지워 주세요.",
+        )
+    elif size < LEARNINGS_MIN:
         problems["learnings"] = (
             f"Learnings: write at least {LEARNINGS_MIN} characters about what you learned ({size} so far).",
             f"배운 점: 최소 {LEARNINGS_MIN}자 이상 적어 주세요(현재 {size}자).",

@@ -10,7 +10,9 @@ from fastapi import FastAPI
 
 from marts.storage import Store
 from shop import api as shop_api
-from shop import repository
+from shop import cache, repository, run_secrets
+from shop.body_limit import BodyLimit
+from shop.fast_path import IngestFastPath
 from swarm import api as swarm_api
 from swarm.runner import RunManager
 
@@ -22,7 +24,8 @@ def make_app(store: Store) -> FastAPI:
     """The shop and swarm routers with the ingestion fast path, as the app mounts them, bound to ``store``."""
     app = FastAPI()
     app.include_router(shop_api.router, prefix="/api")
-    app.add_middleware(shop_api.IngestFastPath, prefix="/api")
+    app.add_middleware(IngestFastPath, prefix="/api")
+    app.add_middleware(BodyLimit, prefix="/api")
     app.include_router(swarm_api.router, prefix="/api")
     app.dependency_overrides[shop_api.get_store] = lambda: store
     app.dependency_overrides[shop_api.get_admin_policy] = lambda: shop_api.AdminPolicy(is_local=True, token=None)
@@ -41,6 +44,19 @@ def running_experiment(store: Store, key: str = "swarm-exp", **spec: object) -> 
     }
     repository.create_experiment(store, base | spec)
     return repository.start_experiment(store, key)
+
+
+def run_row(store: Store, run_id: str = "run-1", key: str = "swarm-exp", agents: int = 10) -> str:
+    """A bare ``runs`` row taking its agents' writes (no plan: for ingestion tests); returns the run's secret."""
+    secret, secret_hash = run_secrets.new_secret()
+    store.execute(
+        "INSERT INTO runs (run_id, experiment_key, kind, status, seed, params, agents_planned, agents_done, "
+        "events_sent, events_stored, started_at, secret_hash) VALUES (:run_id, :key, 'http', 'running', 0, '{}', "
+        ":agents, 0, 0, 0, :now, :secret_hash)",
+        {"run_id": run_id, "key": key, "agents": agents, "now": datetime(2026, 1, 1), "secret_hash": secret_hash},
+    )
+    cache.invalidate(store)
+    return secret
 
 
 def seed_users(store: Store, count: int) -> list[str]:

@@ -7,10 +7,10 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from shop import api as shop_api
-from shop import cache
+from shop import cache, fast_path, run_secrets
 from shop.assignment import assign
 from shop.tracking import exposure_event_id
-from tests.storage.swarm_app import make_app, running_experiment
+from tests.storage.swarm_app import make_app, run_row, running_experiment
 
 KEY = "swarm-exp"
 
@@ -27,15 +27,15 @@ def clients(store, monkeypatch) -> Iterator[tuple[TestClient, TestClient, list[s
     running_experiment(store, KEY)
     served: list[str] = []
     for name in ("_fast_assign", "_fast_ingest"):
-        original = getattr(shop_api, name)
+        original = getattr(fast_path, name)
 
-        async def counted(store, body, original=original, name=name):
-            answer = await original(store, body)
+        async def counted(store, body, run_secret, original=original, name=name):
+            answer = await original(store, body, run_secret)
             if answer is not None:
                 served.append(name)
             return answer
 
-        monkeypatch.setattr(shop_api, name, counted)
+        monkeypatch.setattr(fast_path, name, counted)
     with TestClient(make_app(store)) as fast, TestClient(plain_app(store)) as plain:
         yield fast, plain, served
 
@@ -46,9 +46,11 @@ def event(event_id: str, user: str = "u1", name: str = "page_view", **fields) ->
 
 def test_assign_answers_like_the_route_and_records_the_assignment(store, clients):
     fast, plain, served = clients
+    secret = {run_secrets.HEADER: run_row(store, "run-1")}
     for user in ("alice", "bob"):
         body = {"user_id": user, "experiment_key": KEY, "run_id": "run-1"}
-        answered, reference = fast.post("/api/assign", json=body), plain.post("/api/assign", json=body)
+        answered = fast.post("/api/assign", json=body, headers=secret)
+        reference = plain.post("/api/assign", json=body, headers=secret)
         assert answered.status_code == reference.status_code == 200
         assert answered.json() == reference.json()
         assert answered.json()["variant"] == assign(KEY, user, [("control", 50.0), ("treatment", 50.0)])

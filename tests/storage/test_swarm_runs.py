@@ -6,6 +6,7 @@ import pytest
 
 from shop import adoptions, cache, repository
 from swarm import runs
+from swarm.agent_ids import AgentEventId, parse_agent_event_id
 from swarm.switches import Switches
 from tests.storage.swarm_app import running_experiment, seed_users
 
@@ -132,4 +133,5 @@ def test_ranges_round_trip():
     indexes = {0, 1, 2, 5, 7, 8}
     assert runs.to_ranges(indexes) == [(0, 3), (5, 6), (7, 9)]
     assert runs.from_ranges(runs.to_ranges(indexes)) == indexes
-    assert runs.agent_index(f"run-x:41:7{runs.LAST_SUFFIX}") == 41 == runs.agent_index("run-x:41:0")
+    assert parse_agent_event_id("run-x", f"run-x:41:7{runs.LAST_SUFFIX}", 42) == AgentEventId(41, 7, True)
+    assert parse_agent_event_id("run-x", "run-x:41:0", 42) == AgentEventId(41, 0, False)

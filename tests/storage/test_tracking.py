@@ -10,6 +10,7 @@ import pytest
 from shop import repository, tracking
 from shop.assignment import assign
 from shop.tracking import BatchError, exposure_event_id, ingest
+from tests.storage.swarm_app import run_row
 
 ARMS = [("control", 50.0), ("treatment", 50.0)]
 
@@ -43,12 +44,14 @@ def stored(store) -> dict[str, dict]:
 
 def test_valid_events_are_stored_with_their_fields(store):
     when = datetime(2026, 5, 1, 12, 30, tzinfo=UTC) + timedelta(hours=0)
+    secret = run_row(store, "run-1")
     result = ingest(
         store,
         [
             event("e1", "u1", "purchase", value=23.5, props={"order_id": 7}, ts="2026-05-01T14:30:00+02:00"),
             event("e2", "u2", "search", props={"query": "pho"}, run_id="run-1"),
         ],
+        run_secret=secret,
     )
     assert (result.accepted, result.duplicates, result.rejected) == (2, 0, ())
     rows = stored(store)

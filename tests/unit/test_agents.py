@@ -11,9 +11,10 @@ import pytest
 
 from shop.tracking import EVENT_NAMES, ID_PATTERN, exposure_event_id
 from swarm import agents as agents_module
+from swarm.agent_ids import LAST_SUFFIX, parse_agent_event_id
 from swarm.agents import AgentError, AgentResult, Agents, Assignment, Connection, SwarmContext, decide_agent
 from swarm.plan import Arm, Plan
-from swarm.runs import LAST_SUFFIX, Roster, agent_index
+from swarm.runs import Roster
 from swarm.simulation import simulate_outcomes
 from swarm.switches import Switches
 
@@ -81,7 +82,8 @@ def test_events_are_well_formed_ordered_and_inside_the_window():
         assert page_views == decisions.visits
         purchases = [e for e in events if e["name"] == "purchase"]
         assert len(purchases) == decisions.purchases and all(p["value"] > 0 for p in purchases)
-        assert agent_index(events[-1]["event_id"]) == index
+        parsed = parse_agent_event_id("run-test", events[-1]["event_id"], 300)
+        assert (parsed.agent, parsed.number, parsed.last) == (index, len(events) - 1, True)
 
 
 def test_agents_outside_the_allocation_log_no_exposure():

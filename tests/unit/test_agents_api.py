@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 
 from novarium_app import api as app_api
 from shop import api as shop_api
+from shop.fast_path import IngestFastPath
 from swarm import api as swarm_api
 
 
@@ -64,4 +65,4 @@ def test_the_app_mounts_the_runs_api_and_the_ingestion_fast_path():
     paths = app_api.api.openapi()["paths"]
     for path in ("/api/runs", "/api/runs/{run_id}", "/api/runs/{run_id}/progress", "/api/runs/{run_id}/audit"):
         assert path in paths
-    assert any(m.cls is shop_api.IngestFastPath for m in app_api.api.user_middleware)
+    assert any(m.cls is IngestFastPath for m in app_api.api.user_middleware)
