@@ -3,7 +3,9 @@
 Reads of runs are open; creating a run, recording its progress, resuming it and reading its users are admin actions
 (``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` when the app is not bound to localhost), like the shop's. Bodies
 carry typed fields only; no endpoint runs SQL from a request, and none returns a run's ground truth (the Lab reveals
-it after the learner's decision).
+it after the learner's decision). Nor can open reads help recompute it: they leave out the run's plan
+(``PRIVATE_PARAMS``), and the deployment's world (the personas' secret knob sensitivities, ``swarm.world``) goes only
+to admins, with the run's users, since the agents the CLI runs must behave in it.
 """
 
 import asyncio
@@ -25,6 +27,9 @@ from swarm.switches import Switches
 T = TypeVar("T")
 
 router = APIRouter(prefix="/runs", tags=["swarm"])
+
+PRIVATE_PARAMS = ("plan",)
+"""Run params only admin responses carry: the plan as served (with its world's id), which the run's executor needs."""
 
 
 class SwitchesIn(BaseModel):
@@ -87,9 +92,12 @@ class RunOut(BaseModel):
     finished_at: datetime | None
 
     @classmethod
-    def of(cls, row: runs.RunRow) -> "RunOut":
-        """The response body of a row."""
-        return cls(**{name: getattr(row, name) for name in cls.model_fields})
+    def of(cls, row: runs.RunRow, *, admin: bool = False) -> "RunOut":
+        """The response body of a row; only admin responses carry ``PRIVATE_PARAMS``."""
+        fields = {name: getattr(row, name) for name in cls.model_fields}
+        if not admin:
+            fields["params"] = {name: value for name, value in row.params.items() if name not in PRIVATE_PARAMS}
+        return cls(**fields)
 
 
 class ResumeOut(BaseModel):
@@ -100,12 +108,21 @@ class ResumeOut(BaseModel):
     events_stored: int
 
 
+class WorldOut(BaseModel):
+    """How the personas react to knobs in this deployment (``swarm.world.World``; admin only)."""
+
+    world_id: str | None
+    sensitivities: dict[str, dict[str, float]]
+
+
 class RosterOut(BaseModel):
-    """Who the run's agents are: warehouse users first (with their personas), and the mix new visitors draw from."""
+    """Who the run's agents are: warehouse users first (with their personas), the mix new visitors draw from, and
+    the world they behave in."""
 
     user_ids: list[str]
     personas: list[str]
     mix: dict[str, float]
+    world: WorldOut
 
 
 class AuditOut(BaseModel):
@@ -164,7 +181,7 @@ async def create_run(body: RunIn, store: StoreDep) -> RunOut:
         switches=switches,
         ends_at=body.ends_at,
     )
-    return RunOut.of(await _run(runs.create_run, store, spec))
+    return RunOut.of(await _run(runs.create_run, store, spec), admin=True)
 
 
 @router.get("/{run_id}", response_model=RunOut, responses={404: {}})
@@ -178,21 +195,22 @@ async def record_progress(run_id: str, body: ProgressIn, store: StoreDep) -> Run
     """Record a run's counts and status (what its executor flushes every second or so)."""
     with _refusals():
         update = runs.RunUpdate(**body.model_dump())
-    return RunOut.of(await _run(runs.update_run, store, run_id, update))
+    return RunOut.of(await _run(runs.update_run, store, run_id, update), admin=True)
 
 
 @router.post("/{run_id}/resume", response_model=ResumeOut, dependencies=ADMIN, responses={404: {}, 409: {}})
 async def resume_run(run_id: str, store: StoreDep) -> ResumeOut:
     """Set a stopped, interrupted or failed run running again; returns the agents already done."""
     row, done = await _run(runs.reopen_run, store, run_id)
-    return ResumeOut(run=RunOut.of(row), done=runs.to_ranges(done.agents), events_stored=done.events_stored)
+    return ResumeOut(run=RunOut.of(row, admin=True), done=runs.to_ranges(done.agents), events_stored=done.events_stored)
 
 
 @router.get("/{run_id}/population", response_model=RosterOut, dependencies=ADMIN, responses={404: {}})
 async def population(run_id: str, store: StoreDep) -> RosterOut:
-    """The run's warehouse users in its seeded order, with their personas, and the population mix."""
+    """The run's warehouse users in its seeded order, with their personas, the population mix and the world."""
     roster = await _run(runs.roster, store, run_id)
-    return RosterOut(user_ids=roster.user_ids, personas=roster.personas, mix=roster.mix)
+    world = WorldOut(**roster.world.to_dict())
+    return RosterOut(user_ids=roster.user_ids, personas=roster.personas, mix=roster.mix, world=world)
 
 
 @router.get("/{run_id}/audit", response_model=AuditOut, responses={404: {}})

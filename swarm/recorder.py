@@ -16,6 +16,7 @@ import httpx
 from marts.storage import Store
 from swarm import runs
 from swarm.runs import Completion, Roster, RunRow, RunSpec, RunUpdate
+from swarm.world import World
 
 
 class RecorderError(RuntimeError):
@@ -144,7 +145,7 @@ class HttpRecorder:
     async def roster(self, run_id: str) -> Roster:
         """See ``RunRecorder``."""
         answer = await self._call("GET", f"/api/runs/{run_id}/population")
-        return Roster(answer["user_ids"], answer["personas"], answer["mix"])
+        return Roster(answer["user_ids"], answer["personas"], answer["mix"], World.from_dict(answer["world"]))
 
     def read(self, run_id: str) -> RunRow | None:
         """See ``RunRecorder``."""
