@@ -7,12 +7,17 @@ its schema step) that draws the personas' knob sensitivities, and only admins ca
 
 import asyncio
 import json
+from datetime import date
 
+import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
 
-from marts.storage import migrations, open_store
+from marts import schema
+from marts.etl.build import build_all
+from marts.storage import StorageError, migrations, open_store
 from marts.storage.readonly import QueryFailed, QueryRefused, run_readonly
+from marts.warehouse.generator import generate, load
 from novarium_app.components import data_source
 from swarm import runs
 from swarm.engine import run_engine
@@ -215,3 +220,28 @@ def test_a_database_made_before_worlds_gets_one_and_its_old_runs_stay_nominal(da
         assert rebuilt.world == NOMINAL and ground_truth(rebuilt) == _stored_truth(upgraded, "run-old")
     finally:
         upgraded.close()
+
+
+def test_the_warehouse_and_marts_are_the_same_with_and_without_a_secret(store, tmp_path):
+    """Only knob effects are secret: seeding and the marts never read the world, and never change it."""
+    world = world_of(store)
+    bare = open_store(None, tmp_path / "bare")
+    try:
+        bare.execute("DELETE FROM world")
+        for target in (store, bare):
+            load(target, generate(users=300, days=30, seed=5, end=date(2026, 11, 1)))
+            build_all(target, as_of=date(2026, 11, 1))
+        for table in (*schema.WAREHOUSE_TABLES, *schema.MART_TABLES):
+            if table == "mart_builds":
+                continue  # when and how fast each build ran
+            ours, theirs = (_sorted(target.frame(f"SELECT * FROM {table}")) for target in (store, bare))
+            pd.testing.assert_frame_equal(ours, theirs, check_dtype=False, obj=table)
+        assert world_of(store) == world
+        with pytest.raises(StorageError, match="world: the database holds no world secret"):
+            world_of(bare)
+    finally:
+        bare.close()
+
+
+def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
