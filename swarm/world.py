@@ -3,8 +3,8 @@
 Everything else the ground truth reads is public: the variants (``GET /api/experiments/{key}``), the population mix
 (the warehouse's ``users.persona``), the run's days and switches, and the behaviour model and persona parameters in
 this source code. What is not public is how strongly each shopper persona reacts to each knob. Each deployment's
-database holds a secret, created once at random by a schema step (the hidden ``world`` table); from it the world draws
-every persona's ``SENSITIVITIES`` around their documented nominal values (``swarm.personas``):
+database holds a secret, created once at random by a schema step (the hidden ``world_secret`` table); from it the
+world draws every persona's ``SENSITIVITIES`` around their documented nominal values (``swarm.personas``):
 
     value = nominal * exp(JITTER_SD * z),  z = the normal quantile of HMAC-SHA256(secret, "persona.field"),
 
@@ -156,9 +156,9 @@ def world_of(store: Store) -> World:
     Raises:
         StorageError: when the database holds no world secret (its schema step creates one).
     """
-    secret = store.scalar("SELECT secret FROM world WHERE world_key = 1")
+    secret = store.scalar("SELECT secret FROM world_secret WHERE world_key = 1")
     if not secret:
-        raise StorageError("world: the database holds no world secret (the schema step 'world' creates one)")
+        raise StorageError("world: the database holds no world secret (its schema step, 'world', creates one)")
     return World.from_secret(bytes.fromhex(secret))
 
 

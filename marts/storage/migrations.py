@@ -41,10 +41,11 @@ def _create_tables_since(version: int) -> Callable[[sa.Connection], None]:
 
 
 def _create_world(conn: sa.Connection) -> None:
-    """The hidden ``world`` table and its one secret: 32 random bytes, drawn once, never changed."""
-    schema.world.create(conn, checkfirst=True)
-    if conn.execute(sa.select(sa.func.count()).select_from(schema.world)).scalar_one() == 0:
-        conn.execute(schema.world.insert().values(world_key=1, secret=secrets.token_hex(32), created_at=_utcnow()))
+    """The hidden ``world_secret`` table and its one secret: 32 random bytes, drawn once, never changed."""
+    table = schema.world_secret
+    table.create(conn, checkfirst=True)
+    if conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0:
+        conn.execute(table.insert().values(world_key=1, secret=secrets.token_hex(32), created_at=_utcnow()))
 
 
 STEPS: tuple[Step, ...] = (
@@ -56,7 +57,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(3, "marts: daily_metrics, user_stats, experiment_users, mart_builds", _create_tables_since(3)),
     Step(4, "peeking: results_views", _create_tables_since(4)),
-    Step(5, "world: the hidden world secret the personas' knob sensitivities are drawn from", _create_world),
+    Step(5, "world: the hidden world_secret the personas' knob sensitivities are drawn from", _create_world),
 )
 
 LATEST = STEPS[-1].version

@@ -31,9 +31,9 @@ from marts.storage.store import Store
 DEFAULT_MAX_ROWS = 1000
 DEFAULT_TIMEOUT_SECONDS = 5.0
 MAX_QUERY_CHARS = 20_000
-HIDDEN_TABLES = frozenset({"runs", "world"})
+HIDDEN_TABLES = frozenset({"runs", "world_secret"})
 """Tables the SQL lab never reads: ``runs`` holds each run's ground truth, revealed only after the decision;
-``world`` holds the secret the personas' knob sensitivities are drawn from (``swarm.world``)."""
+``world_secret`` holds the secret the personas' knob sensitivities are drawn from (``swarm.world``)."""
 LAB_TABLES = frozenset(metadata.tables) - HIDDEN_TABLES
 """What the SQL lab may read."""
 SELECT_KEYWORDS = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "FROM"})

@@ -200,8 +200,8 @@ def _serve(backend: str, database_url: str | None, workdir: Path, cleanup: ExitS
         overview = warehouse_overview(store)
         insights = warehouse_insights(store)
         retros = _save_retrospectives(store)
-        store.execute("UPDATE world SET secret = :secret", {"secret": E2E_WORLD_SECRET})
-        world, world_secret = world_of(store), store.scalar("SELECT secret FROM world")
+        store.execute("UPDATE world_secret SET secret = :secret", {"secret": E2E_WORLD_SECRET})
+        world, world_secret = world_of(store), store.scalar("SELECT secret FROM world_secret")
     finally:
         store.close()
 

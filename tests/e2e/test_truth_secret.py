@@ -2,7 +2,7 @@
 
 Issue 11: ``GET /api/runs/{id}`` returned ``params.plan``, and ``ground_truth`` of that plan was the stored truth;
 every other input of the truth was public too. The deployment's world (the personas' knob sensitivities, drawn from
-a secret in the hidden ``world`` table) is what open data lacks. The run here is made the CLI's way (``novarium
+a secret in the hidden ``world_secret`` table) is what open data lacks. The run here is made the CLI's way (``novarium
 swarm``: HTTP agents in this process, recorded over ``/api/runs``), so its agents got the world from the admin-only
 population endpoint.
 """
@@ -137,14 +137,14 @@ def test_no_lab_page_or_frame_carries_the_world(app_server, page: Page, secret_r
         page.wait_for_load_state("networkidle")
         pages.append(page.content())
     expect(page.locator("#table-users")).to_be_visible(timeout=LOAD)
-    expect(page.locator("#table-world")).to_have_count(0)  # the Data page never lists it
+    expect(page.locator("#table-world_secret")).to_have_count(0)  # the Data page never lists it
     page.click("#table-runs")
     expect(page.locator("#table-preview .result-row").first).to_be_visible(timeout=LOAD)
     page.get_by_role("tab", name="SQL lab").click()
     editor = page.locator("#sql-editor")
-    editor.fill("SELECT * FROM world")
+    editor.fill("SELECT * FROM world_secret")
     editor.press("Control+Enter")
-    expect(page.locator("#sql-problem")).to_contain_text("world", timeout=LOAD)
+    expect(page.locator("#sql-problem")).to_contain_text("world_secret", timeout=LOAD)
     expect(page.locator("#sql-result")).to_have_count(0)
     pages.append(page.content())
 

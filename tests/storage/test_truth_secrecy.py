@@ -120,13 +120,13 @@ def test_the_world_is_created_once_and_the_same_after_reopening(database_url, tm
         world = world_of(first)
         assert not world.nominal and set(world.sensitivities) == {p.name for p in SHOPPERS}
         assert migrations.upgrade(first.engine) == []  # every step applied: nothing draws a new secret
-        secret = first.scalar("SELECT secret FROM world")
-        assert len(secret) == 64 and int(first.scalar("SELECT COUNT(*) FROM world")) == 1
+        secret = first.scalar("SELECT secret FROM world_secret")
+        assert len(secret) == 64 and int(first.scalar("SELECT COUNT(*) FROM world_secret")) == 1
     finally:
         first.close()
     again = open_store(database_url, tmp_path / "data")
     try:
-        assert world_of(again) == world and again.scalar("SELECT secret FROM world") == secret
+        assert world_of(again) == world and again.scalar("SELECT secret FROM world_secret") == secret
     finally:
         again.close()
 
@@ -149,7 +149,7 @@ def test_the_admin_population_endpoint_carries_the_world_and_open_reads_do_not(s
     with TestClient(app) as api:
         roster = api.get(f"/api/runs/{run_id}/population").json()
         assert World.from_dict(roster["world"]) == world
-        secret = store.scalar("SELECT secret FROM world")
+        secret = store.scalar("SELECT secret FROM world_secret")
         open_reads = [
             api.get("/api/runs").text,
             api.get(f"/api/runs/{run_id}").text,
@@ -168,17 +168,17 @@ def test_the_admin_population_endpoint_carries_the_world_and_open_reads_do_not(s
 
 def test_the_sql_lab_and_the_data_page_never_read_the_world(store):
     for query in (
-        "SELECT secret FROM world",
-        "SELECT * FROM world",
-        "SELECT w.secret FROM users AS u, world AS w",
-        "SELECT secret FROM (SELECT * FROM world) AS w",
-        "WITH w AS (SELECT * FROM world) SELECT secret FROM w",
+        "SELECT secret FROM world_secret",
+        "SELECT * FROM world_secret",
+        "SELECT w.secret FROM users AS u, world_secret AS w",
+        "SELECT secret FROM (SELECT * FROM world_secret) AS w",
+        "WITH w AS (SELECT * FROM world_secret) SELECT secret FROM w",
     ):
         with pytest.raises(QueryRefused):
             run_readonly(store, query)
-    assert "world" not in data_source.row_counts(store)
-    with pytest.raises(ValueError, match="table: unknown table 'world'"):
-        data_source.preview(store, "world")
+    assert "world_secret" not in data_source.row_counts(store)
+    with pytest.raises(ValueError, match="table: unknown table 'world_secret'"):
+        data_source.preview(store, "world_secret")
 
 
 def test_the_sql_lab_refuses_the_world_through_a_recursive_cte(store, request):
@@ -190,7 +190,8 @@ def test_the_sql_lab_refuses_the_world_through_a_recursive_cte(store, request):
             "rebuild fixes it; this test then passes and the marker goes)",
         )
     )
-    recursive = "WITH RECURSIVE world AS (SELECT * FROM world UNION SELECT * FROM world) SELECT * FROM world"
+    table = "world_secret"
+    recursive = f"WITH RECURSIVE {table} AS (SELECT * FROM {table} UNION SELECT * FROM {table}) SELECT * FROM {table}"
     with pytest.raises((QueryRefused, QueryFailed)):
         run_readonly(store, recursive)
 
@@ -227,7 +228,7 @@ def test_the_warehouse_and_marts_are_the_same_with_and_without_a_secret(store, t
     world = world_of(store)
     bare = open_store(None, tmp_path / "bare")
     try:
-        bare.execute("DELETE FROM world")
+        bare.execute("DELETE FROM world_secret")
         for target in (store, bare):
             load(target, generate(users=300, days=30, seed=5, end=date(2026, 11, 1)))
             build_all(target, as_of=date(2026, 11, 1))
