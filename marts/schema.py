@@ -296,6 +296,24 @@ results_views = sa.Table(
     info=_since(4),
 )
 
+# --- the world secret (its own step; see ``marts.storage.migrations``) ------------------------------------------
+
+private_metadata = sa.MetaData()
+"""Tables no learner-facing reader ever lists: not in ``metadata``, so the Data page, its catalog and the SQL lab's
+allow-lists never see them (the SQL lab's ``HIDDEN_TABLES`` names them too)."""
+
+world_secret = sa.Table(
+    "world_secret",
+    private_metadata,
+    sa.Column("world_key", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("secret", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.DateTime, nullable=False),
+    sa.CheckConstraint("world_key = 1", name="ck_world_secret_one_row"),
+    info=_since(5),
+)
+"""This deployment's world secret (one row, 32 random bytes in hex), created once by its schema step. The swarm
+draws each persona's knob sensitivities from it (``swarm.world``), so a knob's true effect is not open data."""
+
 WAREHOUSE_TABLES = ("restaurants", "menu_items", "users", "sessions", "orders", "order_items")
 EXPERIMENT_TABLES = ("experiments", "variants", "assignments", "events", "runs", "adoptions", "retrospectives")
 MART_TABLES = ("daily_metrics", "user_stats", "experiment_users", "mart_builds")

@@ -78,7 +78,8 @@ class SwarmContext:
         run_id: the run; it prefixes every event id and goes with every event and assignment.
         experiment_key: the experiment the agents are assigned to.
         seed: the run seed; agent ``i`` draws from ``default_rng([seed, i])``.
-        plan: the run's plan: days, day weights and weekdays, realism switches, variants (for the exposure bug).
+        plan: the run's plan: days, day weights and weekdays, realism switches, variants (for the exposure bug), and
+            the world whose persona sensitivities the agents behave with (the engine's and the truth's).
         roster: who agent ``i`` is (a warehouse user while there are any, then a new visitor).
         think_time: seconds an agent pauses between two steps of a visit (0: turbo).
         secret: the run's secret, sent with every request (``shop.run_secrets``).
@@ -119,7 +120,7 @@ class SwarmContext:
         if found is None:
             switches = self.plan.switches
             found = self._models[key] = visit_model(
-                PERSONAS[persona],
+                self.plan.world.persona(persona),
                 config,
                 effect_scale=switches.effect_scale(day) if time_varying else 1.0,
                 purchase_shift=switches.purchase_shift(self.plan.weekday(day)) if time_varying else 0.0,
@@ -202,7 +203,7 @@ def identify(context: SwarmContext, index: int, rng: np.random.Generator) -> Ide
 
 def decide(context: SwarmContext, identity: Identity, assignment: Assignment, rng: np.random.Generator) -> Decisions:
     """The agent's visits and events under the config it was served (pure: no I/O)."""
-    persona = PERSONAS[identity.persona]
+    persona = context.plan.world.persona(identity.persona)
     count = int(sample_visit_counts(persona.return_rate, 1, rng)[0])
     days, seconds = _visit_times(context.plan, count, rng)
     events: list[dict[str, Any]] = []

@@ -4,7 +4,9 @@ Reads of runs are open; creating a run, recording its progress, resuming it and 
 (``Authorization: Bearer <NOVARIUM_ADMIN_TOKEN>`` when the app is not bound to localhost), like the shop's. Bodies
 carry typed fields only (``shop.fields``); no endpoint runs SQL from a request, and none returns a run's ground truth
 (the Lab reveals it after the learner's decision). Creating or resuming a run answers the run's secret, once: its
-agents send it with their writes (``shop.run_secrets``).
+agents send it with their writes (``shop.run_secrets``). Nor can open reads help recompute the truth: they leave out
+the run's plan (``PRIVATE_PARAMS``), and the deployment's world (the personas' secret knob sensitivities,
+``swarm.world``) goes only to admins, with the run's users, since the agents the CLI runs must behave in it.
 """
 
 import asyncio
@@ -29,6 +31,9 @@ T = TypeVar("T")
 
 router = APIRouter(prefix="/runs", tags=["swarm"], route_class=JsonRoute, responses=ERROR_RESPONSES)
 RunId = Annotated[Text, Path(max_length=40, description="The run's id.")]
+
+PRIVATE_PARAMS = ("plan",)
+"""Run params only admin responses carry: the plan as served (with its world's id), which the run's executor needs."""
 
 
 class SwitchesIn(BaseModel):
@@ -93,9 +98,12 @@ class RunOut(BaseModel):
     finished_at: UtcTime | None
 
     @classmethod
-    def of(cls, row: runs.RunRow) -> "RunOut":
-        """The response body of a row."""
-        return cls(**{name: getattr(row, name) for name in cls.model_fields})
+    def of(cls, row: runs.RunRow, *, admin: bool = False) -> "RunOut":
+        """The response body of a row; only admin responses carry ``PRIVATE_PARAMS``."""
+        fields = {name: getattr(row, name) for name in cls.model_fields}
+        if not admin:
+            fields["params"] = {name: value for name, value in row.params.items() if name not in PRIVATE_PARAMS}
+        return cls(**fields)
 
 
 class CreatedRunOut(RunOut):
@@ -105,8 +113,8 @@ class CreatedRunOut(RunOut):
 
     @classmethod
     def created(cls, row: runs.RunRow) -> "CreatedRunOut":
-        """The response body of a row just created or reopened (which carries its secret)."""
-        return cls(**RunOut.of(row).model_dump(), secret=row.secret or "")
+        """The admin response body of a row just created or reopened (with its secret and its plan)."""
+        return cls(**RunOut.of(row, admin=True).model_dump(), secret=row.secret or "")
 
 
 class ResumeOut(BaseModel):
@@ -117,12 +125,21 @@ class ResumeOut(BaseModel):
     events_stored: int
 
 
+class WorldOut(BaseModel):
+    """How the personas react to knobs in this deployment (``swarm.world.World``; admin only)."""
+
+    world_id: str | None
+    sensitivities: dict[str, dict[str, float]]
+
+
 class RosterOut(BaseModel):
-    """Who the run's agents are: warehouse users first (with their personas), and the mix new visitors draw from."""
+    """Who the run's agents are: warehouse users first (with their personas), the mix new visitors draw from, and
+    the world they behave in."""
 
     user_ids: list[str]
     personas: list[str]
     mix: dict[str, float]
+    world: WorldOut
 
 
 class AuditOut(BaseModel):
@@ -206,7 +223,7 @@ async def record_progress(run_id: RunId, body: ProgressIn, store: StoreDep) -> R
     """Record a run's counts and status (what its executor flushes every second or so)."""
     with _refusals():
         update = runs.RunUpdate(**body.model_dump())
-    return RunOut.of(await _run(runs.update_run, store, run_id, update))
+    return RunOut.of(await _run(runs.update_run, store, run_id, update), admin=True)
 
 
 @router.post(
@@ -229,9 +246,10 @@ async def resume_run(run_id: RunId, store: StoreDep) -> ResumeOut:
     responses={**ADMIN_ERRORS, **NOT_FOUND},
 )
 async def population(run_id: RunId, store: StoreDep) -> RosterOut:
-    """The run's warehouse users in its seeded order, with their personas, and the population mix."""
+    """The run's warehouse users in its seeded order, with their personas, the population mix and the world."""
     roster = await _run(runs.roster, store, run_id)
-    return RosterOut(user_ids=roster.user_ids, personas=roster.personas, mix=roster.mix)
+    world = WorldOut(**roster.world.to_dict())
+    return RosterOut(user_ids=roster.user_ids, personas=roster.personas, mix=roster.mix, world=world)
 
 
 @router.get("/{run_id}/audit", response_model=AuditOut, responses=NOT_FOUND)

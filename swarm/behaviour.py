@@ -6,14 +6,16 @@ Each knob moves the log-odds of one or more funnel steps, scaled by the persona'
 - urgency_badge: banner clicks, add to cart and purchase; sign and size from urgency_response (cautious repelled).
 - discount_pct: add to cart and purchase up (discount_sensitivity); every order's subtotal down by the discount.
 - free_delivery_threshold: purchase down when the fee applies (price_sensitivity); baskets just under the
-  threshold are topped up to reach it.
+  threshold are topped up to reach it (with the persona's ``top_up`` chance).
 - checkout_button_text: purchase; "now" nudges the urgency-minded, "secure"/"safe" reassures rating readers.
 - recommendation_layout: item views; grid for visual browsers, list for comparers (layout_preference).
 - show_ratings: add to cart down when ratings are hidden (rating_reliance).
 - banner_headline: nothing. A placebo knob: the model ignores the words.
 
 Every shift is relative to the shop's default configuration, so the defaults reproduce the personas' declared
-parameters exactly. The novelty switch scales every shift by a factor that decays over the days of a run.
+parameters exactly. The sensitivities a shift is scaled by are this deployment's (``swarm.world``): the personas'
+documented values are the nominal world's. The novelty switch scales every shift by a factor that decays over the
+days of a run.
 """
 
 import math
@@ -148,7 +150,7 @@ def visit_model(
         basket_log_sd=persona.basket_log_sd,
         discount=full["discount_pct"] / 100.0,
         free_delivery_threshold=float(full["free_delivery_threshold"]),
-        top_up=0.0 if persona.is_bot else min(0.9, 0.4 * persona.price_sensitivity),
+        top_up=0.0 if persona.is_bot else persona.top_up,
         return_rate=persona.return_rate,
         is_bot=persona.is_bot,
     )

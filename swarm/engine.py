@@ -35,6 +35,7 @@ from swarm.population import Population, draw_population, warehouse_mix
 from swarm.simulation import exposure_dropped, simulate_visits
 from swarm.switches import Switches
 from swarm.truth import ground_truth
+from swarm.world import World, world_of
 
 KIND = "engine"
 BLOCK_USERS = 500_000
@@ -130,7 +131,8 @@ def run_engine(
     if mix is None:
         mix = warehouse_mix(store)
         mix_source = "warehouse" if mix is not None else "default"
-    plan = plan_for(record, adopted_config(store), mix=mix, switches=switches, days=days, end=end or now)
+    world = world_of(store)
+    plan = plan_for(record, adopted_config(store), mix=mix, switches=switches, days=days, end=end or now, world=world)
     run_id = new_run_id(now)
     params = {
         "kind": KIND,
@@ -163,10 +165,14 @@ def plan_for(
     switches: Switches | None = None,
     days: int = 1,
     end: datetime | None = None,
+    world: World | None = None,
 ) -> Plan:
-    """The plan of an experiment: each variant's config layered over the adopted config, as the shop shows it."""
+    """The plan of an experiment: each variant's config layered over the adopted config, as the shop shows it.
+
+    ``world`` is the deployment's (``swarm.world.world_of``); the nominal world by default.
+    """
     arms = [Arm(v.name, {**(adopted or {}), **v.config}, v.weight) for v in record.variants]
-    return Plan.build(arms, mix=mix, switches=switches, days=days, end=end)
+    return Plan.build(arms, mix=mix, switches=switches, days=days, end=end, world=world)
 
 
 def new_run_id(now: datetime | None = None) -> str:

@@ -34,6 +34,8 @@ class Persona:
         urgency_response: how urgency cues (warm banner, badge) move clicks and carts; negative means they repel.
         rating_reliance: how much seeing star ratings reassures them before adding to the cart.
         layout_preference: +1 prefers a visual grid, -1 prefers a comparable list, 0 indifferent.
+        top_up: chance to add to a basket just under the free-delivery threshold to reach it (a habit of the default
+            shop too, so a baseline parameter: the world's secret draws leave it alone; see ``swarm.world``).
         return_rate: chance of another visit after each visit during an experiment (visits are 1 + geometric).
         is_bot: a crawler: browses fast, clicks at random, never buys.
     """
@@ -56,6 +58,7 @@ class Persona:
     urgency_response: float
     rating_reliance: float
     layout_preference: float
+    top_up: float
     return_rate: float
     is_bot: bool = False
 
@@ -68,6 +71,7 @@ class Persona:
             "add_to_cart",
             "checkout",
             "purchase",
+            "top_up",
             "return_rate",
         ):
             value = getattr(self, field)
@@ -98,6 +102,7 @@ IMPULSIVE = Persona(
     urgency_response=1.0,
     rating_reliance=0.1,
     layout_preference=1.0,
+    top_up=0.08,
     return_rate=0.35,
 )
 RATIONAL = Persona(
@@ -119,6 +124,7 @@ RATIONAL = Persona(
     urgency_response=-0.1,
     rating_reliance=0.8,
     layout_preference=-1.0,
+    top_up=0.6,
     return_rate=0.40,
 )
 WINDOW_SHOPPER = Persona(
@@ -140,6 +146,7 @@ WINDOW_SHOPPER = Persona(
     urgency_response=0.4,
     rating_reliance=0.3,
     layout_preference=1.0,
+    top_up=0.32,
     return_rate=0.50,
 )
 MISSION = Persona(
@@ -161,6 +168,7 @@ MISSION = Persona(
     urgency_response=0.0,
     rating_reliance=0.2,
     layout_preference=-0.5,
+    top_up=0.12,
     return_rate=0.20,
 )
 CAUTIOUS = Persona(
@@ -182,6 +190,7 @@ CAUTIOUS = Persona(
     urgency_response=-0.8,
     rating_reliance=1.2,
     layout_preference=0.0,
+    top_up=0.4,
     return_rate=0.30,
 )
 BOT = Persona(
@@ -203,6 +212,7 @@ BOT = Persona(
     urgency_response=0.0,
     rating_reliance=0.0,
     layout_preference=0.0,
+    top_up=0.0,
     return_rate=0.10,
     is_bot=True,
 )

@@ -8,6 +8,10 @@ Days. A run covers ``days`` consecutive 24-hour windows ending at ``end`` (now, 
 ``Plan.day_weights`` (uniform, or ``WEEKDAY_VOLUME``-weighted with seasonality); each return visit falls on a day
 drawn with the same weights restricted to the first visit's day and later, so return visits come later and nothing
 lands outside the window.
+
+World. Each plan lives in a ``swarm.world.World``: the personas' knob sensitivities of one deployment (drawn from its
+secret), or the nominal world of the documented values when built without one. ``to_dict`` stores only the world's
+id, never its sensitivities, and ``from_dict`` needs the same world back to rebuild the plan.
 """
 
 from collections.abc import Mapping, Sequence
@@ -22,6 +26,7 @@ from shop.knobs import config_problems
 from swarm.behaviour import VisitModel, visit_model
 from swarm.personas import PERSONAS, check_mix, default_mix
 from swarm.switches import Switches
+from swarm.world import NOMINAL, World, plan_world
 
 PERSONA_NAMES: tuple[str, ...] = tuple(PERSONAS)
 """Every persona, bot last; engine arrays store a persona as its index here."""
@@ -54,6 +59,7 @@ class Plan:
         switches: the realism switches.
         days: how many days the run covers.
         end: the end of the run window (naive UTC).
+        world: the personas' knob sensitivities (the nominal world by default).
     """
 
     arms: tuple[Arm, ...]
@@ -61,6 +67,7 @@ class Plan:
     switches: Switches = field(default_factory=Switches)
     days: int = 1
     end: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None, microsecond=0))
+    world: World = NOMINAL
 
     @classmethod
     def build(
@@ -71,8 +78,11 @@ class Plan:
         switches: Switches | None = None,
         days: int = 1,
         end: datetime | None = None,
+        world: World | None = None,
     ) -> "Plan":
         """A checked plan; ``mix`` (default: the personas' shares) gets the switches' bot share added.
+
+        ``world`` (default: the nominal world) is the deployment's (``swarm.world.world_of``).
 
         To rebuild a stored plan use ``from_dict``: its mix already holds the bots.
 
@@ -87,16 +97,25 @@ class Plan:
         end = end or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         if end.tzinfo is not None:
             end = end.astimezone(UTC).replace(tzinfo=None)
-        return cls(arms, population_mix(mix, switches.bot_share), switches, days, end)
+        return cls(arms, population_mix(mix, switches.bot_share), switches, days, end, world or NOMINAL)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Plan":
-        """The plan ``to_dict`` wrote, exactly (its mix already holds the bot share, so it is not added again)."""
+    def from_dict(cls, data: Mapping[str, Any], world: World | None = None) -> "Plan":
+        """The plan ``to_dict`` wrote, exactly (its mix already holds the bot share, so it is not added again).
+
+        Args:
+            data: what ``to_dict`` wrote.
+            world: the world the plan was made in (not needed for a plan made in the nominal world).
+
+        Raises:
+            ValueError: when the plan was made in another world than ``world``, or a field is invalid.
+        """
         arms = tuple(Arm(v["name"], dict(v["config"]), float(v["weight"])) for v in data["variants"])
         switches = Switches(**data["switches"])
         _check_arms(arms, switches)
         mix = {name: float(share) for name, share in data["mix"].items()}
-        return cls(arms, check_mix(mix), switches, int(data["days"]), datetime.fromisoformat(data["end"]))
+        end = datetime.fromisoformat(data["end"])
+        return cls(arms, check_mix(mix), switches, int(data["days"]), end, plan_world(data.get("world"), world))
 
     @property
     def control(self) -> str:
@@ -152,7 +171,7 @@ class Plan:
         """(persona, arm index, day) -> the visit model of that day, novelty and seasonality applied."""
         return {
             (persona, index, day): visit_model(
-                PERSONAS[persona],
+                self.world.persona(persona),
                 arm.config,
                 effect_scale=self.switches.effect_scale(day),
                 purchase_shift=self.switches.purchase_shift(self.weekday(day)),
@@ -167,7 +186,7 @@ class Plan:
         """Like ``models`` once novelty has worn off (knob shifts at their lasting size; seasonality kept)."""
         return {
             (persona, index, day): visit_model(
-                PERSONAS[persona],
+                self.world.persona(persona),
                 arm.config,
                 effect_scale=1.0,
                 purchase_shift=self.switches.purchase_shift(self.weekday(day)),
@@ -178,7 +197,7 @@ class Plan:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready summary, as stored with a run's parameters."""
+        """A JSON-ready summary, as stored with a run's parameters: the world by its id only (None when nominal)."""
         return {
             "variants": [{"name": a.name, "weight": a.weight, "config": dict(a.config)} for a in self.arms],
             "mix": dict(self.mix),
@@ -186,6 +205,7 @@ class Plan:
             "days": self.days,
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
+            "world": self.world.world_id,
         }
 
 

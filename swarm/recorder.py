@@ -18,6 +18,7 @@ from shop.fields import utc_naive
 from shop.site_guard import CLIENT_HEADER
 from swarm import runs
 from swarm.runs import Completion, Roster, RunRow, RunSpec, RunUpdate
+from swarm.world import World
 
 
 class RecorderError(RuntimeError):
@@ -150,7 +151,7 @@ class HttpRecorder:
     async def roster(self, run_id: str) -> Roster:
         """See ``RunRecorder``."""
         answer = await self._call("GET", f"/api/runs/{run_id}/population")
-        return Roster(answer["user_ids"], answer["personas"], answer["mix"])
+        return Roster(answer["user_ids"], answer["personas"], answer["mix"], World.from_dict(answer["world"]))
 
     def read(self, run_id: str) -> RunRow | None:
         """See ``RunRecorder``."""

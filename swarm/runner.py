@@ -333,7 +333,7 @@ class RunManager:
                 run_id=row.run_id,
                 experiment_key=row.experiment_key,
                 seed=row.seed,
-                plan=row.plan(),
+                plan=row.plan(roster.world),
                 roster=roster,
                 think_time=float(row.params.get("think_time", 0.0)),
                 secret=row.secret,

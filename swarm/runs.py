@@ -4,9 +4,10 @@ Every function takes an open Store and binds its parameters; the in-server runne
 ``swarm.api`` serves them to the CLI, which cannot open an embedded database the server holds.
 
 A run's ``params`` (JSON) hold its request, the end of its time window and its plan (variants as served, the
-population mix), so a resumed run makes exactly the decisions it would have made. Its ``truth`` (JSON) is the
-analytic ground truth of that plan (``swarm.truth``); no read here returns it, since the Lab may reveal it only after
-the learner's decision.
+population mix, the id of the world it lives in), so a resumed run makes exactly the decisions it would have made.
+Its ``truth`` (JSON) is the analytic ground truth of that plan (``swarm.truth``); no read here returns it, since the
+Lab may reveal it only after the learner's decision. The plan's world (``swarm.world``, the deployment's secret
+persona sensitivities) is read from the store.
 
 Completion is recorded with the data: an agent's last event id ends in ``LAST_SUFFIX`` and is stored in the same
 transaction as the rest of its final batch, so the agents done can be read back from ``events`` even after a crash.
@@ -39,6 +40,7 @@ from swarm.personas import PERSONAS, SHOPPERS, check_mix, default_mix
 from swarm.plan import Arm, Plan
 from swarm.switches import Switches
 from swarm.truth import ground_truth
+from swarm.world import NOMINAL, World, plan_world, world_of
 
 KIND = "http"
 STATUSES = ("running", "completed", "stopped", "failed", "interrupted")
@@ -128,12 +130,22 @@ class RunRow:
         """The end of the run's time window (naive UTC)."""
         return datetime.fromisoformat(self.params["plan"]["end"])
 
-    def plan(self) -> Plan:
-        """The plan the run was created with: variants as served, population mix, switches, days and window."""
+    def plan(self, world: World | None = None) -> Plan:
+        """The plan the run was created with: variants as served, population mix, switches, days and window.
+
+        Args:
+            world: the world the run was made in (``swarm.world.world_of``); runs made without one need none.
+
+        Raises:
+            ValueError: when the run was made in another world.
+        """
         stored = self.params["plan"]
         arms = [Arm(v["name"], v["config"], v["weight"]) for v in stored["variants"]]
         switches = Switches(**stored["switches"])
-        return Plan.build(arms, mix=self.params["mix"], switches=switches, days=stored["days"], end=self.ends_at)
+        world = plan_world(stored.get("world"), world)
+        return Plan.build(
+            arms, mix=self.params["mix"], switches=switches, days=stored["days"], end=self.ends_at, world=world
+        )
 
 
 @dataclass(frozen=True)
@@ -165,11 +177,13 @@ class Roster:
         personas: their personas.
         mix: the shopper personas' shares among warehouse users (the default mix when the warehouse is empty); new
             visitors draw their persona from it.
+        world: how the personas react to knobs in this deployment (admin only: see ``swarm.world``).
     """
 
     user_ids: list[str]
     personas: list[str]
     mix: dict[str, float]
+    world: World = NOMINAL
 
 
 @dataclass(frozen=True)
@@ -202,7 +216,7 @@ def create_run(store: Store, spec: RunSpec) -> RunRow:
     arms = [Arm(v.name, {**adopted, **v.config}, v.weight) for v in experiment.variants]
     mix = warehouse_mix(store)
     ends_at = _naive(spec.ends_at) if spec.ends_at else _utcnow()
-    plan = Plan.build(arms, mix=mix, switches=spec.switches, days=spec.days, end=ends_at)
+    plan = Plan.build(arms, mix=mix, switches=spec.switches, days=spec.days, end=ends_at, world=world_of(store))
     params = {
         "kind": KIND,
         "agents": spec.agents,
@@ -329,7 +343,7 @@ def roster(store: Store, run_id: str) -> Roster:
     frame = frame[frame["persona"].isin([p.name for p in SHOPPERS])]
     order = np.random.default_rng([row.seed, ROSTER_STREAM]).permutation(len(frame))[: row.agents_planned]
     chosen = frame.iloc[order]
-    return Roster(chosen["user_id"].tolist(), chosen["persona"].tolist(), dict(row.params["mix"]))
+    return Roster(chosen["user_id"].tolist(), chosen["persona"].tolist(), dict(row.params["mix"]), world_of(store))
 
 
 @dataclass(frozen=True)
@@ -379,7 +393,7 @@ def audit(store: Store, run_id: str) -> RunAudit:
     experiment = get_experiment(store, row.experiment_key)
     frame = store.frame(_RUN_EVENTS, {"run_id": run_id})
     done, active, steps = set(), set(), []
-    start = row.plan().start
+    start = row.plan(world_of(store)).start
     for event_id, name, ts, value in zip(frame["event_id"], frame["name"], frame["ts"], frame["value"], strict=True):
         found = parse_agent_event_id(run_id, event_id, row.agents_planned)
         if found is None:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, fields
 import numpy as np
 import pandas as pd
 
-from swarm.personas import PERSONAS
 from swarm.plan import PERSONA_NAMES, Plan
 from swarm.sampling import sample_visit_counts, sample_visits
 
@@ -140,7 +139,8 @@ def simulate_visits(plan: Plan, persona: np.ndarray, arm: np.ndarray, rng: np.ra
     counts = np.zeros(n, dtype=np.int64)
     for code in present:
         rows = persona == code
-        counts[rows] = sample_visit_counts(PERSONAS[PERSONA_NAMES[code]].return_rate, int(rows.sum()), rng)
+        return_rate = plan.world.persona(PERSONA_NAMES[code]).return_rate
+        counts[rows] = sample_visit_counts(return_rate, int(rows.sum()), rng)
     user = np.repeat(np.arange(n), counts)
     first = np.zeros(len(user), dtype=bool)
     first[np.cumsum(counts) - counts] = True

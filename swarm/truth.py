@@ -19,10 +19,12 @@ scales the subtotal and a subtotal below T pays ``DELIVERY_FEE``. Partial expect
 the normal CDF: ``E[B; B < x] = exp(mu + sigma^2 / 2) * Phi((ln x - mu - sigma^2) / sigma)``. Rounding each order
 to the cent is ignored (its bias is far below a cent).
 
-Overall values weight personas by the mix (bots included when the bot switch is on, which dilutes every variant
-alike). Two scenarios: ``run`` is the traffic-weighted average over the run's days, novelty decay included;
-``lasting`` is the same run once novelty has worn off. The exposure bug changes no truth: it hides users from the
-analysis (a planted SRM and a biased sample), not what the variants do to people.
+The personas behave as in the plan's world (``swarm.world``): the deployment's secret knob sensitivities, the same
+ones the engine and the HTTP agents sample with. Overall values weight personas by the mix (bots included when the
+bot switch is on, which dilutes every variant alike). Two scenarios: ``run`` is the traffic-weighted average over
+the run's days, novelty decay included; ``lasting`` is the same run once novelty has worn off. The exposure bug
+changes no truth: it hides users from the analysis (a planted SRM and a biased sample), not what the variants do to
+people.
 """
 
 import math
@@ -34,7 +36,6 @@ import numpy as np
 
 from marts.metrics import CATALOG, Metric
 from swarm.behaviour import DELIVERY_FEE, TOP_UP_BAND, TOP_UP_MARGIN, VisitModel
-from swarm.personas import PERSONAS
 from swarm.plan import Plan
 from swarm.sampling import visit_count_distribution
 
@@ -258,7 +259,7 @@ def _table(plan: Plan, models: Mapping[tuple[str, int, int], VisitModel], metric
         (persona, index): user_expectations(
             [models[(persona, index, day)] for day in range(plan.days)],
             plan.day_weights,
-            PERSONAS[persona].return_rate,
+            plan.world.persona(persona).return_rate,
         )
         for persona in plan.personas
         for index in range(len(plan.arms))

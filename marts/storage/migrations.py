@@ -4,6 +4,7 @@
 each in its own transaction, so an older database is upgraded in place without losing rows.
 """
 
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,6 +59,14 @@ def _add_column(table: str, column: str) -> Callable[[sa.Connection], None]:
     return apply
 
 
+def _create_world(conn: sa.Connection) -> None:
+    """The hidden ``world_secret`` table and its one secret: 32 random bytes, drawn once, never changed."""
+    table = schema.world_secret
+    table.create(conn, checkfirst=True)
+    if conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one() == 0:
+        conn.execute(table.insert().values(world_key=1, secret=secrets.token_hex(32), created_at=_utcnow()))
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "warehouse: restaurants, menu items, users, sessions, orders, order items", _create_tables_since(1)),
     Step(
@@ -68,6 +77,7 @@ STEPS: tuple[Step, ...] = (
     Step(3, "marts: daily_metrics, user_stats, experiment_users, mart_builds", _create_tables_since(3)),
     Step(4, "peeking: results_views", _create_tables_since(4)),
     Step(5, "runs: secret_hash (only a run's own agents write into it)", _add_column("runs", "secret_hash")),
+    Step(6, "world: the hidden world_secret the personas' knob sensitivities are drawn from", _create_world),
 )
 
 LATEST = STEPS[-1].version

@@ -43,8 +43,9 @@ DEFAULT_MAX_BYTES = 1_000_000
 """Fetching stops once the rows fetched hold this many bytes."""
 DEFAULT_MAX_COLUMNS = 100
 MAX_QUERY_CHARS = 20_000
-HIDDEN_TABLES = frozenset({"runs"})
-"""Tables the SQL lab never reads: ``runs`` holds each run's ground truth, revealed only after the decision."""
+HIDDEN_TABLES = frozenset({"runs", "world_secret"})
+"""Tables the SQL lab never reads: ``runs`` holds each run's ground truth, revealed only after the decision;
+``world_secret`` holds the secret the personas' knob sensitivities are drawn from (``swarm.world``)."""
 LAB_TABLES = frozenset(metadata.tables) - HIDDEN_TABLES
 """What the SQL lab may read."""
 SELECT_KEYWORDS = frozenset({"SELECT", "WITH", "VALUES", "TABLE", "FROM"})

@@ -15,6 +15,7 @@ Its tests run last, and it starts in the background while the PostgreSQL tests r
 default ``NOVARIUM_E2E_PORT`` + 2).
 """
 
+import hashlib
 import os
 import subprocess
 import threading
@@ -33,10 +34,14 @@ from marts.retrospectives import Retrospective, save_retrospective
 from marts.storage import Store, open_store
 from novarium_app.devserver import BIN, CHROMIUM, CHROMIUM_ARGS, ServerStartError, served, server_environment
 from shop.site_guard import CLIENT_HEADER
+from swarm.world import World, world_of
 from tests.conftest import temporary_database
 from tests.llm_server import FakeLLM, serve_fake_llm
 from tests.retro_samples import full_snapshot, minimal_snapshot
 
+E2E_WORLD_SECRET = hashlib.sha256(b"novarium-e2e-world").hexdigest()
+"""The served apps' world secret, set after seeding like the warehouse's seed, so the swarm's outcomes (and the
+journey's true +36% lift) are the same on every run. Random secrets: tests/storage/test_truth_secrecy.py."""
 LLM_MODEL = "fake-coach"
 LLM_KEY = "sk-e2e-secret-never-shown-4f2c9a"
 """The served apps' coach talks to the OpenAI-compatible test server (``tests/llm_server.py``) with this model and
@@ -85,6 +90,10 @@ class RunningApp:
     """The sample retrospectives saved before the server started, newest first."""
     llm: FakeLLM
     """The model server the app's coach calls (shared by every backend's server)."""
+    world: World
+    """The deployment's world (the personas' secret knob sensitivities), read as its admin would, before serving."""
+    world_secret: str
+    """The world's stored secret (hex): no page, frame or open API response may carry it."""
 
     def api(self, **options) -> httpx.Client:
         """An HTTP client of the app that says it is a script (``X-NovaRium-Client``), as the site guard asks."""
@@ -275,12 +284,14 @@ def _serve(backend: str, database_url: str | None, workdir: Path, cleanup: ExitS
         overview = warehouse_overview(store)
         insights = warehouse_insights(store)
         retros = _save_retrospectives(store)
+        store.execute("UPDATE world_secret SET secret = :secret", {"secret": E2E_WORLD_SECRET})
+        world, world_secret = world_of(store), store.scalar("SELECT secret FROM world_secret")
     finally:
         store.close()
 
     log_path = workdir / "server.log"
     cleanup.enter_context(served(env, base, log_path, ready=("/api/health", "/")))
-    return RunningApp(base, backend, overview, insights, log_path, retros, llm)
+    return RunningApp(base, backend, overview, insights, log_path, retros, llm, world, world_secret)
 
 
 def _save_retrospectives(store: Store) -> tuple[Retrospective, ...]:

@@ -12,7 +12,6 @@ behind for other tests on the same server).
 import re
 import time
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -21,9 +20,8 @@ from playwright.sync_api import Page, expect
 
 from novarium_app.lab.formatting import percent
 from shop.assignment import assign
-from swarm.plan import Arm, Plan
-from swarm.switches import Switches
-from swarm.truth import GroundTruth, ground_truth
+from swarm.truth import GroundTruth
+from tests.public_truth import public_truth
 
 pytestmark = pytest.mark.e2e
 
@@ -31,7 +29,7 @@ LOAD = 60_000  # a page's first load on a busy two-core machine
 STATE = 20_000  # one round trip to the server
 FINISH = 180_000  # the whole swarm run
 
-# Enough shoppers for the estimate to land near the true +29% conversion lift (about 35 s on two cores), paced so the
+# Enough shoppers for the estimate to land near the true +36% conversion lift (about 35 s on two cores), paced so the
 # monitor can be watched while it moves.
 AGENTS = 2_000
 CONCURRENCY = 16
@@ -118,20 +116,6 @@ def _frames(page: Page) -> list[str]:
     frames: list[str] = []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: frames.append(str(payload))))
     return frames
-
-
-def _truth_of(run: dict) -> GroundTruth:
-    """The run's ground truth, recomputed here from its public plan (the API never sends the truth)."""
-    stored = run["params"]["plan"]
-    arms = [Arm(v["name"], v["config"], v["weight"]) for v in stored["variants"]]
-    plan = Plan.build(
-        arms,
-        mix=run["params"]["mix"],
-        switches=Switches(**stored["switches"]),
-        days=stored["days"],
-        end=datetime.fromisoformat(stored["end"]),
-    )
-    return ground_truth(plan)
 
 
 def _truth_numbers(truth: GroundTruth) -> list[str]:
@@ -463,7 +447,8 @@ def test_a_learner_designs_runs_decides_adopts_and_exports_an_experiment(app_ser
         _design_and_launch(page, app_server, name, key)
         run_id = _run_the_swarm(page, app_server, key)
         with _api(app_server) as api:
-            truth = _truth_of(api.get(f"/api/runs/{run_id}").json())
+            # the admin's knowledge: the run's public inputs in the deployment's world (the API never sends the truth)
+            truth = public_truth(api, run_id, app_server.world)
         verdict = _read_results(page, app_server, name, key, truth, frames)
         retrospective = _ship(page, app_server, key, truth)
         # The reveal's rows reach the browser now: the frames are captured, so the leak check above meant something.

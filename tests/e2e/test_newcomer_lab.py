@@ -40,7 +40,7 @@ def running(app_server) -> Iterator[str]:
             {"name": "no-ratings", "weight": 50, "config": {"show_ratings": False}},
         ],
     }
-    with httpx.Client(base_url=app_server.url, timeout=30) as api:
+    with app_server.api(timeout=30) as api:
         assert api.post("/api/experiments", json=spec).status_code in (200, 201)
         assert api.post(f"/api/experiments/{key}/start").status_code == 200
         try:
@@ -63,7 +63,7 @@ def test_a_running_experiment_is_stopped_from_the_list_after_a_confirmation(app_
     expect(dialog).to_contain_text(running)
     dialog.locator("#stop-cancel").click()
     expect(dialog).to_have_count(0)
-    with httpx.Client(base_url=app_server.url, timeout=30) as api:
+    with app_server.api(timeout=30) as api:
         assert _status(api, running) == "running", "Cancel stopped the experiment"
 
         row.locator(".stop-experiment").click()

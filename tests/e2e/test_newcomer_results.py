@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -69,7 +68,7 @@ def simulated(app_server) -> Iterator[str]:
         "primary_metric": "conversion",
         "guardrails": [{"metric": "aov", "margin": 0.5, "margin_type": "relative"}],
     }
-    with httpx.Client(base_url=app_server.url, timeout=60) as api:
+    with app_server.api(timeout=60) as api:
         assert api.post("/api/experiments", json=spec).status_code in (200, 201)
         assert api.post(f"/api/experiments/{key}/start").status_code == 200
         try:

@@ -6,7 +6,6 @@ id that the assignment function puts in each variant is given to the browser as 
 
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
@@ -32,7 +31,7 @@ def experiment(app_server) -> Iterator[dict]:
             for name, text in TEXTS.items()
         ],
     }
-    with httpx.Client(base_url=app_server.url, timeout=30) as api:
+    with app_server.api(timeout=30) as api:
         assert api.post("/api/experiments", json=spec).status_code in (200, 201)
         started = api.post(f"/api/experiments/{key}/start")
         assert started.status_code == 200, started.text

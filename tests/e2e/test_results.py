@@ -10,17 +10,15 @@ import asyncio
 import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from novarium_app.lab.formatting import percent
-from swarm.plan import Arm, Plan
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest
-from swarm.switches import Switches
-from swarm.truth import GroundTruth, ground_truth
+from swarm.truth import GroundTruth
+from tests.public_truth import public_truth
 
 pytestmark = pytest.mark.e2e
 
@@ -63,20 +61,6 @@ def _swarm(base: str, request: RunRequest) -> str:
         return pool.submit(asyncio.run, go()).result()
 
 
-def _truth_of(run: dict) -> GroundTruth:
-    """The run's ground truth, recomputed here from its public plan (the API never sends the truth)."""
-    stored = run["params"]["plan"]
-    arms = [Arm(v["name"], v["config"], v["weight"]) for v in stored["variants"]]
-    plan = Plan.build(
-        arms,
-        mix=run["params"]["mix"],
-        switches=Switches(**stored["switches"]),
-        days=stored["days"],
-        end=datetime.fromisoformat(stored["end"]),
-    )
-    return ground_truth(plan)
-
-
 @pytest.fixture(scope="module")
 def simulated(app_server) -> Iterator[tuple[str, GroundTruth]]:
     """A running experiment with a completed swarm run; its adoptions rolled back and itself ended afterwards."""
@@ -88,7 +72,8 @@ def simulated(app_server) -> Iterator[tuple[str, GroundTruth]]:
         assert api.post(f"/api/experiments/{key}/start").status_code == 200
         try:
             run_id = _swarm(app_server.url, RunRequest(key, agents=AGENTS, concurrency=32, seed=7))
-            yield key, _truth_of(api.get(f"/api/runs/{run_id}").json())
+            # the admin's knowledge: the run's public inputs in the deployment's world (the API never sends the truth)
+            yield key, public_truth(api, run_id, app_server.world)
         finally:
             for adoption in api.get("/api/adoptions").json():
                 if adoption["experiment_key"] == key and adoption.get("rolled_back_at") is None:

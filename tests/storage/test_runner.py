@@ -14,9 +14,13 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shop import cache, group_commit
+from swarm import runner as runner_module
 from swarm import runs
+from swarm.behaviour import visit_model
+from swarm.personas import PERSONAS
 from swarm.recorder import HttpRecorder
 from swarm.runner import RunManager, RunRequest, mark_interrupted
+from swarm.world import world_of
 from tests.storage.swarm_app import BASE_URL, make_app, manager, running_experiment, seed_users
 
 KEY = "swarm-exp"
@@ -197,3 +201,24 @@ def test_runs_need_a_running_experiment_and_valid_fields(store, make_manager):
     with pytest.raises(Exception, match="is stopped; swarm runs need a running experiment"):
         run(runner.start(RunRequest(KEY, agents=5)))
     assert store.row_count("runs") == 0
+
+
+def test_the_agents_behave_in_the_stores_world_whoever_records_the_run(store, make_manager, monkeypatch):
+    """In the server (Store recorder) and from the CLI (HTTP recorder: the world comes from the admin endpoint)."""
+    contexts = []
+
+    class Recording(runner_module.Agents):
+        def __init__(self, base_url, context, **options):
+            contexts.append(context)
+            super().__init__(base_url, context, **options)
+
+    monkeypatch.setattr(runner_module, "Agents", Recording)
+    run_id, final = run(start_and_wait(make_manager(), RunRequest(KEY, agents=6, seed=2, days=2)))
+    assert final.status == "completed"
+    world = world_of(store)
+    (context,) = contexts
+    assert context.plan.world == world and not world.nominal
+    assert context.plan == runs.get_run(store, run_id).plan(world)
+    treatment = context.plan.arms[1].config
+    assert context.model("rational", treatment, 0) == context.plan.models[("rational", 1, 0)]
+    assert context.model("rational", treatment, 0) != visit_model(PERSONAS["rational"], treatment)

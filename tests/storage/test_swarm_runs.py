@@ -8,6 +8,7 @@ from shop import adoptions, cache, repository
 from swarm import runs
 from swarm.agent_ids import AgentEventId, parse_agent_event_id
 from swarm.switches import Switches
+from swarm.world import world_of
 from tests.storage.swarm_app import running_experiment, seed_users
 
 KEY = "swarm-exp"
@@ -39,7 +40,8 @@ def test_a_new_run_is_running_with_its_plan_and_the_warehouse_mix(store, experim
     assert row.params["mix"] == {
         name: 0.2 for name in ("impulsive", "rational", "window_shopper", "mission", "cautious")
     }
-    plan = row.plan()
+    plan = row.plan(world_of(store))
+    assert plan.world == world_of(store) and not plan.world.nominal
     assert plan.days == 7 and plan.switches.bot_share == 0.1 and plan.mix["bot"] == pytest.approx(0.1)
     assert [arm.config for arm in plan.arms] == [{}, {"banner_color": "red", "discount_pct": 10}]
     assert store.scalar("SELECT truth FROM runs WHERE run_id = 'run-a'") is not None
@@ -59,7 +61,7 @@ def test_an_adopted_config_is_part_of_the_served_variants(store, experiment):
     repository.stop_experiment(store, "other")
     repository.start_experiment(store, KEY)
     cache.invalidate(store)
-    plan = runs.create_run(store, spec()).plan()
+    plan = runs.create_run(store, spec()).plan(world_of(store))
     assert [arm.config for arm in plan.arms] == [
         {"show_ratings": False},
         {"show_ratings": False, "banner_color": "red", "discount_pct": 10},

@@ -11,6 +11,9 @@ import pytest
 from marts.storage import open_store
 from novarium_app.commands.simulate import parse_mix
 from shop import repository
+from swarm.plan import Plan
+from swarm.truth import ground_truth
+from swarm.world import world_of
 
 NOVARIUM = Path(sys.executable).with_name("novarium")
 SPEC = {
@@ -66,7 +69,12 @@ def test_simulate_stores_a_run_and_keeps_the_truth_hidden(tmp_path):
         assert params["mix"] == {"impulsive": 1.0, "rational": 1.0}
         assert set(params["plan"]["mix"]) == {"impulsive", "rational", "bot"}
         assert params["result"]["users"] == 3_000
-        assert json.loads(run_row["truth"])["state"] == "analytic"
+        truth = json.loads(run_row["truth"])
+        assert truth["state"] == "analytic"
+        # the truth of the database's own world, which the run's plan names
+        world = world_of(store)
+        assert params["plan"]["world"] == world.world_id is not None
+        assert truth == ground_truth(Plan.from_dict(params["plan"], world)).to_dict()
         assert store.row_count("assignments") == 3_000
     finally:
         store.close()
