@@ -9,13 +9,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from marts.schema import metadata
 from marts.storage import readonly
 from marts.storage.readonly import ReadOnlyResult
 
 MAX_CELL_CHARS = readonly.DEFAULT_CELL_CHARS
 NULL = "NULL"
 CUT_MARK = "…"
-HIDDEN = ", ".join(sorted(readonly.HIDDEN_TABLES))
+HIDDEN = ", ".join(sorted(readonly.HIDDEN_TABLES & frozenset(metadata.tables)))
+"""The hidden tables the Data page may name: the schema's (``runs``); private ones (the world's secret) go unnamed."""
 
 Text = tuple[str, str]
 

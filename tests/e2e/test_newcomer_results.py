@@ -2,18 +2,16 @@
 verdict, and a Markdown export that carried HTML entities.
 """
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from swarm.recorder import HttpRecorder
-from swarm.runner import RunManager, RunRequest
+from swarm.runner import RunRequest
 from tests.e2e.layout_probe import overlaps
+from tests.e2e.swarming import swarm_to_completion
 from tests.llm_server import Reply
 
 pytestmark = pytest.mark.e2e
@@ -35,24 +33,6 @@ WRITEUP = (
 )
 
 
-def _swarm(base: str, request: RunRequest) -> str:
-    """Run the HTTP swarm to the end from a fresh thread (Playwright keeps an event loop in this one)."""
-
-    async def go() -> str:
-        recorder = HttpRecorder(base)
-        try:
-            manager = RunManager(None, base, recorder=recorder)
-            run_id = await manager.start(request)
-            final = await manager.wait(run_id)
-            assert final.status == "completed", final
-            return run_id
-        finally:
-            await recorder.aclose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, go()).result()
-
-
 @pytest.fixture(scope="module")
 def simulated(app_server) -> Iterator[str]:
     """A running experiment with a completed swarm run; stopped afterwards if still running."""
@@ -72,7 +52,7 @@ def simulated(app_server) -> Iterator[str]:
         assert api.post("/api/experiments", json=spec).status_code in (200, 201)
         assert api.post(f"/api/experiments/{key}/start").status_code == 200
         try:
-            _swarm(app_server.url, RunRequest(key, agents=AGENTS, concurrency=32, seed=5))
+            swarm_to_completion(app_server.url, RunRequest(key, agents=AGENTS, concurrency=32, seed=5))
             yield key
         finally:
             if api.get(f"/api/experiments/{key}").json()["status"] == "running":

@@ -6,18 +6,16 @@ tests then read the results, check that no ground truth reached the browser befo
 treatment, see the truth revealed and the shop change, and roll the adoption back.
 """
 
-import asyncio
 import re
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from novarium_app.lab.formatting import percent
-from swarm.recorder import HttpRecorder
-from swarm.runner import RunManager, RunRequest
+from swarm.runner import RunRequest
 from swarm.truth import GroundTruth
+from tests.e2e.swarming import swarm_to_completion
 from tests.public_truth import public_truth
 
 pytestmark = pytest.mark.e2e
@@ -43,24 +41,6 @@ def _spec(key: str) -> dict:
     }
 
 
-def _swarm(base: str, request: RunRequest) -> str:
-    """Run the HTTP swarm to the end from a fresh thread (Playwright keeps an event loop in this one)."""
-
-    async def go() -> str:
-        recorder = HttpRecorder(base)
-        try:
-            manager = RunManager(None, base, recorder=recorder)
-            run_id = await manager.start(request)
-            final = await manager.wait(run_id)
-            assert final.status == "completed", final
-            return run_id
-        finally:
-            await recorder.aclose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, go()).result()
-
-
 @pytest.fixture(scope="module")
 def simulated(app_server) -> Iterator[tuple[str, GroundTruth]]:
     """A running experiment with a completed swarm run; its adoptions rolled back and itself ended afterwards."""
@@ -71,7 +51,7 @@ def simulated(app_server) -> Iterator[tuple[str, GroundTruth]]:
         assert api.post("/api/experiments", json=_spec(key)).status_code in (200, 201)
         assert api.post(f"/api/experiments/{key}/start").status_code == 200
         try:
-            run_id = _swarm(app_server.url, RunRequest(key, agents=AGENTS, concurrency=32, seed=7))
+            run_id = swarm_to_completion(app_server.url, RunRequest(key, agents=AGENTS, concurrency=32, seed=7))
             # the admin's knowledge: the run's public inputs in the deployment's world (the API never sends the truth)
             yield key, public_truth(api, run_id, app_server.world)
         finally:

@@ -7,16 +7,14 @@ swarm``: HTTP agents in this process, recorded over ``/api/runs``), so its agent
 population endpoint.
 """
 
-import asyncio
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from swarm.recorder import HttpRecorder
-from swarm.runner import RunManager, RunRequest
+from swarm.runner import RunRequest
 from swarm.world import World
+from tests.e2e.swarming import swarm_to_completion
 from tests.public_truth import largest_gap, public_truth
 
 pytestmark = pytest.mark.e2e
@@ -53,27 +51,9 @@ def secret_run(app_server) -> Iterator[tuple[str, str]]:
         assert api.post("/api/experiments", json=spec).status_code in (200, 201)
         assert api.post(f"/api/experiments/{key}/start").status_code == 200
         try:
-            yield key, _swarm(app_server.url, RunRequest(key, agents=AGENTS, concurrency=16, seed=3))
+            yield key, swarm_to_completion(app_server.url, RunRequest(key, agents=AGENTS, concurrency=16, seed=3))
         finally:
             api.post(f"/api/experiments/{key}/stop")
-
-
-def _swarm(base: str, request: RunRequest) -> str:
-    """Run the HTTP swarm like ``novarium swarm`` does, from a fresh thread (Playwright keeps a loop in this one)."""
-
-    async def go() -> str:
-        recorder = HttpRecorder(base)
-        try:
-            manager = RunManager(None, base, recorder=recorder)
-            run_id = await manager.start(request)
-            final = await manager.wait(run_id)
-            assert final.status == "completed", final
-            return run_id
-        finally:
-            await recorder.aclose()
-
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, go()).result()
 
 
 def _world_marks(app_server) -> list[str]:

@@ -157,7 +157,8 @@ def test_an_older_database_gains_the_secret_column_and_keeps_its_runs(database_u
             {"t": datetime(2026, 1, 1)},
         )
         assert "secret_hash" not in store.table_columns("runs")
-        assert migrations.upgrade(store.engine) == [5]
+        applied = migrations.upgrade(store.engine)
+        assert applied[0] == 5 and applied[-1] == migrations.LATEST
         assert "secret_hash" in store.table_columns("runs")
         assert store.query("SELECT run_id, secret_hash FROM runs") == [{"run_id": "old", "secret_hash": None}]
         assert run_secrets.load(store) == {}  # a run without a secret takes no writes until it is resumed
