@@ -11,19 +11,20 @@ from rich.table import Table
 
 from marts.storage import Store
 from novarium_app import __version__
-from novarium_app.commands.analyze import analyze
-from novarium_app.commands.coach import coach
 from novarium_app.commands.errors import one_line_errors
-from novarium_app.commands.experiments import experiments
-from novarium_app.commands.simulate import simulate
-from novarium_app.commands.swarm import swarm
+from novarium_app.commands.lazy import LazyGroup
 from novarium_app.services import get_store
 from novarium_app.settings import get_settings
 
 console = Console()
 
+COMMANDS = {
+    name: f"novarium_app.commands.{name}:{name}" for name in ("analyze", "coach", "experiments", "simulate", "swarm")
+}
+"""The commands in their own modules, imported only when they run (see ``LazyGroup``)."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="novarium")
 def main() -> None:
     """NovaRium: an end-to-end A/B-testing lab. Every command reads the same environment settings."""
@@ -139,10 +140,3 @@ def _build_marts(store: Store, pre_period_days: int = 28) -> None:
     console.print(table)
     for line in dict.fromkeys(line for result in results for line in result.skipped):
         console.print(f"[yellow]warning:[/yellow] {escape(line)}")
-
-
-main.add_command(experiments)
-main.add_command(swarm)
-main.add_command(simulate)
-main.add_command(analyze)
-main.add_command(coach)
