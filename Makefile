@@ -5,6 +5,10 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# The suite runs in parallel workers (pytest-xdist): one worker takes every browser test, in order (they share one
+# served app per backend), while the others take the unit and storage tests. The browser tests leave a core idle
+# while they wait on the app and the browser, so two workers fit a two-core machine.
+TEST_WORKERS ?= 2
 TOOLCHAIN := toolchain/node_modules/.bin
 export PATH := $(CURDIR)/$(TOOLCHAIN):$(CURDIR)/$(BIN):$(PATH)
 export REFLEX_USE_SYSTEM_BUN := 1
@@ -21,7 +25,7 @@ run: setup warehouse ## Set up and start the app at http://localhost:3000 (Lab a
 
 test: setup browser postgres ## Set up and run the whole suite: unit, storage (DuckDB + PostgreSQL) and e2e
 	$(BIN)/ruff check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 setup: python toolchain
 

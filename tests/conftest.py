@@ -71,6 +71,15 @@ def store(database_url: str | None, tmp_path: Path) -> Iterator[Store]:
     opened.close()
 
 
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``-n N --dist loadgroup``, one worker runs every browser test in order (``tests/parallel.py``)."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.parallel import BrowserGroupScheduling
+
+    return BrowserGroupScheduling(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests under tests/storage are storage tests; tests under tests/e2e are browser tests."""
     for item in items:

@@ -15,6 +15,18 @@ from swarm.plan import Arm, Plan
 from swarm.switches import Switches
 from swarm.truth import GroundTruth, ground_truth
 
+EVERY_KNOB = {
+    "discount_pct": 20,
+    "free_delivery_threshold": 15.0,
+    "urgency_badge": "ends_tonight",
+    "show_ratings": False,
+    "recommendation_layout": "list",
+    "checkout_button_text": "Secure order now",
+}
+"""A treatment that moves every sensitivity of ``swarm.world.SENSITIVITIES``."""
+CLEAR_MARGIN = 0.05
+"""A recomputed effect this far (relatively) from the stored one is not a rounding difference."""
+
 
 def public_plan(api: httpx.Client, run_id: str, world: Any = None) -> Plan:
     """The run's plan rebuilt from public responses (in ``world`` when given, else the nominal world)."""

@@ -37,6 +37,19 @@ def _action_link(text: Text, icon: str, href: rx.Var | str, **props) -> rx.Compo
     )
 
 
+def _action_button(text: Text, icon: str, on_click: Any, row: rx.Var, state: Any, **props) -> rx.Component:
+    """A row's button: busy while that row's action runs, disabled while any row's does."""
+    return rx.button(
+        rx.icon(icon, size=14),
+        t(text),
+        on_click=on_click,
+        loading=state.acting == row["key"],
+        disabled=state.acting != "",
+        size="2",
+        **props,
+    )
+
+
 def _actions(row: rx.Var, state: Any) -> rx.Component:
     status = row["status"]
     return rx.hstack(
@@ -44,14 +57,8 @@ def _actions(row: rx.Var, state: Any) -> rx.Component:
             status == "draft",
             rx.hstack(
                 _action_link(("Continue", "이어서 작성"), "pencil", row["continue_href"], class_name="continue-draft"),
-                rx.button(
-                    rx.icon("play", size=14),
-                    t(("Start", "시작")),
-                    on_click=state.start(row["key"]),
-                    loading=state.acting == row["key"],
-                    disabled=state.acting != "",
-                    size="2",
-                    class_name="start-draft",
+                _action_button(
+                    ("Start", "시작"), "play", state.start(row["key"]), row, state, class_name="start-draft"
                 ),
                 spacing="2",
             ),
@@ -60,13 +67,12 @@ def _actions(row: rx.Var, state: Any) -> rx.Component:
             status == "running",
             rx.hstack(
                 _action_link(("Open runs", "실행 열기"), "bot", routes.RUNS, class_name="open-runs"),
-                rx.button(
-                    rx.icon("square", size=14),
-                    t(("Stop", "중지")),
-                    on_click=state.ask_stop(row["key"]),
-                    loading=state.acting == row["key"],
-                    disabled=state.acting != "",
-                    size="2",
+                _action_button(
+                    ("Stop", "중지"),
+                    "square",
+                    state.ask_stop(row["key"]),
+                    row,
+                    state,
                     variant="soft",
                     color_scheme="red",
                     class_name="stop-experiment",

@@ -15,8 +15,9 @@ from playwright.sync_api import Page, expect
 
 from shop.assignment import assign
 from shop.state import VISITOR_COOKIE
+from tests.e2e.backends import ON_DUCKDB_ONLY
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 LOAD = 30_000
 STATE = 15_000  # a round trip to the server, on a loaded machine

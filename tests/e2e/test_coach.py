@@ -12,10 +12,11 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.backends import ON_DUCKDB_ONLY
 from tests.e2e.conftest import LLM_KEY, LLM_MODEL
 from tests.llm_server import Reply
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 LOAD = 60_000
 STATE = 20_000

@@ -1,4 +1,4 @@
-"""Cross-site requests and DNS rebinding against the served app, on DuckDB and on PostgreSQL.
+"""Cross-site requests and DNS rebinding against the served app (on the DuckDB server: the guard runs before storage).
 
 The issue's reproduction was ``curl -X POST -H 'Origin: http://evil.example' -H 'Content-Type: text/plain'
 .../api/experiments/KEY/stop`` answering 200 on a local app. Here every state-changing endpoint gets that request
@@ -6,7 +6,7 @@ The issue's reproduction was ``curl -X POST -H 'Origin: http://evil.example' -H 
 is read back through the API. Then the app's own page, a script and the swarm's kind of request still work, and a
 foreign ``Host`` is refused on the API, a page and the websocket handshake.
 
-The module runs late on each backend (``LAST`` in ``conftest.py``), and puts back what it changed.
+The module runs late on its server (``LAST`` in ``conftest.py``), and puts back what it changed.
 """
 
 import json
@@ -20,6 +20,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from playwright.sync_api import Page
+
+from tests.e2e.backends import ON_DUCKDB_ONLY
+
+pytestmark = ON_DUCKDB_ONLY
 
 KEY = "xsite-checkout"
 EVIL = "http://evil.example"

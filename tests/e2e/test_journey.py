@@ -1,4 +1,5 @@
-"""The whole learner journey in one test, in a real browser against the production build, through the UI only.
+"""The whole learner journey in one test, in a real browser against the production build on PostgreSQL (on DuckDB each
+part has its own module: see tests/e2e/backends.py), through the UI only.
 
 A learner designs an experiment in the wizard (all six steps) and launches it, sends a small HTTP swarm from the
 Runs page and watches the live monitor until the run completes, reads the results and the recommendation (with no
@@ -21,9 +22,10 @@ from playwright.sync_api import Page, expect
 from novarium_app.lab.formatting import percent
 from shop.assignment import assign
 from swarm.truth import GroundTruth
+from tests.e2e.backends import ON_POSTGRES_ONLY
 from tests.public_truth import public_truth
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_POSTGRES_ONLY]
 
 LOAD = 60_000  # a page's first load on a busy two-core machine
 STATE = 20_000  # one round trip to the server

@@ -11,7 +11,9 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.backends import ON_DUCKDB_ONLY
+
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 LOAD = 30_000
 RUN = 180_000

@@ -1,5 +1,6 @@
-"""The Runs page's live monitor in a real browser: a small HTTP swarm run started from the page, watched while its
-split check and curves fill in, stopped and resumed, and read again, final, after a reload.
+"""The Runs page's live run and monitor in a real browser: a small HTTP swarm run started from the page, followed
+across a reload while its split check and curves fill in, stopped and resumed (each announced), completed, and read
+again, final, after a reload; the run history counts it at every step.
 
 The run is slowed down (a few agents at a time, with think time) so there is time to watch the monitor update.
 """
@@ -13,7 +14,9 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = pytest.mark.e2e
+from tests.e2e.backends import ON_DUCKDB_ONLY
+
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 AGENTS = 400
 CONCURRENCY = 4
@@ -80,7 +83,14 @@ def _charts_drawn(page: Page) -> None:
     expect(page.locator("#p-chart .scatterlayer .trace")).to_have_count(2)  # naive and always-valid p
 
 
-def test_a_run_is_monitored_live_stopped_resumed_and_final_after_a_reload(app_server, experiment, page):
+def _runs(app_server, status: str) -> int:
+    """Runs the server holds in ``status`` (earlier tests on the same server leave theirs in the history)."""
+    runs = httpx.get(f"{app_server.url}/api/runs", timeout=20).json()
+    return sum(1 for run in runs if run["status"] == status)
+
+
+def test_a_run_is_followed_live_stopped_resumed_completed_and_final_after_a_reload(app_server, experiment, page):
+    stopped_before, completed_before = _runs(app_server, "stopped"), _runs(app_server, "completed")
     page.goto(f"{app_server.url}/runs")
     expect(page.locator("#run-experiment_key")).to_contain_text(experiment, timeout=30_000)
     page.get_by_role("button", name="Reset").click()
@@ -88,8 +98,10 @@ def test_a_run_is_monitored_live_stopped_resumed_and_final_after_a_reload(app_se
     page.fill("#run-concurrency", str(CONCURRENCY))
     page.fill("#run-think_time", THINK_TIME)
     page.click("#launch-run")
+    expect(page.get_by_text(re.compile(rf"Run started: {AGENTS} agents on {experiment}"))).to_be_visible(timeout=30_000)
     _status(page, "running")
     expect(page.locator("#live-experiment")).to_have_text(experiment)
+    expect(page.locator("#live-run")).to_contain_text(f"of {AGENTS}")
 
     # Live: the split check and the curves appear, then keep moving while agents arrive.
     expect(page.locator("#monitor-live")).to_be_visible(timeout=30_000)
@@ -103,12 +115,24 @@ def test_a_run_is_monitored_live_stopped_resumed_and_final_after_a_reload(app_se
     log = app_server.log
     _wait_for(lambda: sum(_exposed(page).values()) > first, "the exposed users growing", page, log)
     _wait_for(lambda: _looks(page) > looks, "new looks appearing", page, log)
+    expect(page.locator("#live-rate")).to_have_text(re.compile(r"^[\d,.]+/s$"))
     assert sum(_exposed(page).values()) < AGENTS, "the run finished before the test could watch it; slow it down"
+
+    # A reload mid-run: the page finds the live run again and follows it on.
+    before_reload = sum(_exposed(page).values())
+    page.reload()
+    _status(page, "running")
+    expect(page.locator("#monitor-srm")).to_be_visible(timeout=60_000)
+    _wait_for(lambda: sum(_exposed(page).values()) > before_reload, "the run moving on after a reload", page, log)
+    assert sum(_exposed(page).values()) < AGENTS, "the run finished before it could be stopped; slow it down"
 
     # Stopped: the monitor holds still and shows the run's final state so far.
     page.click("#stop-run")
     _status(page, "stopped")
+    expect(page.get_by_text(re.compile(r"Run \w+ stopped after"))).to_be_visible(timeout=30_000)
+    expect(page.locator("#live-eta")).to_have_text("—")
     expect(page.locator("#monitor-final")).to_be_visible(timeout=15_000)
+    expect(page.locator(".run-row[data-status='stopped']")).to_have_count(stopped_before + 1)
     time.sleep(2.5)
     stopped = _exposed(page)
     time.sleep(2)
@@ -116,6 +140,7 @@ def test_a_run_is_monitored_live_stopped_resumed_and_final_after_a_reload(app_se
 
     # Resumed: live again, and it grows past where it stopped.
     page.click("#resume-run")
+    expect(page.get_by_text(re.compile(r"Run \w+ resumed at"))).to_be_visible(timeout=30_000)
     _status(page, "running")
     expect(page.locator("#monitor-live")).to_be_visible(timeout=15_000)
     resumed = sum(stopped.values())
@@ -123,6 +148,12 @@ def test_a_run_is_monitored_live_stopped_resumed_and_final_after_a_reload(app_se
 
     # Completed: the final curves agree with what the experiment's API counts.
     _status(page, "completed", timeout=FINISH_TIMEOUT)
+    expect(page.get_by_text(re.compile(rf"on {experiment} completed: {AGENTS} agents"))).to_be_visible()
+    expect(page.locator("#live-agents")).to_have_text(f"{AGENTS:,}")
+    expect(page.locator("#live-percent")).to_have_text("100%")
+    assert int(page.locator("#live-stored").inner_text().replace(",", "")) > 0
+    expect(page.locator(".run-row[data-status='completed']")).to_have_count(completed_before + 1)
+    expect(page.locator("#runs-active")).to_have_count(0)
     expect(page.locator("#monitor-final")).to_be_visible(timeout=15_000)
     summary = httpx.get(f"{app_server.url}/api/experiments/{experiment}/summary", timeout=20).json()
     counts = {variant["name"]: variant["exposed"] for variant in summary["variants"]}

@@ -11,9 +11,10 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from novarium_app.builder.labels import metric_description, metric_label
+from tests.e2e.backends import ON_DUCKDB_ONLY
 from tests.e2e.layout_probe import box, in_viewport
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 LOAD = 60_000
 STATE = 15_000

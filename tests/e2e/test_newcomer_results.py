@@ -10,11 +10,12 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from swarm.runner import RunRequest
+from tests.e2e.backends import ON_DUCKDB_ONLY
 from tests.e2e.layout_probe import overlaps
 from tests.e2e.swarming import swarm_to_completion
 from tests.llm_server import Reply
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 LOAD = 60_000
 AGENTS = 400

@@ -18,9 +18,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.backends import ON_DUCKDB_ONLY
 from tests.e2e.layout_probe import box, highlighted_nav, nav_frames, record_nav_frames, sideways_scroll
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 LOAD = 60_000
 USERS = 40

@@ -11,9 +11,10 @@ from playwright.sync_api import expect
 
 from shop.assignment import assign
 from shop.state import VISITOR_COOKIE
+from tests.e2e.backends import ON_DUCKDB_ONLY
 from tests.e2e.layout_probe import box
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 LOAD = 30_000
 TEXTS = {"control": "Place order", "secure": "Place order securely", "longest": "Place your order securely now!"}

@@ -15,10 +15,11 @@ from playwright.sync_api import Page, expect
 from novarium_app.lab.formatting import percent
 from swarm.runner import RunRequest
 from swarm.truth import GroundTruth
+from tests.e2e.backends import ON_DUCKDB_ONLY
 from tests.e2e.swarming import swarm_to_completion
 from tests.public_truth import public_truth
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 AGENTS = 1_200
 TREATMENT = {"banner_color": "red", "urgency_badge": "selling_fast", "discount_pct": 20}

@@ -3,7 +3,7 @@ compare and the keyboard-driven review mode.
 
 The shared ``app_server`` holds three retrospectives, saved through the repository before it started (on DuckDB the
 server holds the file, so they cannot be written once it runs). These tests count exactly those three, so the suite
-runs this module first on each backend, before any test ships a decision and saves another (see ``FIRST`` in
+runs this module first on its server, before any test ships a decision and saves another (see ``FIRST`` in
 ``conftest.py``).
 """
 
@@ -15,6 +15,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from marts.retrospectives import Retrospective, to_markdown
+from tests.e2e.backends import ON_DUCKDB_ONLY
+
+pytestmark = ON_DUCKDB_ONLY
 
 LOAD = 30_000
 
@@ -33,7 +36,7 @@ class RetroApp:
 
 @pytest.fixture(scope="module")
 def retro_app(app_server) -> RetroApp:
-    """The shared app with its three saved retrospectives, on each backend in turn."""
+    """The shared app with its three saved retrospectives (its storage is covered on both engines by tests/storage)."""
     return RetroApp(app_server.url, app_server.backend, app_server.retros)
 
 

@@ -16,6 +16,9 @@ from playwright.sync_api import expect
 
 from shop import knobs
 from shop.assignment import assign
+from tests.e2e.backends import ON_DUCKDB_ONLY
+
+pytestmark = ON_DUCKDB_ONLY
 
 TREATMENT = {"banner_color": "red", "banner_headline": "Tonight only: dinner in 20 minutes"}
 BANNER = {

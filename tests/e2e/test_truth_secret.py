@@ -15,21 +15,12 @@ from playwright.sync_api import Page, expect
 from swarm.runner import RunRequest
 from swarm.world import World
 from tests.e2e.swarming import swarm_to_completion
-from tests.public_truth import largest_gap, public_truth
+from tests.public_truth import CLEAR_MARGIN, EVERY_KNOB, largest_gap, public_truth
 
 pytestmark = pytest.mark.e2e
 
 LOAD = 60_000
 AGENTS = 150
-EVERY_KNOB = {
-    "discount_pct": 20,
-    "free_delivery_threshold": 15.0,
-    "urgency_badge": "ends_tonight",
-    "show_ratings": False,
-    "recommendation_layout": "list",
-    "checkout_button_text": "Secure order now",
-}
-CLEAR_MARGIN = 0.05
 LAB_PAGES = ("/", "/experiments", "/runs", "/adoptions", "/retrospectives", "/learn", "/data")
 
 

@@ -1,14 +1,18 @@
 """Helpers for the swarm's storage tests: the real API in-process over a real Store, and a small warehouse."""
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 import httpx
 import pandas as pd
+import pytest
 from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from marts.storage import Store
+from novarium_app import api as app_api
 from shop import api as shop_api
 from shop import cache, repository, run_secrets
 from shop.body_limit import BodyLimit
@@ -30,6 +34,17 @@ def make_app(store: Store) -> FastAPI:
     app.dependency_overrides[shop_api.get_store] = lambda: store
     app.dependency_overrides[shop_api.get_admin_policy] = lambda: shop_api.AdminPolicy(is_local=True, token=None)
     return app
+
+
+@contextmanager
+def local_lab_api(store: Store, monkeypatch: pytest.MonkeyPatch, key: str) -> Iterator[TestClient]:
+    """The app's served API over ``store``, local (admin actions open), with experiment ``key`` running."""
+    monkeypatch.setitem(app_api.api.dependency_overrides, shop_api.get_store, lambda: store)
+    local = shop_api.AdminPolicy(is_local=True, token=None)
+    monkeypatch.setitem(app_api.api.dependency_overrides, shop_api.get_admin_policy, lambda: local)
+    running_experiment(store, key)
+    with TestClient(app_api.api, raise_server_exceptions=False) as test_client:
+        yield test_client
 
 
 def running_experiment(store: Store, key: str = "swarm-exp", **spec: object) -> repository.ExperimentRecord:

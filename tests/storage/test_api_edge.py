@@ -14,10 +14,9 @@ from marts.schema import MAX_MONEY
 from novarium_app import api as app_api
 from novarium_app.lab import decisions
 from shop import adoptions, repository
-from shop import api as shop_api
 from shop.body_limit import MAX_BODY_BYTES
 from shop.experiments import MAX_DESIGN_CHARS
-from tests.storage.swarm_app import running_experiment
+from tests.storage.swarm_app import local_lab_api
 
 KEY = "swarm-exp"
 JSON = {"content-type": "application/json"}
@@ -33,11 +32,7 @@ TABLES = ("events", "assignments", "experiments", "variants", "runs", "adoptions
 @pytest.fixture
 def client(store, monkeypatch) -> Iterator[TestClient]:
     """The served API over ``store``, local (admin actions open), with a running experiment."""
-    monkeypatch.setitem(app_api.api.dependency_overrides, shop_api.get_store, lambda: store)
-    local = shop_api.AdminPolicy(is_local=True, token=None)
-    monkeypatch.setitem(app_api.api.dependency_overrides, shop_api.get_admin_policy, lambda: local)
-    running_experiment(store, KEY)
-    with TestClient(app_api.api, raise_server_exceptions=False) as test_client:
+    with local_lab_api(store, monkeypatch, KEY) as test_client:
         yield test_client
 
 

@@ -10,9 +10,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from novarium_app import api as app_api
-from shop import api as shop_api
-from tests.storage.swarm_app import running_experiment
+from tests.storage.swarm_app import local_lab_api
 
 KEY = "swarm-exp"
 NASTY_TEXT = ["\ud800", "a\udfffb", "\x00", "nul\x00inside", "x" * 5000, "", " ", "2026-01-01T00:00:00Z", "0", "run-p"]
@@ -89,11 +87,7 @@ GETS = ["/api/experiments/{}", "/api/experiments/{}/summary", "/api/runs/{}", "/
 
 @pytest.fixture
 def client(store, monkeypatch) -> Iterator[TestClient]:
-    monkeypatch.setitem(app_api.api.dependency_overrides, shop_api.get_store, lambda: store)
-    local = shop_api.AdminPolicy(is_local=True, token=None)
-    monkeypatch.setitem(app_api.api.dependency_overrides, shop_api.get_admin_policy, lambda: local)
-    running_experiment(store, KEY)
-    with TestClient(app_api.api, raise_server_exceptions=False) as test_client:
+    with local_lab_api(store, monkeypatch, KEY) as test_client:
         test_client.post("/api/runs", json=RUN | {"ends_at": None}).raise_for_status()
         yield test_client
 

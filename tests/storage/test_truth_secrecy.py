@@ -27,21 +27,10 @@ from swarm.runner import RunRequest
 from swarm.switches import Switches
 from swarm.truth import GroundTruth, ground_truth
 from swarm.world import NOMINAL, SENSITIVITIES, World, world_of
-from tests.public_truth import largest_gap, public_truth
+from tests.public_truth import CLEAR_MARGIN, EVERY_KNOB, largest_gap, public_truth
 from tests.storage.swarm_app import make_app, manager, running_experiment, seed_users
 
 KEY = "secret-exp"
-EVERY_KNOB = {
-    "discount_pct": 20,
-    "free_delivery_threshold": 15.0,
-    "urgency_badge": "ends_tonight",
-    "show_ratings": False,
-    "recommendation_layout": "list",
-    "checkout_button_text": "Secure order now",
-}
-"""A treatment that moves every sensitivity of ``swarm.world.SENSITIVITIES``."""
-CLEAR_MARGIN = 0.05
-"""A recomputed effect this far (relatively) from the stored one is not a rounding difference."""
 
 
 def _experiment(store) -> None:
