@@ -7,9 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from marts.insights import PERSONA_NAMES
-from marts.metrics import METRICS
-from marts.retrospectives.korean import metric_label_ko
+from marts.vocabulary import metric_name
 
 Text = tuple[str, str]
 """(English, Korean)."""
@@ -155,21 +153,10 @@ class Critique:
 # ----- names and numbers the coach's text uses -------------------------------------------------------------------
 
 
-def metric_name(key: str) -> Text:
-    """A metric's name in both languages: the catalog's label and its Korean name (the key when unknown)."""
-    english = METRICS[key].label if key in METRICS else key
-    return english, metric_label_ko(key, english)
-
-
 def metric_names(keys: list[str] | tuple[str, ...]) -> Text:
     """Metrics' names joined with commas, in both languages."""
     names = [metric_name(key) for key in keys]
     return ", ".join(n[0] for n in names), ", ".join(n[1] for n in names)
-
-
-def persona_name(key: str) -> Text:
-    """A persona's name in both languages (the key when unknown)."""
-    return PERSONA_NAMES.get(key, (key, key))
 
 
 def pct(fraction: float) -> str:

@@ -28,32 +28,17 @@ from marts.retrospectives.record import (
     pair,
     true_effects,
 )
+from marts.vocabulary import (
+    CORRECTION_NAMES,
+    GUARDRAIL_VERDICT_NAMES,
+    SRM_STATUS_NAMES,
+    VERDICT_NAMES,
+    format_p,
+    p_phrase,
+)
 
 DASH = "—"
 LESSON_LIMIT = 3
-VERDICTS = {
-    "ship": ("Ship", "배포"),
-    "dont_ship": ("Don't ship", "미배포"),
-    "keep_running": ("Keep running", "계속 진행"),
-    "inconclusive": ("Inconclusive", "판단 보류"),
-}
-GUARD_VERDICTS = {
-    "non_inferior": ("non-inferior", "비열등(통과)"),
-    "harmed": ("harmed", "악화"),
-    "inconclusive": ("inconclusive", "판단 불가"),
-}
-SRM_WORDS = {
-    "ok": ("ok", "정상"),
-    "caution": ("caution", "주의"),
-    "warning": ("warning", "경고"),
-    "unavailable": ("unavailable", "확인 불가"),
-}
-CORRECTIONS = {
-    "holm": ("Holm", "Holm"),
-    "fdr_bh": ("Benjamini-Hochberg", "Benjamini-Hochberg"),
-    "bonferroni": ("Bonferroni", "Bonferroni"),
-    "none": ("none", "없음"),
-}
 ROLE_WORDS = {
     "primary": ("primary", "1차"),
     "goal": ("goal", "목표"),
@@ -393,8 +378,6 @@ def _with_interval(value: str, interval: str) -> str:
     return value if interval == DASH else f"{value} {interval}"
 
 
-def _p(value: float | None) -> str:
-    return DASH if value is None else _sig(value)
 
 
 def _count(value: float | int | None) -> str:
@@ -536,11 +519,12 @@ def _results(facts: dict[str, Any], t: _Lang) -> str:
     srm = results["srm"]
     if srm["status"]:
         observed = ", ".join(f"{name} {_count(n)}" for name, n in srm["observed"].items())
-        p_text = f" (p = {_p(srm['p_value'])})" if srm["p_value"] is not None else ""
-        line = f"- {t('Sample ratio check (SRM)', '표본 비율 검사(SRM)')}: {t.word(SRM_WORDS, srm['status'])}{p_text}"
+        p_text = f" ({p_phrase(srm['p_value'])})" if srm["p_value"] is not None else ""
+        status = t.word(SRM_STATUS_NAMES, srm["status"])
+        line = f"- {t('Sample ratio check (SRM)', '표본 비율 검사(SRM)')}: {status}{p_text}"
         lines.append(line + (f"; {t('observed', '관측')} {observed}" if observed else ""))
     if results["correction"]:
-        correction = t.word(CORRECTIONS, results["correction"])
+        correction = t.word(CORRECTION_NAMES, results["correction"])
         lines.append(f"- {t('Multiple-testing correction', '다중 검정 보정')}: {correction}")
     means = []
     for metric in results["metrics"]:
@@ -592,7 +576,8 @@ def _results_table(results: dict[str, Any], t: _Lang) -> str:
                 absolute = _with_interval(_signed(c["abs_lift"]), _interval(c["abs_ci"], _signed))
             relative = _with_interval(_signed_pct(c["rel_lift_pct"]), _interval(c["rel_ci_pct"], _signed_pct))
             chance = DASH if c["chance_to_beat_pct"] is None else f"{c['chance_to_beat_pct']:.1f}%"
-            rows.append([name, versus, absolute, relative, _p(c["p_value"]), _p(c["p_value_adjusted"]), chance])
+            p_values = format_p(c["p_value"]), format_p(c["p_value_adjusted"])
+            rows.append([name, versus, absolute, relative, *p_values, chance])
     if not rows:
         return ""
     level = results["ci_level_pct"]
@@ -608,7 +593,7 @@ def _results_table(results: dict[str, Any], t: _Lang) -> str:
 
 def _guard_line(guard: dict[str, Any], t: _Lang) -> str:
     reasons = " ".join(t.engine(reason) for reason in guard["reasons"])
-    verdict = t.word(GUARD_VERDICTS, guard["verdict"])
+    verdict = t.word(GUARDRAIL_VERDICT_NAMES, guard["verdict"])
     return f"- {t.metric(guard['metric'], guard['label'])}, {guard['variant']}: **{verdict}**" + (
         f". {reasons}" if reasons else ""
     )
@@ -619,7 +604,7 @@ def _decision(facts: dict[str, Any], t: _Lang) -> str:
     lines = [f"## {t('Decision', '결정')}", ""]
     if decision["recommendation"]:
         which = f" ({decision['recommended_variant']})" if decision["recommended_variant"] else ""
-        verdict = t.word(VERDICTS, decision["recommendation"])
+        verdict = t.word(VERDICT_NAMES, decision["recommendation"])
         lines.append(f"- {t('The ship rule recommended', '배포 규칙의 권고')}: **{verdict}**{which}")
         lines += [f"  - {t.engine(reason)}" for reason in decision["rule_reasons"]]
     else:
@@ -630,7 +615,7 @@ def _decision(facts: dict[str, Any], t: _Lang) -> str:
         False: t("Against the rule.", "규칙의 권고와 다릅니다."),
         None: "",
     }[decision["agrees_with_rule"]]
-    chosen = f"- {t('You chose', '선택한 결정')}: **{t.word(VERDICTS, decision['choice'])}**{which}"
+    chosen = f"- {t('You chose', '선택한 결정')}: **{t.word(VERDICT_NAMES, decision['choice'])}**{which}"
     lines.append(chosen + (f". {agreement}" if agreement else ""))
     return "\n".join(lines)
 
@@ -687,7 +672,7 @@ def _learnings(facts: dict[str, Any], t: _Lang) -> str:
 def _lesson(lesson: dict[str, Any], facts: dict[str, Any], t: _Lang) -> str:
     code = lesson["code"]
     if code == "srm_shipped":
-        p = f" (p = {_p(lesson['srm_p_value'])})" if lesson["srm_p_value"] is not None else ""
+        p = f" ({p_phrase(lesson['srm_p_value'])})" if lesson["srm_p_value"] is not None else ""
         return t(
             f"The split failed the SRM check{p}, yet the variant shipped: with a broken split the results cannot "
             "be trusted. Find the cause before deciding.",
@@ -695,7 +680,7 @@ def _lesson(lesson: dict[str, Any], facts: dict[str, Any], t: _Lang) -> str:
             "없으니, 결정하기 전에 원인부터 찾으세요.",
         )
     if code == "against_rule":
-        rule, choice = t.word(VERDICTS, lesson["recommendation"]), t.word(VERDICTS, lesson["choice"])
+        rule, choice = t.word(VERDICT_NAMES, lesson["recommendation"]), t.word(VERDICT_NAMES, lesson["choice"])
         return t(
             f"You chose {choice} where the ship rule said {rule}: write down why, and check it against the truth.",
             f"배포 규칙의 권고는 {josa(rule, '이었', '였')}지만 {josa(choice, '을', '를')} 선택했습니다. "

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from marts.storage import Store
+from marts.vocabulary import persona_name
 
 FUNNEL_STEPS = (
     ("sessions", "Visited"),
@@ -29,13 +30,6 @@ MIN_SESSIONS = 200
 
 Text = tuple[str, str]
 """(English, Korean)."""
-PERSONA_NAMES: dict[str, Text] = {
-    "impulsive": ("Impulsive", "충동형"),
-    "rational": ("Price-comparing", "가격 비교형"),
-    "window_shopper": ("Window-shopping", "아이쇼핑형"),
-    "mission": ("Mission-driven", "목적형"),
-    "cautious": ("Cautious", "신중형"),
-}
 # Per persona: the change worth trying first, as a knob setting and in words (English, Korean).
 PERSONA_IDEAS: dict[str, tuple[str, str, Text]] = {
     "impulsive": (
@@ -260,7 +254,7 @@ def _alerts(funnel: tuple[FunnelStep, ...], personas: tuple[PersonaShare, ...]) 
 
 
 def _weak_persona_alert(persona: PersonaShare, gap: float, overall: float) -> Alert:
-    name_en, name_ko = PERSONA_NAMES.get(persona.persona, (persona.persona, persona.persona))
+    name_en, name_ko = persona_name(persona.persona)
     knob, value, (change_en, change_ko) = PERSONA_IDEAS.get(
         persona.persona, ("discount_pct", "10", ("give a 10% discount", "10% 할인을 주면"))
     )
@@ -268,7 +262,7 @@ def _weak_persona_alert(persona: PersonaShare, gap: float, overall: float) -> Al
         key=f"weak-persona-{persona.persona}",
         severity="high" if gap >= 2 * WEAK_PERSONA_GAP else "medium",
         title=(
-            f"{name_en} shoppers convert {gap:.0%} below average",
+            f"The {name_en} persona converts {gap:.0%} below average",
             f"{name_ko} 고객의 전환율이 평균보다 {gap:.0%} 낮습니다",
         ),
         evidence=(
@@ -282,7 +276,7 @@ def _weak_persona_alert(persona: PersonaShare, gap: float, overall: float) -> Al
         knob_value=value,
         change=(change_en, change_ko),
         idea=(
-            f"If we {change_en}, conversion will rise for {name_en.lower()} shoppers.",
+            f"If we {change_en}, conversion will rise for the {name_en} persona.",
             f"{change_ko} {name_ko} 고객의 전환율이 오를 것이다.",
         ),
     )

@@ -10,6 +10,8 @@ the default configuration; ``swarm.behaviour`` is the only place that turns a va
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from marts.vocabulary import persona_name
+
 
 @dataclass(frozen=True)
 class Persona:
@@ -17,7 +19,6 @@ class Persona:
 
     Attributes:
         name: the persona's key, as stored in ``users.persona``.
-        label: the name the Lab shows.
         description: who they are, in one sentence.
         share: their share of the default population mix (the warehouse's mix replaces it when available).
         click_banner: chance to click the hero banner during a visit.
@@ -41,7 +42,6 @@ class Persona:
     """
 
     name: str
-    label: str
     description: str
     share: float
     click_banner: float
@@ -61,6 +61,11 @@ class Persona:
     top_up: float
     return_rate: float
     is_bot: bool = False
+
+    @property
+    def label(self) -> str:
+        """The name the Lab shows, from the one catalog (``marts.vocabulary``)."""
+        return persona_name(self.name)[0]
 
     def __post_init__(self) -> None:
         for field in (
@@ -85,7 +90,6 @@ class Persona:
 
 IMPULSIVE = Persona(
     "impulsive",
-    "Impulsive",
     "Buys on a whim; urgency and bright banners work on them.",
     share=0.20,
     click_banner=0.18,
@@ -107,7 +111,6 @@ IMPULSIVE = Persona(
 )
 RATIONAL = Persona(
     "rational",
-    "Rational",
     "Compares prices and fees; reads ratings; discounts and free delivery move them.",
     share=0.25,
     click_banner=0.08,
@@ -129,7 +132,6 @@ RATIONAL = Persona(
 )
 WINDOW_SHOPPER = Persona(
     "window_shopper",
-    "Window shopper",
     "Browses a lot, rarely buys; a deal can tip them over.",
     share=0.25,
     click_banner=0.14,
@@ -151,7 +153,6 @@ WINDOW_SHOPPER = Persona(
 )
 MISSION = Persona(
     "mission",
-    "Mission",
     "Knows what they want; searches, orders and leaves; hardly moved by the shop's dressing.",
     share=0.15,
     click_banner=0.04,
@@ -173,7 +174,6 @@ MISSION = Persona(
 )
 CAUTIOUS = Persona(
     "cautious",
-    "Cautious",
     "Hesitant first-timer; ratings reassure them and pressure puts them off.",
     share=0.15,
     click_banner=0.06,
@@ -195,7 +195,6 @@ CAUTIOUS = Persona(
 )
 BOT = Persona(
     "bot",
-    "Bot",
     "A crawler: many page views, random clicks, never a purchase (off unless the bot switch is on).",
     share=0.0,
     click_banner=0.50,

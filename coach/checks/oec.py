@@ -2,10 +2,10 @@
 
 from coach.checks.context import Context
 from coach.checks.plan import error_rates
-from coach.findings import Finding, Text, josa, metric_name, metric_names, pct, persona_name
+from coach.findings import Finding, Text, josa, metric_name, metric_names, pct
 from coach.hypothesis import HypothesisInput
-from marts.insights import PERSONA_NAMES
 from marts.metrics import METRICS
+from marts.vocabulary import PERSONA_NAMES, persona_name
 
 PRICE_WORDS = ("price", "discount", "fee", "coupon", "delivery", "promo", "shipping")
 REVENUE_METRICS = ("revenue_per_visitor", "aov")
@@ -144,7 +144,7 @@ def _persona(h: HypothesisInput, name: Text) -> list[Finding]:
             "suggestion",
             ("Check the persona segment", "페르소나 세그먼트 확인"),
             (
-                f"The hypothesis is about {who[0]} shoppers, but {name[0]} is measured over everyone: the other "
+                f"The hypothesis is about the {who[0]} persona, but {name[0]} is measured over everyone: the other "
                 "personas dilute the effect.",
                 f"가설은 {who[1]} 고객에 관한 것인데 {josa(name[1], '은', '는')} 전체 고객으로 측정되어 "
                 "다른 페르소나가 "

@@ -3,6 +3,7 @@
 from typing import Any
 
 from marts.retrospectives.record import DASH, GUARDRAIL_WORDS, VERDICT_WORDS, number, pair
+from marts.vocabulary import format_p
 
 
 def fmt_value(value: Any, kind: str) -> str:
@@ -37,11 +38,8 @@ def fmt_ci(interval: Any, kind: str | None = None) -> str:
 
 
 def fmt_p(value: Any) -> str:
-    """A p-value: four decimals, or "< 0.0001"."""
-    found = number(value)
-    if found is None:
-        return DASH
-    return "< 0.0001" if found < 0.0001 else f"{found:.4f}"
+    """A stored p-value as the one formatter shows it (``marts.vocabulary.format_p``)."""
+    return format_p(number(value))
 
 
 def fmt_share(value: Any, digits: int = 1) -> str:

@@ -9,16 +9,8 @@ so nothing is ever lost, only left in English.
 import re
 from collections.abc import Callable
 
-METRIC_LABELS_KO = {
-    "conversion": "전환율",
-    "revenue_per_visitor": "방문자당 매출",
-    "aov": "평균 주문 금액",
-    "banner_ctr": "배너 클릭률",
-    "add_to_cart_rate": "장바구니 담기율",
-    "checkout_rate": "결제 시작률",
-    "orders_per_visitor": "방문자당 주문 수",
-    "items_viewed": "조회한 메뉴 수",
-}
+from marts.vocabulary import METRIC_NAMES_KO as METRIC_LABELS_KO
+
 DESIGN_LABELS = {
     "alpha": ("Significance level (alpha)", "유의수준(α)"),
     "power": ("Power", "검정력"),
@@ -93,7 +85,7 @@ def _goal(match: re.Match) -> str:
 def _guardrail(match: re.Match) -> str:
     label, side, confidence, bound, margin, rest = match.group("label", "side", "confidence", "bound", "margin", "rest")
     side_ko = "하한" if side == "lower" else "상한"
-    found = f"{_metric_in(label)}: 변화의 {confidence} {side_ko}은 {bound}"
+    found = f"{_metric_in(label)}: 변화의 단측 {confidence} {side_ko}은 {bound}"
     if rest.startswith("within"):
         p = re.search(_P, rest)
         return f"{found}로 허용 범위 {margin} 안이므로 비열등합니다 ({p.group(1) if p else ''})."
@@ -158,7 +150,8 @@ PATTERNS: tuple[tuple[re.Pattern, Callable[[re.Match], str]], ...] = (
     ),
     (
         re.compile(
-            r"^(?P<label>.+): the (?P<side>lower|upper) (?P<confidence>\d+%) bound of the change is (?P<bound>\S+), "
+            r"^(?P<label>.+): the (?P<side>lower|upper) (?:one-sided )?(?P<confidence>\d+%) bound of the change is "
+            r"(?P<bound>\S+), "
             r"(?P<rest>(?:within|past) the (?P<margin>\S+) margin.*)$"
         ),
         _guardrail,

@@ -9,6 +9,7 @@ from typing import Any
 from marts.retrospectives.formatting import verdict_text, verdict_word
 from marts.retrospectives.record import DASH, OUTCOME_WORDS, Retrospective
 from marts.retrospectives.view import MetricBlock, RetroView, retro_view
+from marts.vocabulary import SRM_STATUS_NAMES, name_in
 
 Text = tuple[str, str]
 CORRECT_WORDS = {"right": ("Right", "옳은 결정"), "wrong": ("Wrong", "잘못된 결정")}
@@ -135,7 +136,9 @@ def _results(view: RetroView) -> str:
         )
     blocks = [heading]
     blocks += [f"> **{_say(('Warning', '경고'))}:** {warning}" for warning in view.warnings]
-    if view.control:
+    if view.control == "control":
+        blocks.append(_say(("Each treatment is compared with the control.", "각 처리군을 대조군과 비교합니다.")))
+    elif view.control:
         blocks.append(
             _say(
                 ("Each treatment is compared with the control, **{c}**.", "각 처리군의 비교 기준(대조군): **{c}**")
@@ -187,7 +190,7 @@ def _guardrails(view: RetroView) -> str:
 def _srm(view: RetroView) -> str:
     if not view.srm_status and not view.srm_rows:
         return ""
-    status = _say(_SRM_STATUS.get(view.srm_status, (view.srm_status or DASH, view.srm_status or DASH)))
+    status = _say(name_in(SRM_STATUS_NAMES, view.srm_status)) if view.srm_status else DASH
     parts = [_bullets([(("Status", "상태"), status), (("p-value", "p-값"), view.srm_p)])]
     if view.srm_rows:
         rows = [[r.variant, r.units, r.observed, r.expected] for r in view.srm_rows]
@@ -201,14 +204,6 @@ def _srm(view: RetroView) -> str:
     if view.srm_message:
         parts.append(view.srm_message)
     return f"## {_say(('Sample ratio (SRM)', '표본 비율(SRM)'))}\n\n" + "\n\n".join(parts)
-
-
-_SRM_STATUS = {
-    "ok": ("ok", "정상"),
-    "caution": ("caution", "주의"),
-    "warning": ("warning", "불일치"),
-    "unavailable": ("unavailable", "확인 불가"),
-}
 
 
 def _decision(view: RetroView) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from marts.metrics import METRICS
+from marts.vocabulary import GUARDRAIL_VERDICT_NAMES, OUTCOME_NAMES, VERDICT_NAMES
 
 DECISIONS = ("ship", "dont_ship", "keep_running")
 OUTCOMES = ("win", "loss", "flat", "inconclusive")
@@ -15,24 +16,10 @@ MAX_LEARNINGS = 10_000
 MAX_WRITEUP = 20_000
 MAX_KEY = 80
 MAX_SOURCE = 80
-VERDICT_WORDS: dict[str, tuple[str, str]] = {
-    "ship": ("Ship", "배포"),
-    "dont_ship": ("Don't ship", "배포 안 함"),
-    "keep_running": ("Keep running", "계속 진행"),
-    "inconclusive": ("Inconclusive", "결론 없음"),
-}
-"""A decision or the ship rule's verdict in (English, Korean); the Lab's badges and the exports share them."""
-OUTCOME_WORDS: dict[str, tuple[str, str]] = {
-    "win": ("Win", "성공"),
-    "loss": ("Loss", "실패"),
-    "flat": ("Flat", "변화 없음"),
-    "inconclusive": ("Inconclusive", "판단 불가"),
-}
-GUARDRAIL_WORDS: dict[str, tuple[str, str]] = {
-    "non_inferior": ("Non-inferior", "비열등"),
-    "harmed": ("Harmed", "악화"),
-    "inconclusive": ("Inconclusive", "판단 불가"),
-}
+VERDICT_WORDS = VERDICT_NAMES
+"""A decision or the ship rule's verdict in (English, Korean): the one catalog's (``marts.vocabulary``)."""
+OUTCOME_WORDS = OUTCOME_NAMES
+GUARDRAIL_WORDS = GUARDRAIL_VERDICT_NAMES
 DASH = "—"
 
 

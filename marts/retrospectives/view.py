@@ -28,6 +28,7 @@ from marts.retrospectives.record import (
     pair,
     true_effects,
 )
+from marts.vocabulary import correction_name, in_language
 
 
 @dataclass
@@ -205,7 +206,7 @@ def retro_view(retro: Retrospective, language: str = "en") -> RetroView:
         guardrail_design=", ".join(guardrail_text(g, language) for g in exp.get("guardrails") or []),
         allocation=f"{allocation:g}%" if allocation is not None else "",
         alpha=f"{alpha:g}" if alpha is not None else "",
-        correction=str(results.get("correction") or ""),
+        correction=_correction(results.get("correction"), language),
         control=str(results.get("control") or ""),
         warnings=[words.sentence(w) for w in results.get("warnings") or [] if w],
         facts=design_facts(as_dict(exp.get("design")), language, binary=_is_binary(retro.primary_metric)),
@@ -412,3 +413,8 @@ def markdown_text_only(text: str) -> str:
         done = code.end()
     out.append(_TAG_START.sub(r"\\<", text[done:]))
     return "".join(out)
+
+
+def _correction(key: Any, language: str) -> str:
+    """The multiple-testing correction's name ("holm" -> "Holm"), or "" when none was saved."""
+    return in_language(correction_name(key), language) if key else ""

@@ -16,10 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from marts.stats.frequentist import format_p_value
 from marts.stats.guardrails import GuardrailResult
 from marts.stats.multiple import AdjustedComparison, Correction, GoalComparison, adjust_goals
 from marts.stats.srm import SrmResult
+from marts.vocabulary import p_phrase
 
 Verdict = Literal["ship", "dont_ship", "keep_running", "inconclusive"]
 
@@ -145,7 +145,7 @@ def _goal_sentence(goal: AdjustedComparison) -> str:
     else:
         change = "no estimate"
     after = _CORRECTION_WORDS[goal.correction]
-    p_values = f"adjusted {format_p_value(goal.adjusted_p_value)}, raw {format_p_value(goal.p_value)}"
+    p_values = f"adjusted {p_phrase(goal.adjusted_p_value)}, raw {p_phrase(goal.p_value)}"
     if goal.improved:
         return f"{label}: improved {change}, significant {after} ({p_values})."
     if goal.worsened:

@@ -123,11 +123,6 @@ def p_value(statistic: float, df: float | None, alternative: Alternative) -> flo
     return min(2.0 * cdf(-abs(statistic), df), 1.0)
 
 
-def format_p_value(p: float | None) -> str:
-    """A p-value for people: "p = 0.0086", "p < 0.0001", or "no p-value"."""
-    if p is None:
-        return "no p-value"
-    return "p < 0.0001" if p < 0.0001 else f"p = {p:.3g}"
 
 
 def interval(estimate: float, std_error: float, df: float | None, config: FrequentistConfig) -> Interval:

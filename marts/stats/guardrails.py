@@ -16,8 +16,9 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from marts.stats.frequentist import Comparison, cdf, format_p_value, quantile
+from marts.stats.frequentist import Comparison, cdf, quantile
 from marts.stats.results import ErrorCode, finite_or_none
+from marts.vocabulary import p_phrase
 
 GuardrailVerdict = Literal["non_inferior", "inconclusive", "harmed"]
 
@@ -87,6 +88,8 @@ class GuardrailResult:
             "margin": self.config.margin,
             "estimate": finite_or_none(self.estimate),
             "bound": finite_or_none(self.bound),
+            "bound_side": "lower" if self.config.higher_is_better else "upper",
+            "bound_confidence": 1.0 - self.config.alpha,
             "p_value": finite_or_none(self.p_value),
             "error": self.error.value if self.error else None,
             "message": self.message,
@@ -114,7 +117,7 @@ def check_guardrail(
         verdict: GuardrailVerdict = "harmed" if harmed else "inconclusive"
         reason = f"{label}: cannot test non-inferiority ({message})"
         if harmed:
-            reason += f"; it is significantly worse than control (one-sided {format_p_value(harm_p_value)})"
+            reason += f"; it is significantly worse than control (one-sided {p_phrase(harm_p_value)})"
         error = comparison.error or ErrorCode.INVALID_INPUT
         return GuardrailResult(
             **base, verdict=verdict, reasons=[reason], harm_p_value=harm_p_value, error=error, message=message
@@ -158,12 +161,12 @@ def _reason(
     confidence = f"{1.0 - config.alpha:.0%}"
     margin = _amount(-config.margin if config.higher_is_better else config.margin, config.relative)
     side = "lower" if config.higher_is_better else "upper"
-    found = f"{label}: the {side} {confidence} bound of the change is {_amount(bound, config.relative)}"
+    found = f"{label}: the {side} one-sided {confidence} bound of the change is {_amount(bound, config.relative)}"
     if verdict == "non_inferior":
-        return f"{found}, within the {margin} margin, so it is non-inferior ({format_p_value(p_value)})."
+        return f"{found}, within the {margin} margin, so it is non-inferior ({p_phrase(p_value)})."
     if verdict == "harmed":
         return (
             f"{found}, past the {margin} margin, and the metric is significantly worse than control "
-            f"(one-sided {format_p_value(harm_p_value)}): harmed."
+            f"(one-sided {p_phrase(harm_p_value)}): harmed."
         )
-    return f"{found}, past the {margin} margin, so non-inferiority is not shown yet ({format_p_value(p_value)})."
+    return f"{found}, past the {margin} margin, so non-inferiority is not shown yet ({p_phrase(p_value)})."

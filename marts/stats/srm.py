@@ -15,8 +15,8 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from marts.stats.frequentist import format_p_value
 from marts.stats.results import ErrorCode, finite_or_none
+from marts.vocabulary import p_phrase
 
 SrmStatus = Literal["ok", "caution", "warning", "unavailable"]
 
@@ -146,7 +146,7 @@ def _describe(
     split = " / ".join(f"{int(count):,}" for count in counts)
     planned = " / ".join(f"{share:.1%}" for share in shares)
     found = f"Observed {split} units ({', '.join(variants)}) against a planned {planned} split"
-    test = f"chi-square {statistic:.2f}, {format_p_value(p_value)}" if math.isfinite(statistic) else "chi-square huge"
+    test = f"chi-square {statistic:.2f}, {p_phrase(p_value)}" if math.isfinite(statistic) else "chi-square huge"
     verdict = {
         "ok": "consistent with the plan.",
         "caution": "a possible mismatch: check assignment and logging, but it does not block the analysis.",

@@ -56,7 +56,7 @@ def compose(form: Mapping[str, str]) -> Pair:
     direction_en, direction_ko = DIRECTIONS.get(form.get("direction", ""), (GAP, GAP))
     size = _size(form.get("expected", ""))
     persona_en, persona_ko = persona_label(form.get("persona", ""))
-    who_en = f" for {persona_en} shoppers" if persona_en else ""
+    who_en = f" for the {persona_en} persona" if persona_en else ""
     who_ko = f"{persona_ko} 고객의 " if persona_ko else ""
     verb_ko = {"증가": "늘어날", "감소": "줄어들"}.get(direction_ko, GAP)
     english = (

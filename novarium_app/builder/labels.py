@@ -4,25 +4,14 @@ The catalogs (``marts.metrics``, ``shop.knobs``, ``swarm.personas``) hold the En
 Korean ones. A name missing here falls back to the English one, so a new catalog entry never breaks the builder.
 """
 
-from marts.metrics import METRICS
-from marts.retrospectives.korean import METRIC_LABELS_KO
+from marts.vocabulary import metric_description as metric_description_of
+from marts.vocabulary import metric_name, persona_name
 from shop.knobs import KNOBS
 from swarm.personas import SHOPPERS
 
 Pair = tuple[str, str]
 """(English, Korean)."""
 
-METRIC_KO = METRIC_LABELS_KO
-METRIC_DESCRIPTION_KO = {
-    "conversion": "노출된 방문자 중 한 번 이상 주문한 비율.",
-    "revenue_per_visitor": "노출된 방문자 1명당 매출(구매하지 않은 방문자 포함).",
-    "aov": "주문 1건당 매출(사용자 단위로 무작위 배정, 주문 단위로 분석: 델타 방법).",
-    "banner_ctr": "노출된 방문자 중 메인 배너를 클릭한 비율.",
-    "add_to_cart_rate": "노출된 방문자 중 장바구니에 담은 비율.",
-    "checkout_rate": "노출된 방문자 중 결제를 시작한 비율.",
-    "orders_per_visitor": "노출된 방문자 1명당 주문 수.",
-    "items_viewed": "노출된 방문자 1명당 조회한 메뉴 수(참여도).",
-}
 KNOB_KO = {
     "banner_headline": "배너 헤드라인",
     "banner_color": "배너 색상",
@@ -57,28 +46,17 @@ CHOICE_LABELS: dict[str, Pair] = {
     "grid": ("Grid", "격자"),
     "list": ("List", "목록"),
 }
-PERSONA_KO = {
-    "impulsive": "충동형",
-    "rational": "합리형",
-    "window_shopper": "구경형",
-    "mission": "목적형",
-    "cautious": "신중형",
-}
 DIRECTIONS: dict[str, Pair] = {"increase": ("increase", "증가"), "decrease": ("decrease", "감소")}
 
 
 def metric_label(key: str) -> Pair:
     """A metric's name in both languages (the key itself when unknown)."""
-    metric = METRICS.get(key)
-    english = metric.label if metric else key
-    return english, METRIC_KO.get(key, english)
+    return metric_name(key)
 
 
 def metric_description(key: str) -> Pair:
     """What a metric means, in both languages."""
-    metric = METRICS.get(key)
-    english = metric.description if metric else ""
-    return english, METRIC_DESCRIPTION_KO.get(key, english)
+    return metric_description_of(key)
 
 
 def knob_label(key: str) -> Pair:
@@ -102,10 +80,7 @@ def choice_label(value: str) -> Pair:
 
 def persona_label(name: str) -> Pair:
     """A shopper persona's name in both languages ("" for none)."""
-    persona = next((p for p in SHOPPERS if p.name == name), None)
-    if persona is None:
-        return "", ""
-    return persona.label, PERSONA_KO.get(name, persona.label)
+    return persona_name(name) if any(p.name == name for p in SHOPPERS) else ("", "")
 
 
 PERSONA_NAMES: tuple[str, ...] = tuple(p.name for p in SHOPPERS)

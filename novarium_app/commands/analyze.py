@@ -23,6 +23,7 @@ from marts.stats.analysis import (
 from marts.stats.decision import Decision
 from marts.stats.multiple import CORRECTIONS
 from marts.stats.units import parse_guardrails, parse_weights, prepare_units
+from marts.vocabulary import format_p
 from novarium_app.commands.errors import one_line_errors
 
 console = Console(width=max(Console().width, 160))  # the widest table (with CUPED) is ~155 columns
@@ -200,8 +201,8 @@ def _metric_table(metric: MetricReport) -> Table:
         row += [
             _with_interval(c.abs_lift, c.abs_ci, percent=False),
             _with_interval(c.rel_lift, c.rel_ci, percent=True),
-            _p(c.p_value),
-            _p(item.adjusted_p_value) if metric.goal else "—",
+            format_p(c.p_value),
+            format_p(item.adjusted_p_value) if metric.goal else "—",
             _share(item.chance_to_beat),
             _sequential_cell(item),
         ]
@@ -222,7 +223,7 @@ def _sequential_cell(item: VariantComparison) -> str:
     result = None if item.sequential is None else item.sequential.result
     if result is None or result.p_value is None:
         return "n/a"
-    return f"{_p(result.p_value)} {_with_interval(None, (result.ci_lower, result.ci_upper), percent=False)}"
+    return f"{format_p(result.p_value)} {_with_interval(None, (result.ci_lower, result.ci_upper), percent=False)}"
 
 
 def _notes(item: VariantComparison, alpha: float) -> list[Text]:
@@ -275,8 +276,8 @@ def _segment_table(segment: SegmentReport, report: AnalysisReport) -> Table:
             f"{c.n_treatment:,}",
             lift,
             _signed(c.rel_lift, percent=True),
-            _p(c.p_value),
-            _p(row.adjusted_p_value),
+            format_p(c.p_value),
+            format_p(row.adjusted_p_value),
         )
     return table
 
@@ -296,10 +297,6 @@ def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
 
 
-def _p(value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return "<0.0001" if value < 1e-4 else f"{value:.4f}"
 
 
 def _signed(value: float | None, *, percent: bool) -> str:

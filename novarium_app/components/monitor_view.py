@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from marts.monitor import Peeking, RunMonitor, VariantCurve
-from marts.retrospectives.korean import METRIC_LABELS_KO
 from marts.stats.srm import SrmResult
+from marts.vocabulary import METRIC_NAMES_KO, SRM_STATUS_NAMES, format_p
 from novarium_app import routes
 from novarium_app.components.monitor_rates import rate_bars
 
@@ -20,13 +20,8 @@ NONE = "—"
 P_FLOOR = 1e-6
 """P-values below this are drawn at it (a log axis has no zero)."""
 
-METRIC_KO = METRIC_LABELS_KO
-SRM_WORDS = {
-    "ok": ("Split as planned", "계획대로 배정됨"),
-    "caution": ("Possible mismatch", "불일치 가능성"),
-    "warning": ("Sample ratio mismatch", "표본 비율 불일치(SRM)"),
-    "unavailable": ("Not enough data yet", "아직 데이터 부족"),
-}
+METRIC_KO = METRIC_NAMES_KO
+SRM_WORDS = SRM_STATUS_NAMES
 SRM_COLORS = {"ok": "grass", "caution": "amber", "warning": "red", "unavailable": "gray"}
 SRM_ICONS = {"ok": "circle-check", "caution": "circle-alert", "warning": "octagon-alert", "unavailable": "hourglass"}
 
@@ -129,11 +124,6 @@ def format_lift(treatment: float | None, control: float | None) -> str:
     return f"{treatment / control - 1:+.1%}"
 
 
-def format_p(p: float | None) -> str:
-    """A p-value: "0.042", "< 0.0001", or "—" when there is none yet."""
-    if p is None:
-        return NONE
-    return "< 0.0001" if p < 0.0001 else f"{p:.3g}" if p < 0.1 else f"{p:.2f}"
 
 
 def format_rate(per_second: float) -> str:

@@ -310,7 +310,7 @@ def guardrails_card(lines: rx.Var) -> rx.Component:
 
 def _segment_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(row.segment, weight="medium"),
+        rx.table.row_header_cell(bi(row.name_en, row.name_ko), weight="medium"),
         rx.table.cell(row.n_control, " / ", row.n_treatment, class_name="tabular-nums"),
         rx.table.cell(row.control, class_name="tabular-nums"),
         rx.table.cell(row.treatment, class_name="tabular-nums"),

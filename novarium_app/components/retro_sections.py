@@ -264,12 +264,20 @@ def results(view: rx.Var) -> rx.Component:
                     lambda warning: rx.callout(warning, icon="triangle-alert", color_scheme="amber", size="1"),
                 ),
                 rx.cond(
-                    view.control != "",
+                    view.control == "control",
                     rx.text(
-                        t(("Each treatment against the control, ", "각 처리군을 대조군과 비교: ")),
-                        rx.code(view.control),
+                        t(("Each treatment against the control.", "각 처리군을 대조군과 비교합니다.")),
                         size="2",
                         color=MUTED,
+                    ),
+                    rx.cond(
+                        view.control != "",
+                        rx.text(
+                            t(("Each treatment against the control, ", "각 처리군을 대조군과 비교: ")),
+                            rx.code(view.control),
+                            size="2",
+                            color=MUTED,
+                        ),
                     ),
                 ),
                 rx.foreach(view.metrics, _metric),
@@ -315,7 +323,7 @@ def guardrails_and_split(view: rx.Var) -> rx.Component:
                 rx.hstack(
                     rx.text(t(("Sample ratio", "표본 비율")), size="2", weight="bold"),
                     badge(view.srm_status, SRM, SRM_COLORS, size="1"),
-                    rx.text("p = ", view.srm_p, size="1", color=FAINT, class_name="tabular-nums"),
+                    rx.text(t(("p-value ", "p-값 ")), view.srm_p, size="1", color=FAINT, class_name="tabular-nums"),
                     spacing="2",
                     align="center",
                 ),

@@ -3,18 +3,14 @@
 import reflex as rx
 
 from marts.retrospectives.record import GUARDRAIL_WORDS, OUTCOME_WORDS, VERDICT_WORDS
+from marts.vocabulary import SRM_STATUS_NAMES
 from novarium_app.i18n import Text, t
 
 DECISIONS: dict[str, Text] = VERDICT_WORDS
 OUTCOMES: dict[str, Text] = OUTCOME_WORDS
 GUARDRAIL_VERDICTS: dict[str, Text] = GUARDRAIL_WORDS
 CORRECT: dict[str, Text] = {"right": ("Right call", "옳은 결정"), "wrong": ("Wrong call", "틀린 결정")}
-SRM: dict[str, Text] = {
-    "ok": ("Split OK", "분할 정상"),
-    "caution": ("Split: caution", "분할 주의"),
-    "warning": ("Sample ratio mismatch", "표본 비율 불일치"),
-    "unavailable": ("Split not checked", "분할 미확인"),
-}
+SRM: dict[str, Text] = SRM_STATUS_NAMES
 ROLES: dict[str, Text] = {"goal": ("Goal", "목표"), "guardrail": ("Guardrail", "가드레일")}
 KINDS: dict[str, Text] = {
     "binary": ("Binary", "이진"),

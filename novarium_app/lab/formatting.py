@@ -7,29 +7,10 @@ A metric has a unit: ``rate`` (binary metrics: shown as percentages, lifts in pe
 from collections.abc import Sequence
 
 from marts.metrics import METRICS
-from marts.retrospectives.korean import METRIC_LABELS_KO
 
 DASH = "—"
 MINUS = "−"
 
-METRIC_NAMES_KO = METRIC_LABELS_KO
-METRIC_DESCRIPTIONS_KO = {
-    "conversion": "노출된 방문자 중 한 번 이상 주문한 비율입니다.",
-    "revenue_per_visitor": "구매자와 비구매자를 모두 포함한 노출 방문자당 매출입니다.",
-    "aov": "주문당 매출입니다(사용자 단위 무작위 배정, 주문 단위 분석: 델타 방법).",
-    "banner_ctr": "노출된 방문자 중 메인 배너를 클릭한 비율입니다.",
-    "add_to_cart_rate": "노출된 방문자 중 장바구니에 무언가를 담은 비율입니다.",
-    "checkout_rate": "노출된 방문자 중 결제를 시작한 비율입니다.",
-    "orders_per_visitor": "노출 방문자당 주문 수입니다.",
-    "items_viewed": "노출 방문자당 조회한 메뉴 수입니다(참여도).",
-}
-
-
-def metric_name(key: str) -> tuple[str, str]:
-    """The metric's name in (English, Korean)."""
-    metric = METRICS.get(key)
-    english = metric.label if metric else key
-    return english, METRIC_NAMES_KO.get(key, english)
 
 
 def unit_of(key: str) -> str:
@@ -89,13 +70,6 @@ def interval(pair: Sequence[float | None] | None, unit: str) -> str:
     return f"[{lift(low, unit)}, {lift(high, unit)}]"
 
 
-def p_value(p: float | None) -> str:
-    """ "< 0.0001", "0.0123", "0.396" or a dash."""
-    if p is None:
-        return DASH
-    if p < 0.0001:
-        return "< 0.0001"
-    return f"{p:.3g}" if p < 0.01 else f"{p:.3f}"
 
 
 def chance(probability: float | None) -> str:

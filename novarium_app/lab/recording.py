@@ -51,7 +51,7 @@ def planned_units(record: ExperimentRecord) -> int | None:
     design = record.design.get("design") or {}
     if isinstance(design.get("planned_units"), int) and design["planned_units"] >= 2:
         return design["planned_units"]
-    per_variant = design.get("sample_size_per_variant")
+    per_variant = design.get("planned_n_per_variant")  # what the builder's power step saves
     if isinstance(per_variant, int) and per_variant >= 1:
         return 2 * per_variant
     return None

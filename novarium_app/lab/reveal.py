@@ -5,6 +5,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from marts.vocabulary import SRM_STATUS_NAMES, format_p, metric_name, p_phrase
 from novarium_app import routes
 from novarium_app.builder.labels import choice_label, knob_label
 from novarium_app.lab import decisions
@@ -14,12 +15,7 @@ from shop.adoptions import AdoptionRecord
 from shop.knobs import KNOBS
 from swarm.truth import GroundTruth
 
-SRM_WORDS = {
-    "ok": ("Matches the plan", "계획과 일치"),
-    "caution": ("Possible mismatch", "불일치 가능성"),
-    "warning": ("Mismatch", "불일치"),
-    "unavailable": ("Not checked yet", "아직 확인 전"),
-}
+SRM_WORDS = SRM_STATUS_NAMES
 
 
 def _primary(results: dict[str, Any]) -> dict[str, Any] | None:
@@ -29,13 +25,16 @@ def _primary(results: dict[str, Any]) -> dict[str, Any] | None:
 def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
     """Four headline figures: exposed users, the primary metric's lift, its chance to beat control and the SRM."""
     srm = results.get("srm", {})
-    split = " · ".join(f"{name} {n:,}" for name, n in srm.get("observed", {}).items())
-    tiles = [_tile("users", "Exposed users", "노출 사용자", fmt.count(results.get("users", 0)), split, split, "gray")]
+    observed = srm.get("observed", {})
+    split = " · ".join(f"{name} {n:,}" for name, n in observed.items())
+    planned_en, planned_ko = planned_sample(results)
+    users = fmt.count(results.get("users", 0))
+    tiles = [_tile("users", "Exposed users", "노출 사용자", users, split + planned_en, split + planned_ko, "gray")]
     primary = _primary(results)
     if primary and primary["comparisons"]:
         best = max(primary["comparisons"], key=lambda c: c["chance_to_beat"] if c["chance_to_beat"] is not None else -1)
-        english, korean = fmt.metric_name(primary["metric"])
-        p = fmt.p_value(best["p_value_adjusted"])
+        english, korean = metric_name(primary["metric"])
+        p = format_p(best["p_value_adjusted"])
         tone = "gray"
         if best["p_value_adjusted"] is not None and best["p_value_adjusted"] < results.get("alpha", 0.05):
             tone = "green" if (best["rel_lift"] or 0) * (1 if primary["higher_is_better"] else -1) > 0 else "red"
@@ -67,9 +66,22 @@ def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
     status = srm.get("status", "unavailable")
     words = SRM_WORDS.get(status, SRM_WORDS["unavailable"])
     tone = {"ok": "green", "caution": "amber", "warning": "red"}.get(status, "gray")
-    p = fmt.p_value(srm.get("p_value"))
-    tiles.append(_tile("srm", "Sample ratio", "표본 비율", words[0], f"p = {p}", f"p = {p}", tone, words[1]))
+    p = p_phrase(srm.get("p_value"))
+    tiles.append(_tile("srm", "Sample ratio", "표본 비율", words[0], p, p, tone, words[1]))
     return tiles
+
+
+def planned_sample(results: dict[str, Any]) -> tuple[str, str]:
+    """" · 46% of the planned 96,837 per variant": the smallest variant against the plan ("" without a plan)."""
+    planned, observed = results.get("planned_units"), results.get("srm", {}).get("observed", {})
+    if not planned or not observed:
+        return "", ""
+    per_variant = planned // 2
+    share = fmt.percent(min(observed.values()) / per_variant, digits=0)
+    return (
+        f" · {share} of the planned {per_variant:,} per variant",
+        f" · 변형당 계획 {per_variant:,}명 중 {share}",
+    )
 
 
 def _tile(
@@ -97,7 +109,7 @@ def cuped_note(results: dict[str, Any]) -> tuple[str, str]:
         for c in primary["comparisons"]
         if c.get("cuped") and c["cuped"].get("variance_reduction") is not None
     ]
-    english, korean = fmt.metric_name(primary["metric"])
+    english, korean = metric_name(primary["metric"])
     if not reductions:
         return (
             f"CUPED could not adjust {english} yet (it needs users in both variants).",
@@ -161,7 +173,7 @@ def from_snapshot(snapshot: dict[str, Any], learnings: str, retrospective_id: st
 
 def _reveal_row(row: dict[str, Any]) -> dict[str, str]:
     unit = fmt.unit_of(row["metric"])
-    english, korean = fmt.metric_name(row["metric"])
+    english, korean = metric_name(row["metric"])
     return {
         "key": f"{row['metric']}|{row['variant']}",
         "label_en": english,

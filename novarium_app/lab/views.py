@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marts.metrics import METRICS
+from marts.vocabulary import format_p, metric_description, metric_name, p_phrase, persona_name
 from novarium_app.lab import formatting as fmt
 
 ERROR_WORDS = {
@@ -72,6 +73,8 @@ class SegmentRow:
     """One segment of a breakdown."""
 
     segment: str
+    name_en: str
+    name_ko: str
     n_control: str
     n_treatment: str
     control: str
@@ -131,7 +134,7 @@ def metric_cards(results: dict[str, Any]) -> list[MetricCard]:
     for metric in sorted(results.get("metrics", []), key=lambda m: ROLE_ORDER.get(m["role"], 3)):
         key, unit = metric["metric"], fmt.unit_of(metric["metric"])
         better = metric.get("higher_is_better", True)
-        english, korean = fmt.metric_name(key)
+        english, korean = metric_name(key)
         comparisons = {c["variant"]: c for c in metric["comparisons"]}
         rows = []
         for position, summary in enumerate(metric["variants"]):
@@ -144,7 +147,7 @@ def metric_cards(results: dict[str, Any]) -> list[MetricCard]:
             rows.append(row)
         description = (
             metric.get("description", ""),
-            fmt.METRIC_DESCRIPTIONS_KO.get(key, metric.get("description", "")),
+            metric_description(key)[1] or metric.get("description", ""),
         )
         card = MetricCard(key, english, korean, metric["role"], metric["kind"], *description, *_unit_words(unit))
         card.rows, card.has_cuped = rows, any(row.has_cuped for row in rows)
@@ -156,7 +159,7 @@ def _fill(row: MetricRow, item: dict[str, Any], unit: str, better: bool, alpha: 
     deciding = item["p_value_adjusted"] if goal else item["p_value"]
     row.abs, row.abs_ci = fmt.lift(item["abs_lift"], unit), fmt.interval(item["abs_ci"], unit)
     row.rel, row.rel_ci = fmt.percent(item["rel_lift"], signed=True), fmt.interval(item["rel_ci"], "relative")
-    row.p, row.p_adj = fmt.p_value(item["p_value"]), fmt.p_value(item["p_value_adjusted"])
+    row.p, row.p_adj = format_p(item["p_value"]), format_p(item["p_value_adjusted"])
     row.chance, row.loss = fmt.chance(item["chance_to_beat"]), fmt.percent(item["expected_loss"], digits=2)
     change = item["rel_lift"] if item["rel_lift"] is not None else item["abs_lift"]
     row.tone = _tone(change, better, deciding is not None and deciding < alpha)
@@ -167,7 +170,7 @@ def _fill(row: MetricRow, item: dict[str, Any], unit: str, better: bool, alpha: 
         row.cuped_abs, row.cuped_abs_ci = fmt.lift(cuped["abs_lift"], unit), fmt.interval(cuped["abs_ci"], unit)
         row.cuped_rel = fmt.percent(cuped["rel_lift"], signed=True)
         row.cuped_rel_ci = fmt.interval(cuped["rel_ci"], "relative")
-        row.cuped_p = fmt.p_value(cuped["p_value"])
+        row.cuped_p = format_p(cuped["p_value"])
         row.cuped_vr = fmt.percent(cuped["variance_reduction"], digits=1)
         row.cuped_tone = _tone(cuped["rel_lift"], better, cuped["p_value"] is not None and cuped["p_value"] < alpha)
 
@@ -176,7 +179,7 @@ def forest_points(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The relative lift and interval of every metric × treatment, primary first (the CI plot's rows)."""
     points = []
     for metric in sorted(results.get("metrics", []), key=lambda m: ROLE_ORDER.get(m["role"], 3)):
-        english, korean = fmt.metric_name(metric["metric"])
+        english, korean = metric_name(metric["metric"])
         for item in metric["comparisons"]:
             cuped = item.get("cuped") or {}
             points.append(
@@ -201,9 +204,9 @@ def srm_lines(results: dict[str, Any]) -> Line:
     split = " / ".join(f"{n:,}" for n in observed.values())
     planned = " / ".join(fmt.percent(s, digits=0) for s in shares.values())
     names = " / ".join(observed)
-    p = fmt.p_value(srm.get("p_value"))
-    found_en = f"Observed {split} users ({names}) against a planned {planned} split, p = {p}."
-    found_ko = f"계획된 {planned} 배분 대비 관측 {split}명({names}), p = {p}."
+    p = p_phrase(srm.get("p_value"))
+    found_en = f"Observed {split} users ({names}) against a planned {planned} split, {p}."
+    found_ko = f"계획된 {planned} 배분 대비 관측 {split}명({names}), {p}."
     if status == "ok":
         return Line("green", f"{found_en} The split matches the plan.", f"{found_ko} 배분이 계획과 일치합니다.")
     if status == "caution":
@@ -225,18 +228,28 @@ def srm_lines(results: dict[str, Any]) -> Line:
     )
 
 
+def _bound_words(item: dict[str, Any], bound: str) -> tuple[str, str]:
+    """The bound a guardrail is judged by, named: one-sided, its side and level (the table's interval is two-sided)."""
+    confidence = fmt.percent(item.get("bound_confidence", 0.95), digits=0)
+    upper = item.get("bound_side") == "upper"
+    side_en, side_ko = ("upper", "상한") if upper else ("lower", "하한")
+    return (
+        f"its one-sided {confidence} {side_en} bound ({bound}, a little inside the table's two-sided interval)",
+        f"단측 {confidence} {side_ko}({bound}, 표의 양측 구간보다 조금 안쪽)",
+    )
+
+
 def guardrail_lines(results: dict[str, Any]) -> list[Line]:
     """Each guardrail verdict in plain words."""
     lines = []
     for item in results.get("guardrails", []):
-        english, korean = fmt.metric_name(item["metric"])
+        english, korean = metric_name(item["metric"])
         unit = fmt.unit_of(item["metric"])
         relative = item["margin_type"] == "relative"
         margin = fmt.percent(item["margin"], digits=1) if relative else fmt.value(item["margin"], unit)
         bound = fmt.percent(item["bound"], signed=True) if relative else fmt.lift(item["bound"], unit)
         variant, verdict = item["variant"], item["verdict"]
-        worst_en = f"the worst plausible change ({bound})"
-        worst_ko = f"가능한 최악의 변화({bound})"
+        worst_en, worst_ko = _bound_words(item, bound)
         if verdict == "non_inferior":
             english_text = f"{english} in {variant}: non-inferior; {worst_en} stays within the {margin} margin."
             korean_text = f"{variant}의 {korean}: 비열등. {worst_ko}가 허용 범위 {margin} 안입니다."
@@ -299,7 +312,7 @@ def _reasons(results: dict[str, Any], variant: str) -> list[Line]:
         item = next((c for c in metric["comparisons"] if c["variant"] == variant), None)
         if item is None:
             continue
-        english, korean = fmt.metric_name(metric["metric"])
+        english, korean = metric_name(metric["metric"])
         change = fmt.percent(item["rel_lift"], signed=True)
         adjusted = item["p_value_adjusted"]
         if adjusted is None:
@@ -313,7 +326,7 @@ def _reasons(results: dict[str, Any], variant: str) -> list[Line]:
             continue
         significant = adjusted < alpha
         tone = _tone(item["rel_lift"], metric.get("higher_is_better", True), significant)
-        p = fmt.p_value(adjusted)
+        p = format_p(adjusted)
         if significant:
             better_en, better_ko = ("better", "좋아짐") if tone == "green" else ("worse", "나빠짐")
             english_text = f"{english}: {change}, significantly {better_en} after {correction[0]} correction"
@@ -345,13 +358,15 @@ def segment_blocks(results: dict[str, Any]) -> list[SegmentBlock]:
             rows.append(
                 SegmentRow(
                     segment=row["segment"],
+                    name_en=persona_name(row["segment"])[0],
+                    name_ko=persona_name(row["segment"])[1],
                     n_control=fmt.count(row["n_control"]),
                     n_treatment=fmt.count(row["n_treatment"]),
                     control=fmt.value(row["control_mean"], unit),
                     treatment=fmt.value(row["treatment_mean"], unit),
                     rel=fmt.percent(row["rel_lift"], signed=True),
-                    p=fmt.p_value(row["p_value"]),
-                    p_adj=fmt.p_value(row["p_value_adjusted"]),
+                    p=format_p(row["p_value"]),
+                    p_adj=format_p(row["p_value_adjusted"]),
                     tone=_tone(row["rel_lift"], better, significant),
                     note_en=note[0],
                     note_ko=note[1],

@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 import reflex as rx
 import sqlalchemy as sa
 
-from marts.insights import FUNNEL_STEPS, PERSONA_NAMES, Alert, Insights, warehouse_insights
+from marts.insights import FUNNEL_STEPS, Alert, Insights, warehouse_insights
 from marts.overview import WarehouseOverview, warehouse_overview
 from marts.storage import StorageError
+from marts.vocabulary import persona_name
 from novarium_app import routes
 from novarium_app.components import charts
 from novarium_app.components.layout import lab_page
@@ -160,13 +161,13 @@ class OverviewState(rx.State):
     @rx.var
     def persona_figure(self) -> go.Figure:
         """Persona mix and conversion (English names)."""
-        names = [PERSONA_NAMES.get(p, (p, p))[0] for p in self._personas]
+        names = [persona_name(p)[0] for p in self._personas]
         return charts.persona_mix(names, self._persona_share, self._persona_conversion)
 
     @rx.var
     def persona_figure_ko(self) -> go.Figure:
         """Persona mix and conversion (Korean names)."""
-        names = [PERSONA_NAMES.get(p, (p, p))[1] for p in self._personas]
+        names = [persona_name(p)[1] for p in self._personas]
         return charts.persona_mix(names, self._persona_share, self._persona_conversion, korean=True)
 
 

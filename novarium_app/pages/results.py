@@ -15,6 +15,7 @@ import reflex as rx
 import sqlalchemy as sa
 
 from marts.storage import StorageError
+from marts.vocabulary import metric_name
 from novarium_app import routes
 from novarium_app.components import results_charts
 from novarium_app.components.admin_access import admin_action
@@ -36,7 +37,6 @@ from novarium_app.components.results_panels import (
 from novarium_app.components.results_widgets import STYLE, notice
 from novarium_app.i18n import LocaleState, pick, t
 from novarium_app.lab import decisions, recording, records, reveal, views
-from novarium_app.lab.formatting import metric_name
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 from shop import adoptions, repository

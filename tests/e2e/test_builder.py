@@ -202,7 +202,7 @@ def test_a_prefilled_link_saves_a_draft_that_starts_from_the_list(app_server, pa
     expect(page).to_have_url(re.compile(r"/experiments/new/?$"))
     expect(page.locator("#builder-key")).to_have_value(key)
     expect(page.locator("#hypothesis-sentence")).to_contain_text("then add-to-cart rate will increase")
-    expect(page.locator("#hypothesis-sentence")).to_contain_text("for Cautious shoppers")
+    expect(page.locator("#hypothesis-sentence")).to_contain_text("for the Cautious persona")
 
     page.get_by_role("radio", name="한국어").click()
     expect(page.locator(".builder-step[data-step='0']")).to_contain_text("문제와 가설")

@@ -96,7 +96,8 @@ def test_an_engine_runs_curves_match_an_independent_count_at_every_look_and_the_
     assert sum(result.events) == len(events) == store.row_count("events")
     assert list(result.events) == [Counter(_buckets(events["ts"], window))[look] for look in range(window.looks)]
     assert result.assigned == dict(assigned["variant"].value_counts()) and sum(result.assigned.values()) == 4_000
-    assert result.srm.status == result.srm_assigned.status == "ok"
+    # a fair split: "caution" (p < 0.05) comes by chance one run in twenty; only a mismatch (p < 0.001) is a defect
+    assert {result.srm.status, result.srm_assigned.status} <= {"ok", "caution"}
 
 
 @pytest.mark.parametrize("metric_key", ["revenue_per_visitor", "items_viewed", "aov"])

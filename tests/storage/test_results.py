@@ -145,6 +145,8 @@ def test_results_match_the_statistics_engine_on_the_mart_rows(simulated):
             "margin_type": "relative",
             "estimate": pytest.approx(guardrail.estimate, rel=1e-7),
             "bound": pytest.approx(guardrail.bound, rel=1e-7),
+            "bound_side": "lower",
+            "bound_confidence": 0.95,
             "p_value": pytest.approx(guardrail.p_value, rel=1e-6, abs=1e-300),
             "error": None,
             "message": "",

@@ -27,7 +27,7 @@ def test_all_parts_make_one_sentence_in_each_language():
 
 def test_a_persona_and_a_decrease_change_the_sentence():
     english, korean = compose({**PARTS, "persona": "cautious", "direction": "decrease", "metric": "aov"})
-    assert "then average order value will decrease by about 5% for Cautious shoppers," in english
+    assert "then average order value will decrease by about 5% for the Cautious persona," in english
     assert "신중형 고객의 평균 주문 금액이 약 5% 줄어들 것이다" in korean
 
 

@@ -195,7 +195,7 @@ def test_the_tables_show_sequential_power_segments_and_the_verdict(tmp_path):
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "latency (continuous) · guardrail only, margin 2%, lower is better" in out
-    assert "always-valid p [CI]" in out and "guardrail harmed: latency in b: the upper 95% bound" in out
+    assert "always-valid p [CI]" in out and "guardrail harmed: latency in b: the upper one-sided 95% bound" in out
     assert out.count("this test could detect ±") == 2 and "with 80% power at alpha 0.05" in out
     assert "bought: b vs a by device" in out and "2 device segments were tested" in out
     assert "tuned for the tightest interval at 8,000 planned units" in out

@@ -137,7 +137,7 @@ def test_the_english_write_up_states_results_decision_truth_and_learnings():
     assert f"{stored['rel_lift']:+.2%} [{low:+.2%}, {high:+.2%}]" in text
     assert f"{stored['abs_lift'] * 100:+.2f} pp" in text
     assert f"| {stored['p_value']} | {stored['p_value_adjusted']} |" in text
-    assert "ok (p = 0.62); observed control 6,012, treatment 5,988" in text
+    assert "Split as planned (p = 0.62); observed control 6,012, treatment 5,988" in text
     assert "- The ship rule recommended: **Ship** (treatment)" in text
     assert "- You chose: **Ship** (treatment). In line with the rule." in text
     assert "Conversion +5.00%" in text and "The decision was **right**." in text
@@ -213,7 +213,7 @@ def test_a_shipped_srm_warning_and_a_decision_against_the_rule_are_lessons():
     assert "failed the SRM check (p = 0.0004), yet the variant shipped" in text
     assert "You chose Ship where the ship rule said Don't ship" in text
     korean = rubric_writeup(retro(snapshot), "ko")
-    assert "배포 규칙의 권고는 미배포였지만 배포를 선택했습니다." in korean
+    assert "배포 규칙의 권고는 배포 안 함이었지만 배포를 선택했습니다." in korean
 
 
 def test_at_most_three_lessons_most_serious_first():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from marts.vocabulary import format_p, metric_name
 from novarium_app.lab import formatting as fmt
 from novarium_app.lab import reveal, views
 
@@ -31,14 +32,14 @@ def test_intervals_p_values_and_chances():
     assert fmt.interval([0.0173, 0.0229], "rate") == "[+1.73, +2.29] pp"
     assert fmt.interval([-0.144, 0.616], "relative") == "[−14.4%, +61.6%]"
     assert fmt.interval([None, 0.2], "rate") == "—"
-    assert [fmt.p_value(p) for p in (1e-43, 0.00412, 0.3956, None)] == ["< 0.0001", "0.00412", "0.396", "—"]
+    assert [format_p(p) for p in (1e-43, 0.00412, 0.3956, None)] == ["< 0.0001", "0.00412", "0.396", "—"]
     assert [fmt.chance(c) for c in (0.99999, 0.8007, 0.0001)] == ["> 99.9%", "80.1%", "< 0.1%"]
     assert (
         fmt.unit_of("conversion") == "rate"
         and fmt.unit_of("aov") == "money"
         and fmt.unit_of("items_viewed") == "number"
     )
-    assert fmt.metric_name("aov") == ("Average order value", "평균 주문 금액")
+    assert metric_name("aov") == ("Average order value", "평균 주문 금액")
 
 
 def _comparison(**changes):
@@ -187,6 +188,7 @@ def test_segments_carry_their_multiple_comparison_warning():
     (block,) = views.segment_blocks(RESULTS)
     assert block.variant == "treatment" and "14%" in block.warning_en and "14%" in block.warning_ko
     assert block.rows[0].rel == "+100.00%" and block.rows[0].tone == "green"
+    assert (block.rows[0].name_en, block.rows[0].name_ko) == ("Price-comparing", "가격 비교형")  # never the raw key
 
 
 def test_tiles_and_the_cuped_note():
@@ -195,6 +197,13 @@ def test_tiles_and_the_cuped_note():
     assert tiles["lift"]["value"] == "+20.00%" and tiles["chance"]["value"] == "> 99.9%"
     english, korean = reveal.cuped_note(RESULTS)
     assert "25.0%" in english and "25.0%" in korean
+
+
+def test_the_users_tile_says_how_much_of_the_planned_sample_is_in():
+    assert "planned" not in reveal.summary_tiles(RESULTS)[0]["detail_en"]  # no plan, no claim
+    (users, *_) = reveal.summary_tiles({**RESULTS, "planned_units": 2 * 3_600})
+    assert users["detail_en"] == "control 1,100 · treatment 900 · 25% of the planned 3,600 per variant"
+    assert users["detail_ko"] == "control 1,100 · treatment 900 · 변형당 계획 3,600명 중 25%"
 
 
 def test_forest_points_follow_cuped_and_truth():

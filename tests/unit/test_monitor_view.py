@@ -17,7 +17,6 @@ from novarium_app.components.monitor_view import (
     format_lift,
     format_metric,
     format_moment,
-    format_p,
     format_width,
 )
 
@@ -148,7 +147,6 @@ def test_metric_values_read_in_their_unit(value, unit, shown):
 
 def test_small_formatters():
     assert (format_lift(0.11, 0.1), format_lift(0.1, 0.0), format_lift(None, 0.1)) == ("+10.0%", "—", "—")
-    assert (format_p(0.00001), format_p(0.0123), format_p(0.456), format_p(None)) == ("< 0.0001", "0.0123", "0.46", "—")
     assert (format_width(1, "en"), format_width(900, "en"), format_width(7200, "ko")) == ("1 s", "15 min", "2시간")
     assert format_moment(T0 + timedelta(seconds=65), T0, "received") == "1:05"
     assert format_moment(T0 + timedelta(hours=1, seconds=5), T0, "received") == "1:00:05"

@@ -116,7 +116,7 @@ def test_metric_names_inside_sentences_are_translated():
     goal = next(s for s in SENTENCES if s.startswith("conversion in treatment: improved"))
     assert sentence_ko(goal).startswith("treatment의 전환율: +")
     guard = next(s for s in SENTENCES if s.startswith("aov in treatment: the lower"))
-    assert sentence_ko(guard).startswith("treatment의 평균 주문 금액: 변화의 95% 하한은")
+    assert sentence_ko(guard).startswith("treatment의 평균 주문 금액: 변화의 단측 95% 하한은")
 
 
 def test_unknown_text_passes_through_unchanged():

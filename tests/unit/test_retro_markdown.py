@@ -56,7 +56,7 @@ def test_design_and_variants_name_the_metrics_margin_and_knobs():
     assert "- **Guardrails:** Average order value (≤ 5.0% drop)" in design
     assert "- **Traffic in the experiment:** 100%" in design
     assert "- **Planned units:** 12000" in design
-    assert "- **Multiple-testing correction:** holm" in design
+    assert "- **Multiple-testing correction:** Holm" in design
     variants = _section(text, "Variants")
     assert '| treatment | 50 | banner_color = "red", urgency_badge = "selling_fast" |' in variants
     assert "| control | 50 | defaults |" in variants
@@ -74,15 +74,15 @@ def test_results_table_shows_estimates_intervals_and_p_values_per_metric():
     )
     assert "| control | 6,012 | 10.12% | — | — | — | — | — | — | — | — |" in results
     # continuous: plain numbers
-    assert "| treatment | 5,988 | 3.50 | +0.089 | [-0.050, +0.228] | +2.6% | [-1.5%, +6.7%] | 0.2100 |" in results
+    assert "| treatment | 5,988 | 3.50 | +0.089 | [-0.050, +0.228] | +2.6% | [-1.5%, +6.7%] | 0.21 |" in results
 
 
 def test_guardrails_srm_decision_and_truth_are_spelled_out():
     text = to_markdown(_retro(full_snapshot(recommendation="inconclusive", decision_correct=False)))
     assert "| Average order value | treatment | Non-inferior | Average order value in treatment" in text
     srm = _section(text, "Sample ratio (SRM)")
-    assert "- **Status:** ok" in srm
-    assert "- **p-value:** 0.6200" in srm
+    assert "- **Status:** Split as planned" in srm
+    assert "- **p-value:** 0.62" in srm
     assert "| control | 6,012 | 50.1% | 50.0% |" in srm
     decision = _section(text, "Decision")
     assert "- **Your decision:** Ship" in decision

@@ -87,7 +87,7 @@ def test_guardrails_srm_rule_and_truth_rows():
     assert [(g.metric, g.variant, g.verdict) for g in view.guardrails] == [
         ("Average order value", "treatment", "non_inferior")
     ]
-    assert (view.srm_status, view.srm_p) == ("ok", "0.6200")
+    assert (view.srm_status, view.srm_p) == ("ok", "0.62")
     assert [(r.variant, r.units, r.observed, r.expected) for r in view.srm_rows] == [
         ("control", "6,012", "50.1%", "50.0%"),
         ("treatment", "5,988", "49.9%", "50.0%"),

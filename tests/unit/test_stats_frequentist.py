@@ -16,7 +16,6 @@ from marts.stats.frequentist import (
     TwoProportionZTest,
     WelchTTest,
     compare,
-    format_p_value,
     make_test,
 )
 from marts.stats.sufficient import RatioStats, SampleStats
@@ -361,10 +360,3 @@ def test_one_sided_intervals_leave_the_open_side_empty():
     assert less.abs_ci[0] is None and less.rel_ci[0] is None
     one_sided_z = stats.norm.ppf(0.95)
     assert close(greater.abs_ci[0], greater.abs_lift - one_sided_z * greater.std_error)
-
-
-@pytest.mark.parametrize(
-    ("p", "text"), [(None, "no p-value"), (0.00001, "p < 0.0001"), (0.0086079, "p = 0.00861"), (0.5, "p = 0.5")]
-)
-def test_p_values_read_as_plain_words(p, text):
-    assert format_p_value(p) == text

@@ -1,0 +1,42 @@
+"""The ship rule reads the builder's plan: short of the planned sample, an undecided verdict is "keep running",
+never "inconclusive: the planned sample is in"; DuckDB and PostgreSQL."""
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from novarium_app.lab.recording import analyse, planned_units
+from shop import repository
+from tests.storage.swarm_app import running_experiment
+
+KEY = "planned-exp"
+DAY = datetime(2026, 3, 2, 10)
+
+
+def _exposed(store, users: int) -> None:
+    """``users`` exposed users, alternating control and treatment, a purchase every third."""
+    ids = [f"u{i}" for i in range(users)]
+    assignments = pd.DataFrame(
+        {"experiment_key": KEY, "user_id": ids, "variant": ["control", "treatment"] * (users // 2)}
+    )
+    assignments["assigned_at"] = DAY
+    store.bulk_insert("assignments", assignments)
+    events = [(f"x{i}", uid, "exposure", None, KEY) for i, uid in enumerate(ids)]
+    events += [(f"p{i}", uid, "purchase", 20.0, None) for i, uid in enumerate(ids) if i % 3 == 0]
+    frame = pd.DataFrame(events, columns=["event_id", "user_id", "name", "value", "experiment_key"])
+    frame["ts"] = frame["received_at"] = DAY
+    store.bulk_insert("events", frame)
+
+
+@pytest.mark.parametrize(("per_variant", "verdict"), [(5_000, "keep_running"), (20, "inconclusive")])
+def test_the_verdict_knows_whether_the_planned_sample_is_in(store, per_variant, verdict):
+    design = {"alpha": 0.05, "power": 0.8, "planned_n_per_variant": per_variant, "planned_n_total": 2 * per_variant}
+    running_experiment(store, KEY, design=design)
+    _exposed(store, 40)
+    record = repository.get_experiment(store, KEY)
+    assert planned_units(record) == 2 * per_variant
+    decision = analyse(store, record).to_dict()["decisions"][0]
+    assert decision["verdict"] == verdict
+    said = " ".join(decision["reasons"])
+    assert ("the planned sample is in" in said) == (verdict == "inconclusive")
