@@ -22,6 +22,7 @@ here reads a run's ground truth (``runs.truth``).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -94,6 +95,7 @@ class MonitoredRun:
     Attributes:
         variants: the experiment's variants in order, control first; ``weights`` their planned weights.
         allocation: the experiment's traffic allocation, in percent.
+        planned_per_variant: the users per variant the experiment's power plan asked for (None without a plan).
         primary_metric: the experiment's primary metric key (``DEFAULT_METRIC`` when it has none).
     """
 
@@ -108,6 +110,7 @@ class MonitoredRun:
     allocation: float
     variants: tuple[str, ...]
     weights: tuple[float, ...]
+    planned_per_variant: int | None = None
 
     @property
     def clock(self) -> Clock:
@@ -218,7 +221,7 @@ class RunMonitor:
 
 _RUN = """
 SELECT r.run_id, r.experiment_key, r.kind, r.status, r.agents_planned, r.started_at, r.finished_at,
-       x.primary_metric, x.allocation
+       x.primary_metric, x.allocation, x.design
 FROM runs AS r JOIN experiments AS x ON x.key = r.experiment_key
 WHERE r.run_id = :run_id
 """
@@ -250,7 +253,17 @@ def read_run(store: Reader, run_id: str) -> MonitoredRun:
         allocation=float(row["allocation"]),
         variants=tuple(arm["name"] for arm in arms),
         weights=tuple(float(arm["weight"]) for arm in arms),
+        planned_per_variant=_planned_per_variant(row["design"]),
     )
+
+
+def _planned_per_variant(design: str | None) -> int | None:
+    """The builder's ``planned_n_per_variant`` from an experiment's stored design document, if it has one."""
+    try:
+        planned = (json.loads(design or "{}").get("design") or {}).get("planned_n_per_variant")
+    except (ValueError, AttributeError):
+        return None
+    return planned if isinstance(planned, int) and planned >= 1 else None
 
 
 def bucket_width(span_seconds: float, max_looks: int = MAX_LOOKS) -> int:

@@ -20,6 +20,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -326,7 +327,8 @@ class RunManager:
 
     async def _execute(self, execution: _Execution) -> None:
         row = execution.row
-        flusher = asyncio.create_task(self._flush_periodically(execution))
+        finished = asyncio.Event()
+        flusher = asyncio.create_task(self._flush_periodically(execution, finished))
         try:
             roster = await self.recorder.roster(row.run_id)
             context = SwarmContext(
@@ -353,7 +355,11 @@ class RunManager:
             log.exception("run %s failed", row.run_id)
             execution.status, execution.error = "failed", f"{type(error).__name__}: {error}"
         finally:
-            flusher.cancel()
+            # let a progress write under way land first: cancelled, its thread would still write stale counts
+            # over the final ones
+            finished.set()
+            with suppress(asyncio.CancelledError):
+                await flusher
             execution.ended = time.monotonic()
             execution.finished_at = _utcnow()
             await self._flush(execution)
@@ -377,10 +383,14 @@ class RunManager:
                 finally:
                     execution.record(result)
 
-    async def _flush_periodically(self, execution: _Execution) -> None:
+    async def _flush_periodically(self, execution: _Execution, finished: asyncio.Event) -> None:
+        """Record progress every ``flush_seconds`` until ``finished`` is set (a write under way completes)."""
         while True:
-            await asyncio.sleep(self.flush_seconds)
-            await self._flush(execution)
+            try:
+                await asyncio.wait_for(finished.wait(), self.flush_seconds)
+                return
+            except TimeoutError:
+                await self._flush(execution)
 
     async def _flush(self, execution: _Execution) -> None:
         try:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marts.metrics import METRICS
+from marts.planned import planned_progress
 from marts.retrospectives.formatting import fmt_abs, fmt_ci, fmt_p, fmt_rel, fmt_share, fmt_value
 from marts.retrospectives.korean import DESIGN_LABELS, DESIGN_VALUES_KO, metric_label_ko, sentence_ko
 from marts.retrospectives.record import (
@@ -209,7 +210,10 @@ def retro_view(retro: Retrospective, language: str = "en") -> RetroView:
         correction=_correction(results.get("correction"), language),
         control=str(results.get("control") or ""),
         warnings=[words.sentence(w) for w in results.get("warnings") or [] if w],
-        facts=design_facts(as_dict(exp.get("design")), language, binary=_is_binary(retro.primary_metric)),
+        facts=[
+            *design_facts(as_dict(exp.get("design")), language, binary=_is_binary(retro.primary_metric)),
+            *_planned_fact(results, as_dict(exp.get("design")), language),
+        ],
         variants=_variants(exp),
         lift=fmt_rel(head.rel_lift) if head else DASH,
         lift_ci=fmt_ci(head.rel_ci) if head else DASH,
@@ -418,3 +422,14 @@ def markdown_text_only(text: str) -> str:
 def _correction(key: Any, language: str) -> str:
     """The multiple-testing correction's name ("holm" -> "Holm"), or "" when none was saved."""
     return in_language(correction_name(key), language) if key else ""
+
+
+def _planned_fact(results: dict[str, Any], design: dict[str, Any], language: str) -> list[Fact]:
+    """The sample in at the decision against the plan, as the results page's users tile said it."""
+    progress = planned_progress(results, design.get("planned_n_per_variant"))
+    if progress is None:
+        return []
+    n, planned, share = f"{progress.smallest:,}", f"{progress.per_variant:,}", f"{progress.share:.0%}"
+    if language == "ko":
+        return [Fact("결정 시점 표본", f"변형당 계획 {planned}명 중 {n}명({share})")]
+    return [Fact("In at the decision", f"{n} of the planned {planned} per variant ({share})")]

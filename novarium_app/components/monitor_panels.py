@@ -166,7 +166,7 @@ def _srm_badge(summary: rx.Var, prefix: str, badge_id: str) -> rx.Component:
     return rx.badge(
         rx.icon(summary[f"{prefix}_icon"].to(str), size=13),
         bi(summary, f"{prefix}_words"),
-        rx.text.span(" · p = ", summary[f"{prefix}_p"], class_name="tabular-nums"),
+        rx.text.span(" · ", summary[f"{prefix}_p"], class_name="tabular-nums"),
         color_scheme=summary[f"{prefix}_color"].to(str),
         variant="soft",
         size="2",
@@ -229,6 +229,17 @@ def _split_card(m: MonitorVars) -> rx.Component:
     )
     return _card(
         _title(("Traffic split", "트래픽 배정"), _srm_badge(m.summary, "srm", "srm-status")),
+        rx.cond(
+            m.summary["planned_sample"] != "",
+            rx.text(
+                t(("Planned sample: ", "계획 표본: ")),
+                bi(m.summary, "planned_sample"),
+                size="2",
+                weight="medium",
+                id="planned-sample",
+                class_name="tabular-nums",
+            ),
+        ),
         t(
             (
                 "Exposed users per variant against the experiment's planned weights (chi-square SRM check).",

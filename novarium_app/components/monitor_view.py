@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from marts.monitor import Peeking, RunMonitor, VariantCurve
+from marts.planned import PlannedProgress
 from marts.stats.srm import SrmResult
-from marts.vocabulary import METRIC_NAMES_KO, SRM_STATUS_NAMES, format_p
+from marts.vocabulary import METRIC_NAMES_KO, SRM_STATUS_NAMES, format_p, p_phrase
 from novarium_app import routes
 from novarium_app.components.monitor_rates import rate_bars
 
@@ -70,6 +71,7 @@ def build_view(monitor: RunMonitor) -> MonitorView:
         **_srm_summary(monitor.srm, "srm"),
         **_srm_summary(monitor.srm_assigned, "srm_assigned"),
         **_peeking_summary(monitor),
+        **_planned_summary(monitor),
     }
     return MonitorView(
         summary=summary,
@@ -181,6 +183,19 @@ def _last_value(curve: VariantCurve) -> float | None:
     return curve.values()[-1]
 
 
+def _planned_summary(monitor: RunMonitor) -> dict[str, str]:
+    """This run's exposed users against the experiment's plan ("" without a plan or users)."""
+    per_variant, exposed = monitor.run.planned_per_variant, monitor.exposed
+    if per_variant is None or not exposed:
+        return {"planned_sample": "", "planned_sample_ko": ""}
+    progress = PlannedProgress(min(exposed.values()), per_variant)
+    n, planned, share = f"{progress.smallest:,}", f"{per_variant:,}", f"{progress.share:.0%}"
+    return {
+        "planned_sample": f"{n} of the planned {planned} per variant ({share})",
+        "planned_sample_ko": f"변형당 계획 {planned}명 중 {n}명({share})",
+    }
+
+
 def _srm_summary(srm: SrmResult, prefix: str) -> dict[str, str]:
     english, korean = SRM_WORDS[srm.status]
     return {
@@ -189,7 +204,7 @@ def _srm_summary(srm: SrmResult, prefix: str) -> dict[str, str]:
         f"{prefix}_icon": SRM_ICONS[srm.status],
         f"{prefix}_words": english,
         f"{prefix}_words_ko": korean,
-        f"{prefix}_p": format_p(srm.p_value),
+        f"{prefix}_p": p_phrase(srm.p_value),
     }
 
 

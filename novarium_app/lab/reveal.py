@@ -5,6 +5,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from marts.planned import planned_progress
 from marts.vocabulary import SRM_STATUS_NAMES, format_p, metric_name, p_phrase
 from novarium_app import routes
 from novarium_app.builder.labels import choice_label, knob_label
@@ -73,14 +74,13 @@ def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
 
 def planned_sample(results: dict[str, Any]) -> tuple[str, str]:
     """" · 46% of the planned 96,837 per variant": the smallest variant against the plan ("" without a plan)."""
-    planned, observed = results.get("planned_units"), results.get("srm", {}).get("observed", {})
-    if not planned or not observed:
+    progress = planned_progress(results)
+    if progress is None:
         return "", ""
-    per_variant = planned // 2
-    share = fmt.percent(min(observed.values()) / per_variant, digits=0)
+    share = fmt.percent(progress.share, digits=0)
     return (
-        f" · {share} of the planned {per_variant:,} per variant",
-        f" · 변형당 계획 {per_variant:,}명 중 {share}",
+        f" · {share} of the planned {progress.per_variant:,} per variant",
+        f" · 변형당 계획 {progress.per_variant:,}명 중 {share}",
     )
 
 

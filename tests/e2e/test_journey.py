@@ -143,7 +143,7 @@ def _clean_up(app_server, key: str) -> None:
 # ----- the steps ------------------------------------------------------------------------------------------------
 
 
-def _design_and_launch(page: Page, app_server, name: str, key: str) -> None:
+def _design_and_launch(page: Page, app_server, name: str, key: str) -> str:
     page.goto(f"{app_server.url}/experiments/new")
     expect(page.locator("#builder")).to_be_visible(timeout=LOAD)
 
@@ -194,8 +194,12 @@ def _design_and_launch(page: Page, app_server, name: str, key: str) -> None:
     # 4. The plan from the warehouse's baseline.
     _step(page, 4)
     expect(page.locator("#baseline-value")).to_have_text(re.compile(r"^\d+\.\d\d%$"), timeout=LOAD)
+    expect(page.locator("#plan-n")).to_have_text(re.compile(r"^\d[\d,]*$"))
+    default_plan = page.locator("#plan-n").inner_text()
     page.fill("#builder-mde", "30")
     expect(page.locator("#plan-days")).to_have_text(re.compile(r"^\d[\d,]*$"))
+    expect(page.locator("#plan-n")).not_to_have_text(default_plan)  # replanned for the larger MDE
+    planned = page.locator("#plan-n").inner_text().strip()  # the monitor and the results state the sample against it
     page.click("#builder-next")
 
     # 5. Traffic: everyone in, half and half; an id is hashed exactly as the shop will assign it.
@@ -218,9 +222,10 @@ def _design_and_launch(page: Page, app_server, name: str, key: str) -> None:
     assert stored["status"] == "running", stored
     assert [v["config"] for v in stored["variants"]] == [{}, {"banner_color": "red", "discount_pct": DISCOUNT}]
     assert stored["primary_metric"] == "conversion"
+    return planned
 
 
-def _run_the_swarm(page: Page, app_server, key: str) -> str:
+def _run_the_swarm(page: Page, app_server, key: str, planned: str) -> str:
     """Launch a run from the Runs page, watch it move and finish; returns its run id."""
     log = app_server.log
     page.click("#send-swarm")
@@ -247,6 +252,7 @@ def _run_the_swarm(page: Page, app_server, key: str) -> str:
     expect(page.locator("#monitor-srm")).to_be_visible(timeout=LOAD)
     expect(page.locator("#srm-status")).to_have_attribute("data-status", SRM_STATUSES)
     expect(page.locator("#monitor-srm .split-row")).to_have_count(2)
+    expect(page.locator("#planned-sample")).to_contain_text(f"of the planned {planned} per variant")
     for chart in ("#metric-chart", "#p-chart", "#rate-chart"):
         expect(page.locator(f"{chart} .main-svg").first).to_be_visible(timeout=LOAD)
     expect(page.locator("#metric-chart .scatterlayer .trace")).to_have_count(2)
@@ -271,7 +277,9 @@ def _run_the_swarm(page: Page, app_server, key: str) -> str:
     return run_id
 
 
-def _read_results(page: Page, app_server, name: str, key: str, truth: GroundTruth, frames: list[str]) -> str:
+def _read_results(
+    page: Page, app_server, name: str, key: str, truth: GroundTruth, frames: list[str], planned: str
+) -> str:
     """Open the results from the picker; see the evidence, the recommendation and no ground truth.
 
     ``frames`` holds every websocket frame the page received since the journey began. Returns the ship rule's verdict.
@@ -288,6 +296,7 @@ def _read_results(page: Page, app_server, name: str, key: str, truth: GroundTrut
         summary = api.get(f"/api/experiments/{key}/summary").json()
     exposed = sum(variant["exposed"] for variant in summary["variants"])
     expect(page.locator('[data-tile="users"]')).to_contain_text(f"{exposed:,}", timeout=LOAD)
+    expect(page.locator('[data-tile="users"]')).to_contain_text(f"of the planned {planned} per variant")
     cards = page.locator(".metric-card")
     expect(cards).to_have_count(3)
     assert cards.evaluate_all("cards => cards.map(c => c.dataset.metric)") == list(METRICS)
@@ -446,12 +455,12 @@ def test_a_learner_designs_runs_decides_adopts_and_exports_an_experiment(app_ser
     key = f"journey-{app_server.backend}"
     frames = _frames(page)
     try:
-        _design_and_launch(page, app_server, name, key)
-        run_id = _run_the_swarm(page, app_server, key)
+        planned = _design_and_launch(page, app_server, name, key)  # the power step's users per variant
+        run_id = _run_the_swarm(page, app_server, key, planned)
         with _api(app_server) as api:
             # the admin's knowledge: the run's public inputs in the deployment's world (the API never sends the truth)
             truth = public_truth(api, run_id, app_server.world)
-        verdict = _read_results(page, app_server, name, key, truth, frames)
+        verdict = _read_results(page, app_server, name, key, truth, frames, planned)
         retrospective = _ship(page, app_server, key, truth)
         # The reveal's rows reach the browser now: the frames are captured, so the leak check above meant something.
         assert any("truth_abs" in frame for frame in frames), "no captured frame carries the reveal"

@@ -1,14 +1,15 @@
-"""The ship rule reads the builder's plan: short of the planned sample, an undecided verdict is "keep running",
-never "inconclusive: the planned sample is in"; DuckDB and PostgreSQL."""
+"""The ship rule and the run monitor read the builder's plan: short of the planned sample, an undecided verdict is
+"keep running", never "inconclusive: the planned sample is in"; DuckDB and PostgreSQL."""
 
 from datetime import datetime
 
 import pandas as pd
 import pytest
 
+from marts.monitor import read_run
 from novarium_app.lab.recording import analyse, planned_units
 from shop import repository
-from tests.storage.swarm_app import running_experiment
+from tests.storage.swarm_app import run_row, running_experiment
 
 KEY = "planned-exp"
 DAY = datetime(2026, 3, 2, 10)
@@ -40,3 +41,10 @@ def test_the_verdict_knows_whether_the_planned_sample_is_in(store, per_variant, 
     assert decision["verdict"] == verdict
     said = " ".join(decision["reasons"])
     assert ("the planned sample is in" in said) == (verdict == "inconclusive")
+
+
+@pytest.mark.parametrize(("design", "planned"), [({"planned_n_per_variant": 96_837}, 96_837), ({}, None)])
+def test_the_run_monitor_reads_the_plan_from_the_stored_design(store, design, planned):
+    running_experiment(store, KEY, design=design)
+    run_row(store, "run-1", KEY)
+    assert read_run(store, "run-1").planned_per_variant == planned

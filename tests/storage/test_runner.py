@@ -5,6 +5,7 @@ The agents call the real API in-process (``httpx.ASGITransport``), which writes 
 
 import asyncio
 import json
+import time
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from swarm import runner as runner_module
 from swarm import runs
 from swarm.behaviour import visit_model
 from swarm.personas import PERSONAS
-from swarm.recorder import HttpRecorder
+from swarm.recorder import HttpRecorder, StoreRecorder
 from swarm.runner import RunManager, RunRequest, mark_interrupted
 from swarm.world import world_of
 from tests.storage.swarm_app import BASE_URL, make_app, manager, running_experiment, seed_users
@@ -222,3 +223,29 @@ def test_the_agents_behave_in_the_stores_world_whoever_records_the_run(store, ma
     treatment = context.plan.arms[1].config
     assert context.model("rational", treatment, 0) == context.plan.models[("rational", 1, 0)]
     assert context.model("rational", treatment, 0) != visit_model(PERSONAS["rational"], treatment)
+
+
+class SlowProgressRecorder(StoreRecorder):
+    """Progress writes of a running run take a while in their worker thread (a loaded machine); the final is quick."""
+
+    def __init__(self, store) -> None:
+        super().__init__(lambda: store)
+        self._store_now = store
+
+    async def update(self, run_id, update):
+        if update.status != "running":
+            return await super().update(run_id, update)
+
+        def slow_write():
+            time.sleep(0.3)
+            return runs.update_run(self._store_now, run_id, update)
+
+        return await asyncio.to_thread(slow_write)
+
+
+def test_a_progress_write_under_way_never_lands_over_the_final_counts(store, app):
+    runner = manager(store, app, recorder=SlowProgressRecorder(store))
+    run_id, final = run(start_and_wait(runner, RunRequest(KEY, agents=12, concurrency=4, seed=6)))
+    stored = runs.get_run(store, run_id)
+    assert final.status == stored.status == "completed"
+    assert (stored.agents_done, stored.events_sent) == (final.agents_done, final.events_sent) == (12, final.events_sent)

@@ -2,6 +2,7 @@
 process-wide cache that keeps many tabs down to one query."""
 
 import math
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -199,3 +200,15 @@ def test_the_cache_keeps_only_the_newest_runs():
     for run_id in ("a", "b", "c", "a"):
         cache.get(run_id, "completed", live=False)
     assert compute.calls == ["a", "b", "c", "a"]
+
+
+def test_the_split_card_says_how_much_of_the_planned_sample_this_run_has_brought_in():
+    assert build_view(_monitor()).summary["planned_sample"] == ""  # no plan, no claim
+    planned = _monitor()
+    planned = replace(planned, run=replace(planned.run, planned_per_variant=1_200))
+    summary = build_view(planned).summary
+    smallest = min(planned.exposed.values())
+    share = f"{smallest / 1_200:.0%}"
+    assert summary["planned_sample"] == f"{smallest:,} of the planned 1,200 per variant ({share})"
+    assert summary["planned_sample_ko"] == f"변형당 계획 1,200명 중 {smallest:,}명({share})"
+    assert summary["srm_p"].startswith("p ")  # the badge prints the phrase as it is: never "p = < 0.0001"

@@ -52,12 +52,13 @@ def test_one_p_value_formatter_with_its_sentence_form(p, text, phrase):
 
 
 def test_no_other_module_formats_a_p_value():
-    """The "< 0.0001" floor is written in one module; every page, export and command calls it."""
+    """The "< 0.0001" floor and the "p = " prefix are written in one module; every page, export and command calls
+    it (a page that prefixed "p = " itself printed "p = < 0.0001")."""
     writers = sorted(
         str(path.relative_to(ROOT))
         for package in PRODUCT
         for path in (ROOT / package).rglob("*.py")
-        if re.search(r"""["']p? ?< ?0\.0001""", path.read_text(encoding="utf-8"))
+        if re.search(r"""["']p? ?< ?0\.0001|["']p = ["'{]|· p = """, path.read_text(encoding="utf-8"))
     )
     assert writers == ["marts/vocabulary.py"]
 

@@ -1,0 +1,36 @@
+"""How much of the planned sample is in: the smallest variant against the plan's users per variant.
+
+The results page's users tile and the retrospective both state it from the same readout, so they agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PlannedProgress:
+    """The smallest variant's users against the plan."""
+
+    smallest: int
+    per_variant: int
+
+    @property
+    def share(self) -> float:
+        return self.smallest / self.per_variant
+
+    @property
+    def complete(self) -> bool:
+        return self.smallest >= self.per_variant
+
+
+def planned_progress(results: dict[str, Any], planned_per_variant: Any = None) -> PlannedProgress | None:
+    """The readout's progress against its plan (``planned_units`` per comparison, or ``planned_per_variant``);
+    None when there is no plan or no users yet."""
+    observed = (results.get("srm") or {}).get("observed") or {}
+    planned = results.get("planned_units")
+    per_variant = planned // 2 if isinstance(planned, int) and planned >= 2 else planned_per_variant
+    if not isinstance(per_variant, int) or per_variant < 1 or not observed:
+        return None
+    return PlannedProgress(int(min(observed.values())), per_variant)
