@@ -29,9 +29,10 @@ NO_EXPERIMENTS = (
 )
 SHIP_RULE = (
     "Ship needs a goal metric that improved significantly after correction and every guardrail shown "
-    "non-inferior; a broken split, a harmed guardrail or a worse goal blocks it.",
+    "non-inferior; a broken split, a harmed guardrail or a worse goal blocks it. It reads the estimates without "
+    "CUPED, as the headline tiles do.",
     "배포하려면 보정 후 유의하게 개선된 목표 지표가 있고 모든 가드레일이 비열등해야 합니다. 배분 오류, "
-    "가드레일 악화, 목표 지표 악화는 배포를 막습니다.",
+    "가드레일 악화, 목표 지표 악화는 배포를 막습니다. 위 요약 타일처럼 CUPED를 적용하지 않은 추정치로 판단합니다.",
 )
 NO_GUARDRAILS = (
     "This experiment set no guardrails: nothing protects order value or engagement from a winning variant.",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marts.planned import planned_progress
-from marts.vocabulary import SRM_STATUS_NAMES, format_p, metric_name, p_phrase
+from marts.vocabulary import SRM_STATUS_NAMES, correction_name, format_p, metric_name, p_phrase
 from novarium_app import routes
 from novarium_app.builder.labels import choice_label, knob_label
 from novarium_app.lab import decisions
@@ -40,14 +40,15 @@ def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
         if best["p_value_adjusted"] is not None and best["p_value_adjusted"] < results.get("alpha", 0.05):
             tone = "green" if (best["rel_lift"] or 0) * (1 if primary["higher_is_better"] else -1) > 0 else "red"
         lift = fmt.percent(best["rel_lift"], signed=True)
+        correction_en, correction_ko = correction_name(results.get("correction", "holm"))
         tiles.append(
             _tile(
                 "lift",
-                f"{english} lift",
-                f"{korean} 변화",
+                f"{english} lift, without CUPED",
+                f"{korean} 변화(CUPED 미적용)",
                 lift,
-                f"{best['variant']}, adjusted p {p}",
-                f"{best['variant']}, 보정 p {p}",
+                f"{best['variant']}, {correction_en}-adjusted p {p}",
+                f"{best['variant']}, {correction_ko} 보정 p {p}",
                 tone,
             )
         )

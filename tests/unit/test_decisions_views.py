@@ -195,6 +195,9 @@ def test_tiles_and_the_cuped_note():
     tiles = {tile["key"]: tile for tile in reveal.summary_tiles(RESULTS)}
     assert tiles["users"]["value"] == "2,000" and tiles["srm"]["tone"] == "red"
     assert tiles["lift"]["value"] == "+20.00%" and tiles["chance"]["value"] == "> 99.9%"
+    # the tile says which analysis it shows (the table may show CUPED) and which correction adjusted its p-value
+    assert tiles["lift"]["label_en"] == "Conversion lift, without CUPED" and "CUPED" in tiles["lift"]["label_ko"]
+    assert tiles["lift"]["detail_en"].startswith("treatment, Holm-adjusted p ")
     english, korean = reveal.cuped_note(RESULTS)
     assert "25.0%" in english and "25.0%" in korean
 
