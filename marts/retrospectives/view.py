@@ -429,7 +429,5 @@ def _planned_fact(results: dict[str, Any], design: dict[str, Any], language: str
     progress = planned_progress(results, design.get("planned_n_per_variant"))
     if progress is None:
         return []
-    n, planned, share = f"{progress.smallest:,}", f"{progress.per_variant:,}", f"{progress.share:.0%}"
-    if language == "ko":
-        return [Fact("결정 시점 표본", f"변형당 계획 {planned}명 중 {n}명({share})")]
-    return [Fact("In at the decision", f"{n} of the planned {planned} per variant ({share})")]
+    english, korean = progress.words()
+    return [Fact("결정 시점 표본", korean)] if language == "ko" else [Fact("In at the decision", english)]

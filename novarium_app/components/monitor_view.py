@@ -188,12 +188,8 @@ def _planned_summary(monitor: RunMonitor) -> dict[str, str]:
     per_variant, exposed = monitor.run.planned_per_variant, monitor.exposed
     if per_variant is None or not exposed:
         return {"planned_sample": "", "planned_sample_ko": ""}
-    progress = PlannedProgress(min(exposed.values()), per_variant)
-    n, planned, share = f"{progress.smallest:,}", f"{per_variant:,}", f"{progress.share:.0%}"
-    return {
-        "planned_sample": f"{n} of the planned {planned} per variant ({share})",
-        "planned_sample_ko": f"변형당 계획 {planned}명 중 {n}명({share})",
-    }
+    english, korean = PlannedProgress(min(exposed.values()), per_variant).words()
+    return {"planned_sample": english, "planned_sample_ko": korean}
 
 
 def _srm_summary(srm: SrmResult, prefix: str) -> dict[str, str]:
