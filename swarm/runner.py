@@ -337,6 +337,7 @@ class RunManager:
                 seed=row.seed,
                 plan=row.plan(roster.world),
                 roster=roster,
+                agents=row.agents_planned,
                 think_time=float(row.params.get("think_time", 0.0)),
                 secret=row.secret,
             )

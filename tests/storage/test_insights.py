@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from marts.insights import CART_ABANDONMENT_ALERT, warehouse_insights
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
+from swarm.history import generate
 
 END = date(2026, 11, 1)
 

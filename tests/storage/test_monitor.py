@@ -14,9 +14,10 @@ from marts import monitor
 from marts.etl.build import build_all
 from marts.metrics import METRICS
 from marts.stats.sequential import SequentialConfig, always_valid_test
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from shop import repository
 from swarm import engine
+from swarm.history import generate
 from swarm.switches import Switches
 
 KEY = "monitor-test"

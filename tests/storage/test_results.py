@@ -21,12 +21,13 @@ from marts.stats.multiple import GoalComparison, adjust_goals
 from marts.stats.segments import ratio_stats_by_segment, sample_stats_by_segment
 from marts.stats.srm import check_srm
 from marts.stats.sufficient import CovariateStats, RatioStats, SampleStats
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from novarium_app.lab import recording, records, reveal, views
 from novarium_app.lab.decisions import RULE, judge
 from shop import adoptions, repository
 from shop.repository import ExperimentError
 from swarm import engine
+from swarm.history import generate
 from swarm.switches import Switches
 
 KEY = "results-test"

@@ -117,14 +117,16 @@ def test_every_stored_variant_is_the_assignment_functions(store, make_manager):
     assert audit.events_stored == final.events_stored
 
 
-def test_warehouse_users_come_first_then_new_visitors(store, make_manager):
+def test_returning_visitors_are_warehouse_users_and_new_ones_get_a_users_row(store, make_manager):
     run_id, _ = run(start_and_wait(make_manager(), RunRequest(KEY, agents=40, seed=2)))
     users = {
         row["user_id"] for row in store.query("SELECT DISTINCT user_id FROM events WHERE run_id = :r", {"r": run_id})
     }
     warehouse = {u for u in users if u.startswith("w")}
-    assert len(warehouse) == 30 and len(users) == 40
+    assert len(users) == 40 and 0 < len(warehouse) <= 30
     assert all(u.startswith(f"{run_id}-v") for u in users - warehouse)
+    rows = store.frame("SELECT user_id, persona FROM users WHERE user_id LIKE :own", {"own": f"{run_id}-%"})
+    assert set(rows["user_id"]) == users - warehouse and rows["persona"].notna().all()
 
 
 def test_mark_interrupted_then_resume_replays_only_unfinished_agents(store, make_manager):
