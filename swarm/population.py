@@ -6,7 +6,8 @@ from marts.storage import Store
 from swarm.personas import PERSONAS
 from swarm.traffic import DEFAULT_ARRIVALS_PER_DAY
 
-# Warehouse users not yet in the experiment: a user enters an experiment once, so a second run adds new people.
+# Warehouse users not yet in the experiment: a user enters an experiment once, so a second run adds new people. A
+# run's newcomers are not warehouse users: every run's window is the shop's last days, a world of its own.
 _CANDIDATES = """
 SELECT u.user_id, u.persona
 FROM users AS u
@@ -14,6 +15,7 @@ WHERE NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.experiment_key = :key A
   AND NOT EXISTS (
       SELECT 1 FROM events AS e WHERE e.experiment_key = :key AND e.user_id = u.user_id AND e.name = 'exposure'
   )
+  AND NOT EXISTS (SELECT 1 FROM runs AS r WHERE u.user_id LIKE r.run_id || '-%')
 ORDER BY u.user_id
 """
 _WINDOW = "SELECT MIN(started_at) AS first, MAX(started_at) AS last FROM sessions"

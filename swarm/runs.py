@@ -69,12 +69,14 @@ _CONFLICT_RETRIES = 5
 """Attempts at a run update that DuckDB refuses with a write-write conflict (another thread updated the row)."""
 _DONE = "SELECT event_id FROM events WHERE run_id = :run_id AND event_id LIKE :suffix"
 _STORED = "SELECT COUNT(*) FROM events WHERE run_id = :run_id"
+# Warehouse users, not yet in the experiment through another run, and not any run's newcomers (each run is a world of
+# its own: see ``swarm.population``).
 _USERS = """
 SELECT u.user_id, u.persona FROM users AS u
 WHERE NOT EXISTS (
     SELECT 1 FROM assignments AS a
     WHERE a.experiment_key = :key AND a.user_id = u.user_id AND (a.run_id IS NULL OR a.run_id <> :run_id)
-) AND u.user_id NOT LIKE :own
+) AND NOT EXISTS (SELECT 1 FROM runs AS r WHERE u.user_id LIKE r.run_id || '-%')
 ORDER BY u.user_id
 """
 
@@ -342,7 +344,7 @@ def roster(store: Store, run_id: str) -> Roster:
         RunNotFound: when the run does not exist.
     """
     row = get_run(store, run_id)
-    frame = store.frame(_USERS, {"key": row.experiment_key, "run_id": run_id, "own": f"{run_id}-%"})
+    frame = store.frame(_USERS, {"key": row.experiment_key, "run_id": run_id})
     frame = frame[frame["persona"].isin([p.name for p in SHOPPERS])]
     order = np.random.default_rng([row.seed, ROSTER_STREAM]).permutation(len(frame))
     chosen = frame.iloc[order].groupby("persona", sort=False).head(row.agents_planned)
