@@ -280,7 +280,7 @@ def _design_number(key: str, value: Any, *, relative: bool, binary: bool) -> str
         return f"{found * 100:.4g}%"
     if key == "mde" and binary:
         return f"{found * 100:.4g} pp"
-    if key in ("planned_n_per_variant", "planned_n_total", "days", "daily_visitors"):
+    if key in ("planned_n_per_variant", "planned_n_total", "days", "daily_visitors", "baseline_window_days"):
         return f"{found:,.0f}"
     return f"{found:g}"
 

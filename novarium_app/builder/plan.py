@@ -44,6 +44,7 @@ class PlanInputs:
         daily_visitors: the shop's visitors per day.
         allocation: the share of them in the experiment, in (0, 1].
         weights: the variants' weights, control first.
+        baseline_days: the window the warehouse's baseline was measured over (per visitor), None when typed.
     """
 
     binary: bool
@@ -56,6 +57,7 @@ class PlanInputs:
     daily_visitors: float
     allocation: float
     weights: tuple[float, ...]
+    baseline_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -98,8 +100,11 @@ def plan_inputs(
     relative = form["mde_type"] != "absolute"
     typed = number(form["baseline"], percent=binary) if form["baseline"].strip() else None
     baseline = typed / 100 if typed is not None and binary else typed
+    baseline_days = None
     if baseline is None and warehouse:
         baseline = warehouse.get("mean")
+        days = warehouse.get("days")
+        baseline_days = days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
     std = number(form["std"]) if form["std"].strip() else None
     if std is None and warehouse and not binary:
         std = warehouse.get("std")
@@ -124,6 +129,7 @@ def plan_inputs(
         daily_visitors=daily_visitors,
         allocation=float(allocation) / 100,
         weights=tuple(float(w) for w in weights),
+        baseline_days=baseline_days,
     )
 
 
@@ -181,4 +187,5 @@ def design(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
         "planned_n_total": plan.n_total,
         "days": plan.days,
         **({} if inputs.binary or inputs.std is None else {"std": round(inputs.std, 6)}),
+        **({"baseline_window_days": inputs.baseline_days} if inputs.baseline_days else {}),
     }

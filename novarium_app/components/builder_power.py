@@ -134,6 +134,15 @@ def _analysis_plan() -> rx.Component:
     )
 
 
+WINDOW_NOTE = (
+    "Measured as an experiment measures it: per visitor over the window. A much shorter experiment gives each "
+    "visitor fewer days to order, so expect a lower conversion there.",
+    "실험과 같은 방식(기간 내 방문자당)으로 측정했습니다. 기준 기간보다 훨씬 짧은 실험에서는 방문자가 주문할 기회가 "
+    "적어 전환율이 더 낮게 나옵니다.",
+)
+"""Which window the baseline uses, said plainly (``marts.baselines``)."""
+
+
 def _baseline() -> rx.Component:
     available = BuilderState.baseline["available"] == "1"
     binary = BuilderState.baseline["binary"] == "1"
@@ -150,18 +159,22 @@ def _baseline() -> rx.Component:
                 rx.grid(
                     fact(("Baseline", "기준값"), BuilderState.baseline["value"], "baseline-value"),
                     fact(("Std. dev. per visitor", "방문자당 표준편차"), BuilderState.baseline["std"], "baseline-std"),
-                    fact(("Visitor-days", "방문자-일"), BuilderState.baseline["n"], "baseline-n"),
+                    fact(("Visitors", "방문자"), BuilderState.baseline["n"], "baseline-n"),
                     columns="3",
                     spacing="2",
                     width="100%",
                 ),
                 rx.text(
-                    bi_fields(BuilderState.baseline, "source"),
+                    bi_fields(BuilderState.baseline, "unit"),
                     " · ",
                     BuilderState.window,
+                    " · ",
+                    bi_fields(BuilderState.baseline, "source"),
                     size="1",
                     color=rx.color("gray", 10),
+                    id="baseline-unit",
                 ),
+                rx.text(t(WINDOW_NOTE), size="1", color=rx.color("gray", 10)),
                 spacing="2",
                 width="100%",
             ),
@@ -291,7 +304,12 @@ def _results() -> rx.Component:
             ),
         ),
         rx.text(
-            t(("Daily visitors in the warehouse: ", "웨어하우스의 일일 방문자: ")),
+            t(
+                (
+                    "New visitors per day (the baseline window's distinct visitors ÷ its days): ",
+                    "하루 신규 방문자(기준 기간의 서로 다른 방문자 ÷ 일수): ",
+                )
+            ),
             BuilderState.daily_visitors,
             size="1",
             color=rx.color("gray", 10),

@@ -73,6 +73,7 @@ def _warehouse(baselines: Baselines) -> dict[str, dict[str, Any]]:
             "n": found.n,
             "source": found.source,
             "missing": found.missing,
+            "days": baselines.days,
         }
         for key, found in baselines.metrics.items()
     }

@@ -6,7 +6,7 @@ Text built here comes in pairs: a ``*_en`` and a ``*_ko`` field, picked in the b
 from dataclasses import dataclass, field
 from typing import Any
 
-from marts.metrics import METRICS
+from marts.metrics import ALL_METRICS, METRICS
 from marts.vocabulary import format_p, metric_description, metric_name, p_phrase, persona_name
 from novarium_app.lab import formatting as fmt
 
@@ -119,12 +119,19 @@ def _note(item: dict[str, Any]) -> tuple[str, str]:
     return ERROR_WORDS[code]
 
 
-def _unit_words(unit: str) -> tuple[str, str]:
+def unit_words(key: str, unit: str) -> tuple[str, str]:
+    """What one observation of a result is, from the catalog (``marts.metrics``): an experiment's window is its run."""
+    per_order = key in ALL_METRICS and ALL_METRICS[key].unit == "order"
+    if per_order:
+        return "Per order placed by exposed visitors, in dollars", "노출된 방문자의 주문 1건당, 달러 기준"
     if unit == "rate":
-        return "Share of exposed users; lifts in percentage points (pp)", "노출 사용자 중 비율, 변화는 %p(pp)"
+        return (
+            "Share of exposed visitors over the run; lifts in percentage points (pp)",
+            "실험 기간 동안 노출된 방문자 중 비율, 변화는 %p(pp)",
+        )
     if unit == "money":
-        return "In dollars", "달러 기준"
-    return "Per exposed user", "노출 사용자당"
+        return "Per exposed visitor over the run, in dollars", "실험 기간 동안 노출된 방문자당, 달러 기준"
+    return "Per exposed visitor over the run", "실험 기간 동안 노출된 방문자당"
 
 
 def metric_cards(results: dict[str, Any]) -> list[MetricCard]:
@@ -149,7 +156,7 @@ def metric_cards(results: dict[str, Any]) -> list[MetricCard]:
             metric.get("description", ""),
             metric_description(key)[1] or metric.get("description", ""),
         )
-        card = MetricCard(key, english, korean, metric["role"], metric["kind"], *description, *_unit_words(unit))
+        card = MetricCard(key, english, korean, metric["role"], metric["kind"], *description, *unit_words(key, unit))
         card.rows, card.has_cuped = rows, any(row.has_cuped for row in rows)
         cards.append(card)
     return cards

@@ -101,3 +101,15 @@ def test_the_design_keeps_the_choice():
     assert kept["alpha"] == 0.05 and kept["power"] == 0.8 and kept["mde"] == 0.1 and kept["mde_type"] == "relative"
     assert kept["planned_n_per_variant"] == plan.n_per_variant and kept["days"] == plan.days
     assert kept["baseline"] == 0.06 and kept["daily_visitors"] == 1000.0
+
+
+def test_the_design_keeps_the_window_the_warehouse_baseline_was_measured_over():
+    """The retrospective and the coach read which window the baseline came from; a typed baseline has none."""
+    draft = valid_draft()
+    warehouse = {"mean": 0.27, "std": None, "days": 28}
+    inputs = plan_inputs(draft["form"], draft["variants"], warehouse, 1352.0)
+    assert inputs.baseline_days == 28
+    assert design(make_plan(inputs), inputs)["baseline_window_days"] == 28
+    draft["form"]["baseline"] = "27"
+    typed = plan_inputs(draft["form"], draft["variants"], warehouse, 1352.0)
+    assert typed.baseline_days is None and "baseline_window_days" not in design(make_plan(typed), typed)

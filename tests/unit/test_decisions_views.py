@@ -172,6 +172,17 @@ def test_metric_cards_put_the_primary_first_and_format_each_row():
     assert cards[2].rows[1].tone == "red"  # a guardrail reads its raw p-value: significantly worse
 
 
+def test_each_result_says_its_unit_from_the_catalog():
+    """Conversion is per exposed visitor over the run, as the Overview's is per visitor over its window; the
+    average order value is per order."""
+    cards = {card.metric: card for card in views.metric_cards(RESULTS)}
+    assert cards["conversion"].unit_en.startswith("Share of exposed visitors over the run")
+    assert cards["conversion"].unit_ko.startswith("실험 기간 동안 노출된 방문자 중 비율")
+    assert cards["aov"].unit_en.startswith("Per order")
+    assert cards["aov"].unit_ko.startswith("노출된 방문자의 주문 1건당")
+    assert views.unit_words("revenue_per_visitor", "money")[0] == "Per exposed visitor over the run, in dollars"
+
+
 def test_srm_guardrails_and_recommendation_in_plain_words():
     srm = views.srm_lines(RESULTS)
     assert srm.tone == "red" and "1,100 / 900" in srm.en and "Sample ratio mismatch" in srm.en and "SRM" in srm.ko
