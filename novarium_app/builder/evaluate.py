@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novarium_app.builder import knob_values, plan, traffic, validation, view
-from novarium_app.builder.draft import ANALYSIS_PLANS, STEPS, knobs_of
+from novarium_app.builder.draft import ANALYSIS_PLANS, CUPED_CHOICES, STEPS, knobs_of
 from novarium_app.builder.hypothesis import compose
 from novarium_app.builder.spec import payload, same_spec, spec_problems
 from shop.experiments import SpecError, parse_spec
@@ -108,6 +108,8 @@ def evaluate(draft: Mapping[str, Any], situation: Situation) -> Evaluation:
     design = plan.design(planned, inputs) if inputs is not None and planned and planned.problem is None else {}
     if form.get("analysis_plan") in ANALYSIS_PLANS:
         design = {**design, "analysis_plan": form["analysis_plan"]}
+    if form.get("cuped") in CUPED_CHOICES:
+        design = {**design, "cuped": form["cuped"] == "on"}
     spec = payload(draft, compose(form)[0], design)
     own = situation.own_key
     if own and form["key"] == own and "key" not in found and _changed_own(spec, situation.own_spec or {}):

@@ -129,6 +129,46 @@ def _analysis_plan() -> rx.Component:
             size="1",
             color=rx.color("gray", 10),
         ),
+        _cuped_plan(),
+        spacing="1",
+        width="100%",
+    )
+
+
+CUPED_HELP = {
+    "on": (
+        "Every figure on the results page (tiles, tables, the plot, adjusted p-values and the ship rule) is read "
+        "with CUPED: each user's revenue before the experiment narrows the intervals. Ratio metrics stay unadjusted.",
+        "결과 페이지의 모든 수치(타일, 표, 그래프, 보정 p-값, 배포 규칙)를 CUPED로 읽습니다. 실험 전 사용자별 "
+        "매출이 신뢰구간을 좁힙니다. 비율 지표는 보정하지 않습니다.",
+    ),
+    "off": (
+        "Every figure on the results page is read from the raw metrics. Choose now: switching analysis after "
+        "seeing the results is a garden of forking paths.",
+        "결과 페이지의 모든 수치를 보정하지 않은 지표로 읽습니다. 지금 정하세요. 결과를 본 뒤 분석을 바꾸면 "
+        "'갈림길의 정원' 문제가 생깁니다.",
+    ),
+}
+
+
+def _cuped_plan() -> rx.Component:
+    """The analysis the learner pre-registers: with CUPED or without."""
+    choice = BuilderState.form["cuped"]
+    return rx.vstack(
+        rx.text(t(("Variance reduction", "분산 감소")), size="2", weight="medium", margin_top="0.5rem"),
+        rx.segmented_control.root(
+            rx.segmented_control.item(t(("Without CUPED", "CUPED 미적용")), value="off"),
+            rx.segmented_control.item(t(("With CUPED", "CUPED 적용")), value="on"),
+            value=choice,
+            on_change=lambda value: BuilderState.set_field("cuped", value),
+            size="1",
+            id="builder-cuped",
+        ),
+        rx.text(
+            rx.cond(choice == "on", t(CUPED_HELP["on"]), t(CUPED_HELP["off"])),
+            size="1",
+            color=rx.color("gray", 10),
+        ),
         spacing="1",
         width="100%",
     )
