@@ -8,8 +8,9 @@ visitor ids); users outside the experiment's traffic allocation are drawn and co
 not in the experiment). Visits come from ``swarm.simulation`` through the shared ``sample_visits``, so the engine
 and the HTTP agents cannot drift apart.
 
-A run is ``days`` days of the shop's traffic (``swarm.traffic``): by default as many visitors as the warehouse's
-rate of new customers brings in that window (``Plan.expected_visitors``), or ``users`` visitors when given.
+A run is ``days`` days of the shop's traffic (``swarm.traffic``): by default as many visitors as the warehouse saw
+in its last ``days`` days, the count the power step plans on (``swarm.population.visitors_in``), or ``users``
+visitors when given.
 Returning visitors are warehouse users; new visitors (and bots) get fresh ids and a ``users`` row
 (``swarm.customers``), so every segment knows who they are.
 
@@ -37,7 +38,7 @@ from shop.repository import ExperimentRecord, get_experiment
 from swarm.crowd import draw_personas, name_visitors, newcomers
 from swarm.event_log import Chunk, assignment_frame, event_frame
 from swarm.plan import PERSONA_NAMES, Arm, Plan
-from swarm.population import arrivals_per_day, warehouse_pools
+from swarm.population import arrivals_per_day, visitors_in, warehouse_pools
 from swarm.simulation import Schedule, draw_schedule, exposure_dropped, sample_schedule
 from swarm.switches import Switches
 from swarm.truth import ground_truth
@@ -138,7 +139,7 @@ def run_engine(
     plan = plan_for(record, adopted_config(store), mix=mix, switches=switches, days=days, end=end or now, world=world)
     arrivals = arrivals_per_day(store)
     if users is None:
-        users = max(1, round(plan.expected_visitors(arrivals)))
+        users = visitors_in(store, plan)
         if users > MAX_USERS:
             raise ValueError(f"days: {days} days of traffic bring {users:,} visitors, above the {MAX_USERS:,} limit")
     run_id = new_run_id(now)

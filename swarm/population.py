@@ -1,9 +1,13 @@
-"""The warehouse behind a run: its users who may return (per persona) and its rate of new customers a day."""
+"""The warehouse behind a run: its users who may return (per persona), its rate of new customers a day, and how
+many visitors D days of its traffic bring."""
 
 import numpy as np
 
+from marts.horizon import MAX_DAYS as HORIZON_DAYS
+from marts.horizon import warehouse_horizon
 from marts.storage import Store
 from swarm.personas import PERSONAS
+from swarm.plan import Plan
 from swarm.traffic import DEFAULT_ARRIVALS_PER_DAY
 
 # Warehouse users not yet in the experiment: a user enters an experiment once, so a second run adds new people. A
@@ -47,3 +51,29 @@ def arrivals_per_day(store: Store) -> float:
     until = start + np.timedelta64(days, "D").astype(object)
     arrived = int(store.scalar(_ARRIVALS, {"first": start, "until": until}) or 0)
     return arrived / days if arrived else DEFAULT_ARRIVALS_PER_DAY
+
+
+def visitors_curve(store: Store, days: int) -> tuple[int, ...]:
+    """Visitors the shop's traffic brings in 1 .. ``days`` days: the warehouse's own counts over its last D days
+    (``marts.horizon``) as far as its history goes, then the world's expectation at its arrival rate, joined where
+    the history ends. The power step plans on this curve and a run of D days brings its D-th value.
+    """
+    horizon = warehouse_horizon(store, min(days, HORIZON_DAYS))
+    observed = [int(v) for v in horizon.visitors] if horizon is not None else []
+    if len(observed) >= days:
+        return tuple(observed[:days])
+    arrivals = arrivals_per_day(store)
+    expected = [control_plan(d).expected_visitors(arrivals) for d in range(1, days + 1)]
+    scale = observed[-1] / expected[len(observed) - 1] if observed and expected[len(observed) - 1] > 0 else 1.0
+    return tuple(observed + [round(e * scale) for e in expected[len(observed) :]])
+
+
+def control_plan(days: int) -> Plan:
+    """A plan of the default shop over ``days`` days (its traffic is every experiment's)."""
+    return Plan.build([("control", {})], days=days)
+
+
+def visitors_in(store: Store, plan: Plan) -> int:
+    """Visitors ``plan.days`` days of traffic bring to a run: the power step's count (``visitors_curve``), with the
+    bot switch's bots on top."""
+    return max(1, round(visitors_curve(store, plan.days)[-1] / (1.0 - plan.switches.bot_share)))

@@ -33,6 +33,7 @@ from shop import repository
 from shop.access import Action
 from shop.experiments import SpecError
 from shop.state import preview_href
+from swarm.population import visitors_curve
 
 log = logging.getLogger("novarium.builder")
 
@@ -42,9 +43,9 @@ TO_STEPPER = rx.scroll_to("builder-stepper")
 """Every step change scrolls the stepper to the top of the window: a step opens at its start, not mid-page."""
 
 
-def _read_store() -> tuple[Baselines, list[repository.ExperimentRecord]]:
+def _read_store() -> tuple[Baselines, tuple[int, ...], list[repository.ExperimentRecord]]:
     store = get_store()
-    return metric_baselines(store), repository.list_experiments(store)
+    return metric_baselines(store), visitors_curve(store, plan.MAX_HORIZON), repository.list_experiments(store)
 
 
 def _save(spec: dict[str, Any], launch: bool) -> saving.Saved:
@@ -122,6 +123,7 @@ class BuilderState(BuilderEdits, rx.State):
 
     _warehouse_json: str = ""  # each metric's baseline (mean, std, n, source, missing) as JSON
     _daily: float = 0.0
+    _visitors: list[int] = []
     _own_spec: str = ""  # the stored draft's spec as JSON: plain data, never a state proxy
     _design: str = ""  # the power step's design as JSON
     _curve_days: list[int] = []
@@ -142,13 +144,14 @@ class BuilderState(BuilderEdits, rx.State):
         params = dict(self.router.url.query_parameters)
         notice: tuple[str, Text] | None = None
         try:
-            baselines, records = await asyncio.to_thread(_read_store)
+            baselines, visitors, records = await asyncio.to_thread(_read_store)
         except STORE_ERRORS as error:
             log.exception("the builder could not read the warehouse")
             self.load_error = _first_line(error)
-            baselines, records = None, []
+            baselines, visitors, records = None, (), []
         self.existing_keys = [record.key for record in records]
         self._set_baselines(baselines)
+        self._visitors = list(visitors) if baselines is not None and not baselines.is_empty else []
         self.own_key, self._own_spec = "", ""
         draft = drafts.loads(self.saved)
         continue_key = params.get(prefill.DRAFT_PARAM, "")
@@ -232,6 +235,7 @@ class BuilderState(BuilderEdits, rx.State):
                 own_spec=json.loads(self._own_spec) if self._own_spec else None,
                 warehouse=json.loads(self._warehouse_json or "{}"),
                 daily_visitors=self._daily,
+                visitors=tuple(self._visitors),
                 touched=frozenset(self.touched),
                 checked_steps=frozenset(self.checked_steps),
             ),
