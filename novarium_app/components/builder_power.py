@@ -215,6 +215,16 @@ def _baseline() -> rx.Component:
                     id="baseline-unit",
                 ),
                 rx.text(t(WINDOW_NOTE), size="1", color=rx.color("gray", 10)),
+                rx.cond(
+                    BuilderState.adopted["note_en"] != "",
+                    rx.callout(
+                        bi_fields(BuilderState.adopted, "note"),
+                        icon="git-merge",
+                        color_scheme="amber",
+                        size="1",
+                        id="baseline-adoptions",
+                    ),
+                ),
                 spacing="2",
                 width="100%",
             ),

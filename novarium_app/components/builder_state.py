@@ -20,6 +20,7 @@ from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder import draft as drafts
 from novarium_app.builder import evaluate, plan, prefill, saving, validation, view
+from novarium_app.builder.adopted import adoption_note
 from novarium_app.builder.hypothesis import compose
 from novarium_app.builder.labels import metric_label
 from novarium_app.builder.spec import draft_from_spec, payload
@@ -31,6 +32,7 @@ from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 from shop import repository
 from shop.access import Action
+from shop.adoptions import list_adoptions
 from shop.experiments import SpecError
 from shop.state import preview_href
 from swarm.population import visitors_curve
@@ -43,9 +45,10 @@ TO_STEPPER = rx.scroll_to("builder-stepper")
 """Every step change scrolls the stepper to the top of the window: a step opens at its start, not mid-page."""
 
 
-def _read_store() -> tuple[Baselines, tuple[int, ...], list[repository.ExperimentRecord]]:
+def _read_store() -> tuple[Baselines, tuple[int, ...], list[repository.ExperimentRecord], dict[str, str]]:
     store = get_store()
-    return metric_baselines(store), visitors_curve(store, plan.MAX_HORIZON), repository.list_experiments(store)
+    visitors = visitors_curve(store, plan.MAX_HORIZON)
+    return metric_baselines(store), visitors, repository.list_experiments(store), adoption_note(list_adoptions(store))
 
 
 def _save(spec: dict[str, Any], launch: bool) -> saving.Saved:
@@ -124,6 +127,7 @@ class BuilderState(BuilderEdits, rx.State):
     _warehouse_json: str = ""  # each metric's baseline (mean, std, n, source, missing) as JSON
     _daily: float = 0.0
     _visitors: list[int] = []
+    adopted: dict[str, str] = {"note_en": "", "note_ko": ""}
     _own_spec: str = ""  # the stored draft's spec as JSON: plain data, never a state proxy
     _design: str = ""  # the power step's design as JSON
     _curve_days: list[int] = []
@@ -144,7 +148,7 @@ class BuilderState(BuilderEdits, rx.State):
         params = dict(self.router.url.query_parameters)
         notice: tuple[str, Text] | None = None
         try:
-            baselines, visitors, records = await asyncio.to_thread(_read_store)
+            baselines, visitors, records, self.adopted = await asyncio.to_thread(_read_store)
         except STORE_ERRORS as error:
             log.exception("the builder could not read the warehouse")
             self.load_error = _first_line(error)
