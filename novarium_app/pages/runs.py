@@ -42,6 +42,7 @@ from novarium_app.components.run_form import (
 from novarium_app.components.run_form_view import no_experiment_card, run_form_card
 from novarium_app.components.run_page import STYLE, runs_header, runs_loading
 from novarium_app.components.run_panels import live_run_card, run_history
+from novarium_app.components.run_plan_state import RunPlanState, read_plan
 from novarium_app.i18n import LocaleState, Text, pick
 from novarium_app.services import get_run_manager, get_store
 from novarium_app.settings import SettingsError
@@ -137,6 +138,9 @@ class RunsState(rx.State):
         keys = [option["key"] for option in self.experiments]
         if self.experiment_key not in keys:
             self.experiment_key = keys[0] if keys else ""
+        if self.experiment_key:  # the form opens on the chosen experiment's plan, before it shows
+            planned = await asyncio.to_thread(read_plan, self.experiment_key)
+            (await self.get_state(RunPlanState)).apply(planned, self)
         self._show(runs)
         self._monitor_version = ""  # a reload always reads the monitor again
         self.loading = False
@@ -304,11 +308,23 @@ class RunsState(rx.State):
 
     @rx.event
     def reset_form(self):
-        """Back to the default settings."""
+        """Back to the default settings, with the chosen experiment's plan."""
         for name, value in DEFAULTS.items():
             setattr(self, name, value)
         self.seasonality = False
         self.errors, self.errors_ko = {}, {}
+        return RunPlanState.prefill(self.experiment_key)
+
+    def check_form(self) -> RunSettings | None:
+        """Validate the whole form and show its errors; the settings when it is valid."""
+        check = validate_run_form(self._form(), self.seasonality, self._running_keys())
+        self.errors, self.errors_ko = check.errors, check.errors_ko
+        return check.settings
+
+    def follow(self, run_id: str, runs: list[Any]) -> None:
+        """Follow ``run_id`` in the live card and the monitor, with ``runs`` listed."""
+        self.focus_id = run_id
+        self._show(runs)
 
     def _running_keys(self) -> list[str]:
         return [option["key"] for option in self.experiments]
@@ -328,9 +344,7 @@ class RunsState(rx.State):
             locale = await self._locale()
             if self.submitting:
                 return
-            check = validate_run_form(self._form(), self.seasonality, self._running_keys())
-            self.errors, self.errors_ko = check.errors, check.errors_ko
-            settings = check.settings
+            settings = self.check_form()
             if settings is not None:
                 self.submitting = True
         if settings is None:
@@ -515,7 +529,11 @@ def _workspace() -> rx.Component:
     """The form beside the followed run and its monitor, then the run history across the whole width."""
     return rx.vstack(
         rx.grid(
-            rx.cond(RunsState.experiments.length() > 0, run_form_card(RunsState), no_experiment_card(RunsState)),
+            rx.cond(
+                RunsState.experiments.length() > 0,
+                run_form_card(RunsState, RunPlanState),
+                no_experiment_card(RunsState),
+            ),
             rx.vstack(
                 live_run_card(
                     RunsState.live, RunsState.live_percent, RunsState.acting, RunsState.stop_run, RunsState.resume_run
