@@ -307,13 +307,14 @@ class RunsState(rx.State):
         self.seasonality = value
 
     @rx.event
-    def reset_form(self):
-        """Back to the default settings, with the chosen experiment's plan."""
+    async def reset_form(self):
+        """Back to the default settings, with the chosen experiment's plan (read before the form changes again)."""
         for name, value in DEFAULTS.items():
             setattr(self, name, value)
         self.seasonality = False
         self.errors, self.errors_ko = {}, {}
-        return RunPlanState.prefill(self.experiment_key)
+        planned = await asyncio.to_thread(read_plan, self.experiment_key) if self.experiment_key else None
+        (await self.get_state(RunPlanState)).apply(planned, self)
 
     def check_form(self) -> RunSettings | None:
         """Validate the whole form and show its errors; the settings when it is valid."""
