@@ -79,6 +79,8 @@ class RunProgress:
     started_at: datetime
     finished_at: datetime | None
     error: str | None
+    kind: str = runs.KIND
+    """"http" for agents over HTTP, "engine" for a fast-forwarded run (listed here too; never resumed)."""
 
 
 @dataclass(frozen=True)
@@ -446,6 +448,7 @@ def _recorded(row: RunRow) -> RunProgress:
         started_at=row.started_at,
         finished_at=row.finished_at,
         error=row.error,
+        kind=row.kind,
     )
 
 

@@ -23,6 +23,7 @@ from novarium_app.lab.run_plan import read_planned_run
 from novarium_app.pages.runs import RunsState
 from novarium_app.settings import Settings
 from shop import repository
+from swarm import engine, runs
 from swarm.history import generate
 from swarm.runner import RunManager
 
@@ -108,3 +109,14 @@ def test_a_bad_form_is_named_and_fast_forwards_nothing(lab):
     assert errors == {"days": "Days: must be a whole number from 1 to 90"}
     assert "Check the highlighted fields" in " ".join(map(str, events))
     assert store.row_count("runs") == 0
+
+
+def test_a_fast_forwarded_run_is_listed_as_one_and_never_resumed(lab):
+    store = lab
+    run_id = engine.run_engine(store, KEY, users=200, seed=2, days=1).run_id
+    store.execute("UPDATE runs SET status = 'interrupted' WHERE run_id = :r", {"r": run_id})  # as after a restart
+    (listed,) = RunManager(lambda: store, "http://127.0.0.1:9").list_runs()
+    assert (listed.run_id, listed.kind, listed.status) == (run_id, "engine", "interrupted")
+    with pytest.raises(runs.RunStateError, match="was fast-forwarded by the engine; only HTTP runs can be resumed"):
+        runs.reopen_run(store, run_id)
+    assert store.scalar("SELECT status FROM runs WHERE run_id = :r", {"r": run_id}) == "interrupted"
