@@ -1,11 +1,15 @@
-"""Runs: launch a swarm of HTTP agents against a running experiment and monitor it live; stop and resume it.
+"""Runs: play days of the shop's traffic in a running experiment and monitor them; stop and resume a watched run.
 
-A run belongs to the process-wide ``RunManager`` (``services.get_run_manager``), not to the browser tab. The page
-only polls it: ``RunsState.poll`` is a background event that reads the manager about once a second while any run
+The form opens on the chosen experiment's plan (its days and the visitors they bring, ``RunPlanState``). A run is
+either watched (HTTP agents, ``start_run``) or fast-forwarded (the engine, ``RunPlanState.fast_forward``); both
+are listed and monitored alike, on the experiment's own calendar (day 1 to day D).
+
+A watched run belongs to the process-wide ``RunManager`` (``services.get_run_manager``), not to the browser tab. The
+page only polls it: ``RunsState.poll`` is a background event that reads the manager about once a second while any run
 is active. Reloading the page lists the runs again and re-attaches the poller if one is still running.
 
 The monitor of the followed run (``marts.monitor``: split check, cumulative primary metric, naive and always-valid
-p-values, events per second) is read by ``refresh_monitor``, another background event: every ``MONITOR_SECONDS``
+p-values, events per day) is read by ``refresh_monitor``, another background event: every ``MONITOR_SECONDS``
 while the run is live, once more when it ends, and once for a finished run (its final curves). The SQL goes through
 a process-wide cache (``monitor_source``), so many tabs cost one query. A run's ground truth is never shown here.
 """
