@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 AGENTS = 400
 CONCURRENCY = 4
-THINK_TIME = "0.05"
+THINK_TIME = "0.1"  # slow enough to watch on a loaded machine
 FINISH_TIMEOUT = 240_000
 SRM_STATUSES = re.compile(r"^(ok|caution|warning)$")
 
