@@ -73,6 +73,17 @@ class Crowd:
     def __len__(self) -> int:
         return len(self.user_ids)
 
+    def arrival_order(self) -> np.ndarray:
+        """Agent indexes by their first visit, earliest first (ties and visitless agents by index, the latter last).
+
+        A watched run plays its agents in this order, so its days fill in the order the calendar runs.
+        """
+        first = np.full(len(self), np.iinfo(np.int64).max, dtype=np.int64)
+        rows = self._offsets[:-1]
+        visited = self._offsets[1:] > rows
+        first[visited] = self.schedule.second[rows[visited]]
+        return np.argsort(first, kind="stable")
+
     def visits(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """Agent ``index``'s visits: their days and start seconds from the window's start, earliest first."""
         rows = slice(int(self._offsets[index]), int(self._offsets[index + 1]))

@@ -319,9 +319,11 @@ def reopen_run(store: Store, run_id: str) -> tuple[RunRow, Completion]:
 
     Raises:
         RunNotFound: when the run does not exist.
-        RunStateError: when the run is running or completed.
+        RunStateError: when the run is running or completed, or is an engine run.
     """
     row = get_run(store, run_id)
+    if row.kind != KIND:
+        raise RunStateError(f"run {run_id!r} was fast-forwarded by the engine; only HTTP runs can be resumed")
     if row.status not in RESUMABLE:
         raise RunStateError(f"run {run_id!r} is {row.status}; only {', '.join(RESUMABLE)} runs can be resumed")
     done = completion(store, run_id)

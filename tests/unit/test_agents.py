@@ -271,3 +271,11 @@ def test_agents_and_the_vectorised_engine_sample_the_same_process():
             ours, theirs = np.asarray(values, dtype=float), np.asarray(simulated[metric], dtype=float)
             error = np.sqrt(ours.var() / len(ours) + theirs.var() / len(theirs))
             assert abs(ours.mean() - theirs.mean()) < 4 * error, (assignment.variant, metric)
+
+
+def test_a_watched_run_plays_its_agents_in_the_order_of_their_first_visit():
+    crowd = context(days=5).crowd
+    order = crowd.arrival_order()
+    assert sorted(order.tolist()) == list(range(AGENTS))  # every agent, once
+    firsts = [int(crowd.visits(int(index))[1][0]) for index in order]
+    assert firsts == sorted(firsts) and firsts != [int(crowd.visits(i)[1][0]) for i in range(AGENTS)]
