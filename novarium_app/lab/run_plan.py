@@ -1,9 +1,9 @@
 """The Runs form's plan: the days and visitors an experiment's plan asks for, and the two ways to play them.
 
 A run is ``days`` days of the shop's traffic (``swarm.engine``). The builder stores the plan's days in the
-experiment's design (``design.days``); the visitors are what those days bring (``Plan.expected_visitors`` at the
-warehouse's rate of new customers), so the form opens on the whole plan. An experiment without a saved plan opens on
-one day of traffic.
+experiment's design (``design.days``); the visitors are what those days bring (``swarm.population.visitors_in``: the
+count the power step planned on and a fast-forward brings), so the form opens on the whole plan. An experiment
+without a saved plan opens on one day of traffic.
 
 Two modes play a run. **Watch** sends persona agents over HTTP, each one a real request, which suits small and
 medium runs (above ``WATCH_LIMIT`` agents the form suggests fast-forward). **Fast-forward** simulates the whole
@@ -11,7 +11,7 @@ plan with the vectorised engine in seconds and stores the same tables. No Reflex
 these functions.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -21,8 +21,8 @@ from novarium_app.components.run_form import RULES, RunSettings
 from shop.adoptions import adopted_config
 from shop.repository import ExperimentRecord, get_experiment
 from swarm.engine import EngineRun, plan_for, run_engine
-from swarm.plan import MAX_DAYS
-from swarm.population import arrivals_per_day
+from swarm.plan import MAX_DAYS, Plan
+from swarm.population import arrivals_per_day, visitors_in
 from swarm.world import World, world_of
 
 Text = tuple[str, str]
@@ -92,13 +92,15 @@ def planned_run(
     *,
     world: World | None = None,
     end: datetime | None = None,
+    visitors: Callable[[Plan], int] | None = None,
 ) -> PlannedRun:
-    """The experiment's plan as a run: its days and the visitors they bring at ``arrivals`` new customers a day."""
+    """The experiment's plan as a run: its days and the visitors they bring (``visitors(plan)``; by default the
+    world's expectation at ``arrivals`` new customers a day)."""
     days = plan_days(record.design)
     chosen = days or NO_PLAN_DAYS
     plan = plan_for(record, adopted, days=chosen, end=end, world=world)
-    visitors = max(1, round(plan.expected_visitors(arrivals)))
-    return PlannedRun(record.key, chosen, visitors, plan_per_variant(record.design), days is not None)
+    count = visitors(plan) if visitors is not None else max(1, round(plan.expected_visitors(arrivals)))
+    return PlannedRun(record.key, chosen, count, plan_per_variant(record.design), days is not None)
 
 
 def read_planned_run(store: Store, experiment_key: str) -> PlannedRun:
@@ -109,7 +111,13 @@ def read_planned_run(store: Store, experiment_key: str) -> PlannedRun:
         StorageError: when the database fails.
     """
     record = get_experiment(store, experiment_key)
-    return planned_run(record, adopted_config(store), arrivals_per_day(store), world=world_of(store))
+    return planned_run(
+        record,
+        adopted_config(store),
+        arrivals_per_day(store),
+        world=world_of(store),
+        visitors=lambda plan: visitors_in(store, plan),  # the power step's count, which a fast-forward brings
+    )
 
 
 def mode_of(value: str) -> Mode:
