@@ -14,7 +14,8 @@ from marts.baselines import metric_baselines
 from marts.etl import build_daily_metrics
 from marts.insights import warehouse_insights
 from marts.overview import warehouse_overview
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
+from swarm.history import generate
 
 T = pd.Timestamp
 USERS = ["u1", "u2", "u3", "u4"]
