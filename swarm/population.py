@@ -7,6 +7,7 @@ from marts.horizon import MAX_DAYS as HORIZON_DAYS
 from marts.horizon import warehouse_horizon
 from marts.storage import Store
 from swarm.personas import PERSONAS
+from swarm.plan import MAX_DAYS as MAX_PLAN_DAYS
 from swarm.plan import Plan
 from swarm.traffic import DEFAULT_ARRIVALS_PER_DAY
 
@@ -63,7 +64,9 @@ def visitors_curve(store: Store, days: int) -> tuple[int, ...]:
     if len(observed) >= days:
         return tuple(observed[:days])
     arrivals = arrivals_per_day(store)
-    expected = [control_plan(d).expected_visitors(arrivals) for d in range(1, days + 1)]
+    expected = [control_plan(d).expected_visitors(arrivals) for d in range(1, min(days, MAX_PLAN_DAYS) + 1)]
+    while len(expected) < days:  # past the longest run a plan can hold: the last day's new visitors, day after day
+        expected.append(expected[-1] + (expected[-1] - expected[-2] if len(expected) > 1 else expected[-1]))
     scale = observed[-1] / expected[len(observed) - 1] if observed and expected[len(observed) - 1] > 0 else 1.0
     return tuple(observed + [round(e * scale) for e in expected[len(observed) :]])
 

@@ -1,5 +1,6 @@
 """The warehouse's visitors and buyers over its last D days: one pass agrees with D separate window counts."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -38,3 +39,12 @@ def test_a_longer_window_than_the_history_stops_at_its_first_day(warehouse):
 
 def test_no_history_has_no_horizon(store):
     assert warehouse_horizon(store) is None
+
+
+def test_the_visitors_curve_is_the_warehouses_then_the_worlds_past_its_history(warehouse):
+    from swarm.population import visitors_curve
+
+    curve = visitors_curve(warehouse, 120)
+    assert len(curve) == 120 and list(curve[:40]) == list(warehouse_horizon(warehouse, 40).visitors)
+    assert all(later >= earlier for earlier, later in itertools.pairwise(curve))
+    assert curve[40] - curve[39] < curve[1] - curve[0]  # past the history, only new people add to a window
