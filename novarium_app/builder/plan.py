@@ -170,11 +170,14 @@ def _plan_on_visitors(inputs: PlanInputs, metric, config, traffic: Traffic, size
     share = traffic.shares[0] * inputs.allocation
     in_control = [math.floor(v * share) for v in inputs.visitors]
     days = next((day for day, n in enumerate(in_control, start=1) if n >= size.n_exact), None)
-    if days is None:
-        longest = len(inputs.visitors)
-        message = f"the plan needs more than {longest} days of the shop's traffic"
-        korean = f"계획에 상점 트래픽 {longest}일보다 더 긴 기간이 필요합니다"
-        return Plan(None, None, None, daily, size.mde_abs, size.mde_rel, (), (message[0].upper() + message[1:], korean))
+    if days is None:  # past the curve, each day brings the last day's new visitors
+        step = (inputs.visitors[-1] - inputs.visitors[-2]) * share if len(inputs.visitors) > 1 else 0.0
+        if step <= 0:
+            longest = len(inputs.visitors)
+            message = f"The plan needs more than {longest} days of the shop's traffic"
+            korean = f"계획에 상점 트래픽 {longest}일보다 더 긴 기간이 필요합니다"
+            return Plan(None, None, None, daily, size.mde_abs, size.mde_rel, (), (message, korean))
+        days = len(in_control) + math.ceil((size.n_exact - in_control[-1]) / step)
     horizon = min(max(math.ceil(days * 1.5), MIN_HORIZON), len(in_control))
     curve = []
     for day, n_control in enumerate(in_control[:horizon], start=1):
@@ -216,7 +219,11 @@ def design(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
         "planned_n_per_variant": plan.n_per_variant,
         "planned_n_total": plan.n_total,
         "days": plan.days,
-        **({"planned_visitors": inputs.visitors[plan.days - 1]} if inputs.visitors and plan.days else {}),
+        **(
+            {"planned_visitors": inputs.visitors[plan.days - 1]}
+            if inputs.visitors and plan.days and plan.days <= len(inputs.visitors)
+            else {}
+        ),
         **({} if inputs.binary or inputs.std is None else {"std": round(inputs.std, 6)}),
         **({"baseline_window_days": inputs.baseline_days} if inputs.baseline_days else {}),
     }

@@ -133,5 +133,8 @@ def test_on_the_visitors_curve_the_days_are_the_first_window_that_brings_the_sam
     reached = next(point.day for point in plan.curve if point.power is not None and point.power >= 0.8)
     assert reached == plan.days
     assert design(plan, inputs)["planned_visitors"] == curve[plan.days - 1]
-    short = plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, curve[:2])
-    assert make_plan(short).problem[0] == "The plan needs more than 2 days of the shop's traffic"
+    short = make_plan(plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, curve[:2]))
+    step = (curve[1] - curve[0]) * 0.25  # past the curve, each day brings the last day's new visitors
+    assert short.days == 2 + math.ceil((needed - math.floor(curve[1] * 0.25)) / step) and short.problem is None
+    flat = plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, (5, 5))
+    assert make_plan(flat).problem[0] == "The plan needs more than 2 days of the shop's traffic"
