@@ -20,14 +20,16 @@ from datetime import date
 import numpy as np
 from support import bench_store
 
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from shop import repository
 from shop.assignment import assign_indices
+from swarm.crowd import draw_personas, name_visitors
 from swarm.engine import plan_for, run_engine
 from swarm.event_log import Chunk, assignment_frame, event_frame
+from swarm.history import generate
 from swarm.plan import Plan
-from swarm.population import draw_population
-from swarm.simulation import iter_experiments, simulate_outcomes, simulate_visits
+from swarm.population import warehouse_pools
+from swarm.simulation import draw_schedule, iter_experiments, sample_schedule, simulate_outcomes
 
 KEY = "bench-engine"
 SPEC = {
@@ -75,13 +77,16 @@ def bench_profile(args: argparse.Namespace) -> None:
         plan = plan_for(record, days=args.days)
         rng = np.random.default_rng(args.seed)
         clock = Clock()
-        population = draw_population(store, args.users, plan.mix, rng, id_prefix="eng-bench-", experiment_key=KEY)
-        clock.lap("draw the population")
+        persona = draw_personas(plan, args.users, rng)
+        schedule = draw_schedule(plan, persona, rng)
+        clock.lap("draw the visitors and their visits")
+        user_id, _ = name_visitors(persona, schedule.new, warehouse_pools(store, KEY, rng), "eng-bench-n", "eng-x")
+        clock.lap("name them (warehouse users, new ids)")
         variants = [(v.name, v.weight) for v in record.variants]
-        arm = assign_indices(record.salt, population.user_id, variants, record.allocation)
+        arm = assign_indices(record.salt, user_id, variants, record.allocation)
         clock.lap("assign (hash every user)")
-        visits = simulate_visits(plan, population.persona, arm, rng)
-        chunk = Chunk(population.user_id, arm, np.ones(len(arm), dtype=bool), visits)
+        visits = sample_schedule(plan, schedule, arm, rng)
+        chunk = Chunk(user_id, arm, np.ones(len(arm), dtype=bool), visits)
         clock.lap("simulate the visits")
         common = {"experiment_key": KEY, "arms": plan.arm_names, "run_id": "eng-bench", "start": plan.start}
         events = event_frame(chunk, **common, received_at=plan.end, first_number=0)

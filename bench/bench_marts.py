@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_marts.py [--backend duckdb|postgres|both] [--synthetic]
 
-The warehouse comes from ``marts.warehouse.generator`` when it is importable (else, or with ``--synthetic``, from a
+The warehouse comes from ``swarm.history`` when it is importable (else, or with ``--synthetic``, from a
 quick numpy stand-in of the same size: ~50k users, 90 days, ~700k sessions, ~150k orders). The experiment log
 (assignments and events for two experiments, after the history) is always synthetic. PostgreSQL runs in a
 throwaway database on the server at $NOVARIUM_BENCH_PG_URL (default: the test server), dropped afterwards.
@@ -141,7 +141,7 @@ def load_warehouse(store: Store, synthetic: bool) -> str:
     if generator is not None:
         generate, load = generator
         load(store, generate(users=USERS, days=DAYS, seed=SEED, end=END))
-        source = "marts.warehouse.generator"
+        source = "swarm.history"
     else:
         for table, frame in synthetic_warehouse(rng).items():
             store.bulk_insert(table, frame)
@@ -152,9 +152,10 @@ def load_warehouse(store: Store, synthetic: bool) -> str:
 
 def _real_generator():
     try:
-        from marts.warehouse.generator import generate, load
+        from marts.warehouse.generator import load
+        from swarm.history import generate
     except ModuleNotFoundError as error:
-        if error.name and error.name.startswith("marts.warehouse"):
+        if error.name and error.name.startswith(("marts.warehouse", "swarm")):
             return None
         raise
     return generate, load

@@ -22,10 +22,11 @@ from datetime import date, timedelta
 from support import BACKENDS, bench_store
 
 from marts.monitor import MAX_LOOKS, monitor_run
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from novarium_app.components.monitor_view import build_view
 from shop import repository
 from swarm.engine import run_engine
+from swarm.history import generate
 
 KEY = "bench-monitor"
 SPEC = {

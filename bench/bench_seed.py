@@ -13,7 +13,8 @@ from datetime import date
 
 from support import BACKENDS, bench_store
 
-from marts.warehouse import Warehouse, generate, load
+from marts.warehouse import Warehouse, load
+from swarm.history import generate
 
 
 def bench_backend(backend: str, args: argparse.Namespace, end: date) -> None:

@@ -28,6 +28,7 @@ from marts.retrospectives.record import (
     pair,
     true_effects,
 )
+from marts.stats.readout import analysis_of
 from marts.vocabulary import (
     CORRECTION_NAMES,
     GUARDRAIL_VERDICT_NAMES,
@@ -186,6 +187,7 @@ def _results_facts(retro: Retrospective) -> dict[str, Any]:
         "alpha": alpha,
         "ci_level_pct": _x100(1 - alpha) if alpha is not None and 0 < alpha < 1 else None,
         "correction": str(results.get("correction") or "") or None,
+        "analysis": analysis_of(results),
         "control": str(results.get("control") or "") or None,
         "users": number(results.get("users")),
         "srm": {
@@ -378,8 +380,6 @@ def _with_interval(value: str, interval: str) -> str:
     return value if interval == DASH else f"{value} {interval}"
 
 
-
-
 def _count(value: float | int | None) -> str:
     return DASH if value is None else f"{int(value):,}"
 
@@ -526,6 +526,10 @@ def _results(facts: dict[str, Any], t: _Lang) -> str:
     if results["correction"]:
         correction = t.word(CORRECTION_NAMES, results["correction"])
         lines.append(f"- {t('Multiple-testing correction', '다중 검정 보정')}: {correction}")
+    if results["metrics"]:
+        analysis = results["analysis"]
+        label = t(analysis["label"], analysis["label_ko"])
+        lines.append(f"- {t('Analysis (every number below)', '분석(아래 모든 수치)')}: {label}")
     means = []
     for metric in results["metrics"]:
         binary = metric["kind"] == "binary"

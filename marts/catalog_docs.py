@@ -86,9 +86,11 @@ TABLE_DOCS: dict[str, Text] = {
     ),
     "daily_metrics": (
         "The shop per calendar day: visitors, sessions, orders, buyers, revenue, conversion, average order value "
-        "and revenue per visitor. Built from sessions and orders; cancelled orders do not count.",
+        "and revenue per visitor. Built from sessions and orders: an order counts on its session's day, cancelled "
+        "or not, and conversion is the share of the day's visitors who ordered that day.",
         "쇼핑몰의 일별 지표입니다. 방문자, 세션, 주문, 구매자, 매출, 전환율, 평균 주문 금액, 방문자당 매출이 "
-        "있습니다. sessions와 orders로 만들며 취소된 주문은 빠집니다.",
+        "있습니다. sessions와 orders로 만듭니다. 주문은 취소 여부와 관계없이 그 세션의 날짜에 세고, 전환율은 그날 "
+        "방문자 중 그날 주문한 비율입니다.",
     ),
     "user_stats": (
         "One row per warehouse user as of a date: tenure, sessions, orders and revenue so far, plus the "

@@ -1,16 +1,20 @@
 """What the warehouse suggests testing: the session funnel, the persona mix, and alerts that are experiment ideas.
 
-Everything covers the last ``window_days`` days of sessions (the same window as the Overview's KPIs). A session
-counts at a funnel step when it reached that step; conversion is sessions with an order over sessions. Alerts are
-rules over these numbers, each with the evidence that fired it and a prefilled experiment idea (the metric, the
-segment and the knob to try), so the Lab can open the builder with it.
+Everything covers the last ``window_days`` days of sessions (the same window and the same sums as the Overview's
+KPIs: ``marts.window_metrics``). The funnel is **per session**: a session counts at a step when it reached it, and
+at "Ordered" when it placed an order (``marts.metrics.ORDER_RULE``), so the funnel's last step and the Overview's
+Orders tile count the same orders. A persona's conversion is the catalog's: **per visitor over the window**, the
+share of its visitors who ordered at least once, as an experiment's conversion is. Alerts are rules over these
+numbers, each with the evidence that fired it and a prefilled experiment idea (the metric, the segment and the knob
+to try), so the Lab can open the builder with it.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from marts.storage import Store
 from marts.vocabulary import persona_name
+from marts.window_metrics import WindowSums, last_window, measure
 
 FUNNEL_STEPS = (
     ("sessions", "Visited"),
@@ -19,8 +23,18 @@ FUNNEL_STEPS = (
     ("started_checkout", "Started checkout"),
     ("ordered", "Ordered"),
 )
+_STEP_SUMS = {
+    "sessions": "sessions",
+    "viewed_item": "viewing_sessions",
+    "added_to_cart": "carting_sessions",
+    "started_checkout": "checkout_sessions",
+    "ordered": "ordering_sessions",
+}
+"""Each funnel step's count in ``WindowSums``."""
 WEAK_PERSONA_GAP = 0.25
 """A persona converting this much below the overall rate (relative) raises an alert."""
+MIN_VISITORS = 200
+"""Personas with fewer visitors than this raise no alert (too noisy)."""
 CART_ABANDONMENT_ALERT = 0.55
 """Share of carts that never reach an order above which cart abandonment raises an alert."""
 CHECKOUT_DROP_ALERT = 0.20
@@ -55,28 +69,6 @@ PERSONA_IDEAS: dict[str, tuple[str, str, Text]] = {
     ),
 }
 
-_SQL_FUNNEL = """
-SELECT COUNT(*) AS sessions,
-       SUM(CASE WHEN viewed_item THEN 1 ELSE 0 END) AS viewed_item,
-       SUM(CASE WHEN added_to_cart THEN 1 ELSE 0 END) AS added_to_cart,
-       SUM(CASE WHEN started_checkout THEN 1 ELSE 0 END) AS started_checkout,
-       SUM(CASE WHEN ordered THEN 1 ELSE 0 END) AS ordered
-FROM sessions
-WHERE started_at >= :start_at AND started_at < :end_at
-"""
-_SQL_PERSONAS = """
-SELECT u.persona,
-       COUNT(DISTINCT s.user_id) AS visitors,
-       COUNT(*) AS sessions,
-       SUM(CASE WHEN s.added_to_cart THEN 1 ELSE 0 END) AS carts,
-       SUM(CASE WHEN s.ordered THEN 1 ELSE 0 END) AS orders
-FROM sessions AS s
-JOIN users AS u ON u.user_id = s.user_id
-WHERE s.started_at >= :start_at AND s.started_at < :end_at
-GROUP BY u.persona
-ORDER BY u.persona
-"""
-
 
 @dataclass(frozen=True)
 class FunnelStep:
@@ -91,7 +83,15 @@ class FunnelStep:
 
 @dataclass(frozen=True)
 class PersonaShare:
-    """One persona in the window: visitors, sessions and session conversion."""
+    """One persona in the window.
+
+    Attributes:
+        visitors, buyers, sessions: its visitors, those who ordered, their sessions.
+        share: its share of the window's visitors.
+        conversion: buyers / visitors (per visitor over the window, the catalog's conversion).
+        session_conversion: sessions with an order / sessions (per session).
+        cart_abandonment: the share of its sessions with a cart that placed no order (per session).
+    """
 
     persona: str
     visitors: int
@@ -99,6 +99,8 @@ class PersonaShare:
     share: float
     conversion: float
     cart_abandonment: float
+    buyers: int = 0
+    session_conversion: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,8 @@ class Insights:
     funnel: tuple[FunnelStep, ...] = ()
     personas: tuple[PersonaShare, ...] = ()
     alerts: tuple[Alert, ...] = field(default_factory=tuple)
+    conversion: float = 0.0
+    """The window's conversion per visitor (the Overview's Conversion tile)."""
 
     @property
     def is_empty(self) -> bool:
@@ -142,22 +146,23 @@ class Insights:
 
 
 def warehouse_insights(store: Store, window_days: int = 28) -> Insights:
-    """Funnel, persona mix and alerts over the last ``window_days`` days of sessions."""
-    if window_days < 1:
-        raise ValueError("window_days: must be at least 1")
-    last = store.scalar("SELECT MAX(started_at) FROM sessions")
-    if last is None:
+    """Funnel, persona mix and alerts over the last ``window_days`` days of sessions.
+
+    Raises:
+        ValueError: when window_days is not an integer of at least 1.
+    """
+    window = last_window(store, window_days)
+    if window is None:
         return Insights(None, None)
-    end_day = (last.date() if isinstance(last, datetime) else last) + timedelta(days=1)
-    start_day = end_day - timedelta(days=window_days)
-    bounds = {"start_at": datetime.combine(start_day, time()), "end_at": datetime.combine(end_day, time())}
-    funnel = _funnel(store.query(_SQL_FUNNEL, bounds)[0])
-    personas = _personas(store.query(_SQL_PERSONAS, bounds))
-    return Insights(start_day, end_day - timedelta(days=1), funnel, personas, _alerts(funnel, personas))
+    measures = measure(store, window)
+    funnel = _funnel(measures.total)
+    personas = _personas(measures.personas, measures.total.visitors)
+    alerts = _alerts(funnel, personas, measures.total, window.days)
+    return Insights(window.first_day, window.last_day, funnel, personas, alerts, measures.total.conversion)
 
 
-def _funnel(row) -> tuple[FunnelStep, ...]:
-    counts = [int(row[key] or 0) for key, _ in FUNNEL_STEPS]
+def _funnel(total: WindowSums) -> tuple[FunnelStep, ...]:
+    counts = [int(getattr(total, _STEP_SUMS[key])) for key, _ in FUNNEL_STEPS]
     first = counts[0]
     return tuple(
         FunnelStep(
@@ -171,43 +176,53 @@ def _funnel(row) -> tuple[FunnelStep, ...]:
     )
 
 
-def _personas(rows) -> tuple[PersonaShare, ...]:
-    total = sum(int(row["sessions"]) for row in rows)
+def _personas(sums: dict[str, WindowSums], visitors: int) -> tuple[PersonaShare, ...]:
     return tuple(
         PersonaShare(
-            persona=str(row["persona"]),
-            visitors=int(row["visitors"]),
-            sessions=int(row["sessions"]),
-            share=int(row["sessions"]) / total if total else 0.0,
-            conversion=int(row["orders"]) / int(row["sessions"]) if row["sessions"] else 0.0,
-            cart_abandonment=1 - int(row["orders"]) / int(row["carts"]) if row["carts"] else 0.0,
+            persona=persona,
+            visitors=one.visitors,
+            sessions=one.sessions,
+            share=one.visitors / visitors if visitors else 0.0,
+            conversion=one.conversion,
+            cart_abandonment=_abandonment(one),
+            buyers=one.buyers,
+            session_conversion=one.session_conversion,
         )
-        for row in rows
+        for persona, one in sorted(sums.items())
     )
 
 
-def _alerts(funnel: tuple[FunnelStep, ...], personas: tuple[PersonaShare, ...]) -> tuple[Alert, ...]:
+def _abandonment(sums: WindowSums) -> float:
+    """Share of sessions with a cart that placed no order (a session that ordered without a cart counts as 0)."""
+    if not sums.carting_sessions:
+        return 0.0
+    return max(0.0, 1 - sums.ordering_sessions / sums.carting_sessions)
+
+
+def _alerts(
+    funnel: tuple[FunnelStep, ...], personas: tuple[PersonaShare, ...], total: WindowSums, days: int
+) -> tuple[Alert, ...]:
     steps = {step.key: step for step in funnel}
     if not funnel or steps["sessions"].sessions < MIN_SESSIONS:
         return ()
     alerts: list[Alert] = []
-    overall = steps["ordered"].sessions / steps["sessions"].sessions
+    overall = total.conversion
     for persona in sorted(personas, key=lambda p: p.conversion):
-        if persona.sessions < MIN_SESSIONS or overall == 0:
+        if persona.visitors < MIN_VISITORS or overall == 0:
             continue
         gap = 1 - persona.conversion / overall
         if gap >= WEAK_PERSONA_GAP:
-            alerts.append(_weak_persona_alert(persona, gap, overall))
+            alerts.append(_weak_persona_alert(persona, gap, overall, days))
     carted, ordered = steps["added_to_cart"].sessions, steps["ordered"].sessions
-    abandonment = 1 - ordered / carted if carted else 0.0
+    abandonment = max(0.0, 1 - ordered / carted) if carted else 0.0
     if carted >= MIN_SESSIONS and abandonment >= CART_ABANDONMENT_ALERT:
         alerts.append(
             Alert(
                 key="cart-abandonment",
                 severity="high" if abandonment >= 0.7 else "medium",
                 title=(
-                    f"{abandonment:.0%} of carts are abandoned",
-                    f"장바구니의 {abandonment:.0%}가 주문 없이 버려집니다",
+                    f"{abandonment:.0%} of sessions with a cart end without an order",
+                    f"장바구니에 담은 세션의 {abandonment:.0%}가 주문 없이 끝납니다",
                 ),
                 evidence=(
                     f"{carted:,} sessions added to cart; {ordered:,} of them ordered.",
@@ -226,15 +241,15 @@ def _alerts(funnel: tuple[FunnelStep, ...], personas: tuple[PersonaShare, ...]) 
             )
         )
     started = steps["started_checkout"].sessions
-    drop = 1 - ordered / started if started else 0.0
+    drop = max(0.0, 1 - ordered / started) if started else 0.0
     if started >= MIN_SESSIONS and drop >= CHECKOUT_DROP_ALERT:
         alerts.append(
             Alert(
                 key="checkout-drop",
                 severity="medium",
                 title=(
-                    f"{drop:.0%} of started checkouts never complete",
-                    f"시작된 결제의 {drop:.0%}가 완료되지 않습니다",
+                    f"{drop:.0%} of sessions that start checkout place no order",
+                    f"결제를 시작한 세션의 {drop:.0%}가 주문하지 않습니다",
                 ),
                 evidence=(
                     f"{started:,} sessions started checkout; {ordered:,} placed an order.",
@@ -253,7 +268,7 @@ def _alerts(funnel: tuple[FunnelStep, ...], personas: tuple[PersonaShare, ...]) 
     return tuple(alerts)
 
 
-def _weak_persona_alert(persona: PersonaShare, gap: float, overall: float) -> Alert:
+def _weak_persona_alert(persona: PersonaShare, gap: float, overall: float, days: int = 28) -> Alert:
     name_en, name_ko = persona_name(persona.persona)
     knob, value, (change_en, change_ko) = PERSONA_IDEAS.get(
         persona.persona, ("discount_pct", "10", ("give a 10% discount", "10% 할인을 주면"))
@@ -266,9 +281,10 @@ def _weak_persona_alert(persona: PersonaShare, gap: float, overall: float) -> Al
             f"{name_ko} 고객의 전환율이 평균보다 {gap:.0%} 낮습니다",
         ),
         evidence=(
-            f"{persona.conversion:.2%} of their {persona.sessions:,} sessions end in an order, against {overall:.2%} "
-            "overall.",
-            f"세션 {persona.sessions:,}개 중 {persona.conversion:.2%}만 주문으로 이어집니다(전체 {overall:.2%}).",
+            f"{persona.conversion:.2%} of their {persona.visitors:,} visitors ordered in the last {days} days, "
+            f"against {overall:.2%} of all visitors (conversion per visitor over {days} days).",
+            f"최근 {days}일 방문자 {persona.visitors:,}명 중 {persona.conversion:.2%}만 주문했습니다"
+            f"(전체 방문자 {overall:.2%}, {days}일간 방문자당 전환율).",
         ),
         metric="conversion",
         persona=persona.persona,

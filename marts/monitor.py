@@ -3,9 +3,12 @@
 Everything is aggregated in the database by time bucket, so one look at a run costs one pass over its events and
 returns at most ``MAX_LOOKS`` rows per variant, however large the run:
 
-- **Time.** An HTTP run is bucketed by arrival (``received_at``) from the run's start: that is what a learner
-  watching the Lab sees. An engine run writes everything at once, so it is bucketed by the visits' own simulated
-  timestamps (``ts``) instead. The bucket width grows in steps (``WIDTHS``) as the run gets longer.
+- **Time.** A run is days of the experiment's own calendar: its plan stores the window's start and its days, and
+  every event carries a simulated timestamp (``ts``) inside it. So a run, watched or fast-forwarded, is bucketed by
+  ``ts`` over its whole window (the ``calendar`` clock), in looks a whole number of which make a day
+  (``DAY_WIDTHS``), and the Lab shows day 1 to day D. Runs stored before plans kept a window are read as before: an
+  HTTP run by arrival (``received_at``) from its start, an engine run by the span of its ``ts``, in widths that
+  grow in steps (``WIDTHS``) as the run gets longer.
 - **Attribution.** The same rule as the ``experiment_users`` mart (``marts.etl.experiment_users``): the run's users
   enter at their first ``exposure`` carrying the experiment's key (if ``assignments`` gives them a variant); from
   their first exposure's ``ts`` on, their events with that key or with no key count. Each user enters the curves at
@@ -40,8 +43,13 @@ from marts.stats.srm import SrmResult, check_srm
 from marts.stats.sufficient import SampleStats
 from marts.storage import Store
 
-Clock = Literal["received", "simulated"]
-CLOCK_COLUMNS: dict[str, str] = {"received": "received_at", "simulated": "ts"}
+Clock = Literal["received", "simulated", "calendar"]
+CLOCK_COLUMNS: dict[str, str] = {"received": "received_at", "simulated": "ts", "calendar": "ts"}
+DAY = 86_400
+DAY_WIDTHS: tuple[int, ...] = (3600, 7200, 10800, 14400, 21600, 28800, 43200, DAY)
+"""Calendar look widths in seconds: each divides a day, so looks line up with the run's days."""
+CALENDAR_LOOKS = 48
+"""The most looks a calendar window takes, unless even one look a day makes more (a run of over 48 days)."""
 MAX_LOOKS = 240
 """The most buckets (looks) a monitor has: the payload bound."""
 WIDTHS: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400)
@@ -96,7 +104,10 @@ class MonitoredRun:
         variants: the experiment's variants in order, control first; ``weights`` their planned weights.
         allocation: the experiment's traffic allocation, in percent.
         planned_per_variant: the users per variant the experiment's power plan asked for (None without a plan).
+        planned_days: the days the experiment's plan asked for (None without a plan).
         primary_metric: the experiment's primary metric key (``DEFAULT_METRIC`` when it has none).
+        window_start: the start of the run's window of simulated days (None for runs stored without one).
+        days: how many days the run's window covers (None for runs stored without a window).
     """
 
     run_id: str
@@ -111,10 +122,15 @@ class MonitoredRun:
     variants: tuple[str, ...]
     weights: tuple[float, ...]
     planned_per_variant: int | None = None
+    planned_days: int | None = None
+    window_start: datetime | None = None
+    days: int | None = None
 
     @property
     def clock(self) -> Clock:
-        """How the run's time is read: arrival for HTTP runs, the simulated timestamps for engine runs."""
+        """How the run's time is read: its calendar of simulated days; for older runs, arrival (HTTP) or ``ts``."""
+        if self.window_start is not None and self.days:
+            return "calendar"
         return "simulated" if self.kind == "engine" else "received"
 
     @property
@@ -220,7 +236,7 @@ class RunMonitor:
 # ----- reading the run ----------------------------------------------------------------------------------------
 
 _RUN = """
-SELECT r.run_id, r.experiment_key, r.kind, r.status, r.agents_planned, r.started_at, r.finished_at,
+SELECT r.run_id, r.experiment_key, r.kind, r.status, r.agents_planned, r.started_at, r.finished_at, r.params,
        x.primary_metric, x.allocation, x.design
 FROM runs AS r JOIN experiments AS x ON x.key = r.experiment_key
 WHERE r.run_id = :run_id
@@ -241,6 +257,7 @@ def read_run(store: Reader, run_id: str) -> MonitoredRun:
     row = rows[0]
     arms = store.query(_VARIANTS, {"key": row["experiment_key"]})
     metric = row["primary_metric"] if row["primary_metric"] in METRICS else DEFAULT_METRIC
+    start, days = run_calendar(row["params"])
     return MonitoredRun(
         run_id=row["run_id"],
         experiment_key=row["experiment_key"],
@@ -253,17 +270,32 @@ def read_run(store: Reader, run_id: str) -> MonitoredRun:
         allocation=float(row["allocation"]),
         variants=tuple(arm["name"] for arm in arms),
         weights=tuple(float(arm["weight"]) for arm in arms),
-        planned_per_variant=_planned_per_variant(row["design"]),
+        planned_per_variant=_planned(row["design"], "planned_n_per_variant"),
+        planned_days=_planned(row["design"], "days"),
+        window_start=start,
+        days=days,
     )
 
 
-def _planned_per_variant(design: str | None) -> int | None:
-    """The builder's ``planned_n_per_variant`` from an experiment's stored design document, if it has one."""
+def _planned(design: str | None, name: str) -> int | None:
+    """A whole number of the builder's plan (``planned_n_per_variant``, ``days``) from a stored design document."""
     try:
-        planned = (json.loads(design or "{}").get("design") or {}).get("planned_n_per_variant")
+        planned = (json.loads(design or "{}").get("design") or {}).get(name)
     except (ValueError, AttributeError):
         return None
-    return planned if isinstance(planned, int) and planned >= 1 else None
+    return planned if isinstance(planned, int) and not isinstance(planned, bool) and planned >= 1 else None
+
+
+def run_calendar(params: str | None) -> tuple[datetime | None, int | None]:
+    """The start and the days of a run's window from its stored parameters (its plan); (None, None) without."""
+    try:
+        plan = json.loads(params or "{}").get("plan") or {}
+        start, days = datetime.fromisoformat(plan["start"]), plan["days"]
+    except (ValueError, AttributeError, KeyError, TypeError):
+        return None, None
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        return None, None
+    return start.replace(tzinfo=None), days
 
 
 def bucket_width(span_seconds: float, max_looks: int = MAX_LOOKS) -> int:
@@ -282,8 +314,17 @@ def make_window(clock: Clock, origin: datetime, end: datetime, max_looks: int = 
     return Window(clock, origin, max(end, origin), width, looks)
 
 
+def calendar_window(origin: datetime, days: int, max_looks: int = CALENDAR_LOOKS) -> Window:
+    """Looks over ``days`` simulated days from ``origin``: the narrowest ``DAY_WIDTHS`` width within ``max_looks``."""
+    width = next((width for width in DAY_WIDTHS if days * DAY <= width * max_looks), DAY)
+    return Window("calendar", origin, origin + timedelta(days=days), width, days * DAY // width)
+
+
 def run_window(store: Reader, run: MonitoredRun, now: datetime | None = None) -> Window:
-    """The run's buckets: from its start to its end (or ``now``, naive UTC), or over its simulated visits."""
+    """The run's buckets: over its calendar; for older runs, from its start to its end (or ``now``, naive UTC), or
+    over its simulated visits."""
+    if run.clock == "calendar" and run.window_start is not None and run.days:
+        return calendar_window(run.window_start, run.days)
     if run.clock == "simulated":
         span = store.query(_SPAN, {"run_id": run.run_id})[0]
         if span["first"] is not None:

@@ -1,11 +1,18 @@
-"""Read model for the Lab's first screen: warehouse KPIs and daily trends from the marts."""
+"""Read model for the Lab's first screen: the window's KPIs under the catalog's definitions, and daily trends.
+
+The tiles come from ``marts.window_metrics`` (the same sums the funnel, the idea cards and the power baseline read),
+each with its unit from the catalog; the daily series comes from the ``daily_metrics`` mart.
+"""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
+from marts.metrics import ALL_METRICS
 from marts.storage import Store
+from marts.vocabulary import Name, metric_unit
+from marts.window_metrics import WindowSums, last_window, measure
 
 DAILY_COLUMNS = (
     "day",
@@ -18,17 +25,34 @@ DAILY_COLUMNS = (
     "aov",
     "revenue_per_visitor",
 )
+KPIS = (
+    ("visitors", "count"),
+    ("orders", "count"),
+    ("revenue", "money"),
+    ("conversion", "percent"),
+    ("aov", "money"),
+    ("revenue_per_visitor", "money"),
+)
+"""The tiles, in order: a catalog key (``marts.metrics.ALL_METRICS``) and how its value is shown."""
 
 
 @dataclass(frozen=True)
 class Kpi:
-    """One headline number for the latest window, with the window before it for comparison."""
+    """One headline number for the latest window, with the window before it for comparison.
+
+    Attributes:
+        key: the catalog metric; label: its English name.
+        value, previous: this window's and the one before.
+        display: "count", "money" or "percent".
+        unit: what one observation is, with the window's length, in English and Korean.
+    """
 
     key: str
     label: str
     value: float
     previous: float
-    unit: str  # "count" | "money" | "percent"
+    display: str
+    unit: Name
 
     @property
     def change(self) -> float | None:
@@ -52,58 +76,50 @@ class WarehouseOverview:
     @property
     def is_empty(self) -> bool:
         """True before the warehouse and its marts exist."""
-        return self.daily.empty
+        return self.daily.empty or not self.kpis
 
 
 def warehouse_overview(store: Store, window_days: int = 28) -> WarehouseOverview:
-    """Summarise ``daily_metrics``: totals and ratios for the last window against the one before."""
-    if window_days < 1:
-        raise ValueError("window_days: must be at least 1")
+    """The last ``window_days`` days of sessions against the window before, and the daily series.
+
+    Raises:
+        ValueError: when window_days is not an integer of at least 1.
+    """
+    if isinstance(window_days, bool) or not isinstance(window_days, int) or window_days < 1:
+        raise ValueError(f"window_days: must be at least 1, got {window_days!r}")
     daily = store.frame(f"SELECT {', '.join(DAILY_COLUMNS)} FROM daily_metrics ORDER BY day")
     users = store.row_count("users")
-    if daily.empty:
+    window = last_window(store, window_days)
+    if daily.empty or window is None:
         return WarehouseOverview(window_days, None, None, (), daily, users)
     daily["day"] = pd.to_datetime(daily["day"]).dt.date
-    last_day = daily["day"].max()
-    current = _window(daily, last_day, window_days, 0)
-    previous = _window(daily, last_day, window_days, 1)
+    current = measure(store, window).total
+    previous = measure(store, window.before()).total
     kpis = tuple(
-        Kpi(key, label, _measure(current, key), _measure(previous, key), unit)
-        for key, label, unit in (
-            ("visitors", "Daily visitors", "count"),
-            ("orders", "Orders", "count"),
-            ("revenue", "Revenue", "money"),
-            ("conversion", "Conversion", "percent"),
-            ("aov", "Average order value", "money"),
-            ("revenue_per_visitor", "Revenue per visitor", "money"),
+        Kpi(
+            key,
+            ALL_METRICS[key].label,
+            kpi_value(current, key),
+            kpi_value(previous, key),
+            display,
+            metric_unit(key, window_days),
         )
+        for key, display in KPIS
     )
-    return WarehouseOverview(window_days, daily["day"].min(), last_day, kpis, daily, users)
+    return WarehouseOverview(window_days, daily["day"].min(), window.last_day, kpis, daily, users)
 
 
-def _window(daily: pd.DataFrame, last_day: date, days: int, back: int) -> pd.DataFrame:
-    end = last_day - timedelta(days=days * back)
-    start = end - timedelta(days=days - 1)
-    return daily[(daily["day"] >= start) & (daily["day"] <= end)]
-
-
-def _measure(window: pd.DataFrame, key: str) -> float:
-    """Window totals for counts and money; ratios recomputed from totals, never averaged."""
-    if window.empty:
-        return 0.0
-    visitors = float(window["visitors"].sum())
-    orders = float(window["orders"].sum())
-    revenue = float(window["revenue"].sum())
-    if key == "visitors":
-        return visitors / len(window)
-    if key == "orders":
-        return orders
-    if key == "revenue":
-        return revenue
-    if key == "conversion":
-        return float(window["buyers"].sum()) / visitors if visitors else 0.0
-    if key == "aov":
-        return revenue / orders if orders else 0.0
-    if key == "revenue_per_visitor":
-        return revenue / visitors if visitors else 0.0
-    raise ValueError(f"key: unknown KPI {key!r}")
+def kpi_value(sums: WindowSums, key: str) -> float:
+    """A tile's value from a window's sums: totals as counted, ratios from totals (never averaged by day)."""
+    values = {
+        "visitors": sums.visitors,
+        "orders": sums.orders,
+        "revenue": sums.revenue,
+        "conversion": sums.conversion,
+        "aov": sums.aov,
+        "revenue_per_visitor": sums.revenue_per_visitor,
+        "session_conversion": sums.session_conversion,
+    }
+    if key not in values:
+        raise ValueError(f"key: unknown KPI {key!r}")
+    return float(values[key])

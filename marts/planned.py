@@ -25,7 +25,7 @@ class PlannedProgress:
         return self.smallest >= self.per_variant
 
     def words(self) -> tuple[str, str]:
-        """"5,988 of the planned 10,000 per variant (60%)", in (English, Korean)."""
+        """ "5,988 of the planned 10,000 per variant (60%)", in (English, Korean)."""
         n, planned, share = f"{self.smallest:,}", f"{self.per_variant:,}", f"{self.share:.0%}"
         return f"{n} of the planned {planned} per variant ({share})", f"변형당 계획 {planned}명 중 {n}명({share})"
 

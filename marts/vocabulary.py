@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marts.metrics import METRICS
+from marts.metrics import ALL_METRICS, MetricUnit
 
 Name = tuple[str, str]
 """(English, Korean)."""
@@ -32,19 +32,35 @@ METRIC_NAMES_KO: dict[str, str] = {
     "checkout_rate": "결제 시작률",
     "orders_per_visitor": "방문자당 주문 수",
     "items_viewed": "조회한 메뉴 수",
+    "visitors": "방문자",
+    "orders": "주문",
+    "revenue": "매출",
+    "session_conversion": "세션 전환율",
 }
-"""The Korean names of ``marts.metrics.METRICS`` (which holds the English ones)."""
+"""The Korean names of ``marts.metrics.ALL_METRICS`` (which holds the English ones)."""
 METRIC_DESCRIPTIONS_KO = {
-    "conversion": "노출된 방문자 중 한 번 이상 주문한 비율.",
-    "revenue_per_visitor": "노출된 방문자 1명당 매출(구매하지 않은 방문자 포함).",
+    "conversion": "기간 동안 한 번 이상 주문한 방문자의 비율(실험에서는 실험 기간 동안 노출된 방문자 기준).",
+    "revenue_per_visitor": "기간 동안 방문자 1명당 매출(구매하지 않은 방문자 포함).",
     "aov": "주문 1건당 매출(사용자 단위로 무작위 배정, 주문 단위로 분석: 델타 방법).",
-    "banner_ctr": "노출된 방문자 중 메인 배너를 클릭한 비율.",
-    "add_to_cart_rate": "노출된 방문자 중 장바구니에 담은 비율.",
-    "checkout_rate": "노출된 방문자 중 결제를 시작한 비율.",
-    "orders_per_visitor": "노출된 방문자 1명당 주문 수.",
-    "items_viewed": "노출된 방문자 1명당 조회한 메뉴 수(참여도).",
+    "banner_ctr": "기간 동안 메인 배너를 클릭한 방문자의 비율.",
+    "add_to_cart_rate": "기간 동안 장바구니에 담은 방문자의 비율.",
+    "checkout_rate": "기간 동안 결제를 시작한 방문자의 비율.",
+    "orders_per_visitor": "기간 동안 방문자 1명당 주문 수.",
+    "items_viewed": "기간 동안 방문자 1명당 조회한 메뉴 수(참여도).",
+    "visitors": "기간 안에 세션이 하나 이상 있는 서로 다른 사용자 수.",
+    "orders": "기간 안에 시작된 세션에서 들어온 주문 수(취소된 주문 포함).",
+    "revenue": "기간 안에 시작된 세션에서 들어온 주문 금액의 합계(취소된 주문 포함).",
+    "session_conversion": "주문으로 끝난 세션의 비율(퍼널의 마지막 단계). 실험은 세션이 아니라 방문자를 배정하므로 "
+    "실험 지표가 아닙니다.",
 }
-"""What each metric means, in Korean (``METRICS`` holds the English)."""
+"""What each metric means, in Korean (``ALL_METRICS`` holds the English)."""
+UNIT_NAMES: dict[MetricUnit, Name] = {
+    "visitor": ("per visitor over the window", "기간 내 방문자당"),
+    "order": ("per order", "주문당"),
+    "session": ("per session", "세션당"),
+    "window": ("total over the window", "기간 합계"),
+}
+"""Each unit of ``marts.metrics.UNITS`` in both languages."""
 CORRECTION_NAMES: dict[str, Name] = {
     "holm": ("Holm", "Holm"),
     "fdr_bh": ("Benjamini–Hochberg (FDR)", "Benjamini–Hochberg(FDR)"),
@@ -100,16 +116,35 @@ def persona_name(key: Any) -> Name:
 def metric_name(key: Any) -> Name:
     """A metric's name ("aov" -> "Average order value", "평균 주문 금액")."""
     text = str(key or "")
-    metric = METRICS.get(text)
+    metric = ALL_METRICS.get(text)
     english = metric.label if metric else humanise(text)
     return english, METRIC_NAMES_KO.get(text, english)
 
 
 def metric_description(key: Any) -> Name:
     """What a metric means, in both languages ("" for a metric the catalog does not know)."""
-    metric = METRICS.get(str(key or ""))
+    metric = ALL_METRICS.get(str(key or ""))
     english = metric.description if metric else ""
     return english, METRIC_DESCRIPTIONS_KO.get(str(key or ""), english)
+
+
+def metric_unit(key: Any, days: int | None = None) -> Name:
+    """A metric's unit in both languages, with the window's length when given.
+
+    ("conversion", 28) -> ("per visitor over 28 days", "28일간 방문자당"); ("aov",) -> ("per order", "주문당");
+    "" for a metric the catalog does not know.
+    """
+    metric = ALL_METRICS.get(str(key or ""))
+    if metric is None:
+        return "", ""
+    if days is None:
+        return UNIT_NAMES[metric.unit]
+    return {
+        "visitor": (f"per visitor over {days} days", f"{days}일간 방문자당"),
+        "order": (f"per order, {days} days", f"{days}일간 주문당"),
+        "session": (f"per session, {days} days", f"{days}일간 세션당"),
+        "window": (f"total over {days} days", f"{days}일 합계"),
+    }[metric.unit]
 
 
 def correction_name(key: Any) -> Name:

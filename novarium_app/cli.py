@@ -79,7 +79,8 @@ def seed(
     users: int | None, days: int | None, seed_value: int | None, end: datetime | None, if_empty: bool, no_marts: bool
 ) -> None:
     """Generate the NovaEats warehouse (replacing any existing one) and build the marts."""
-    from marts.warehouse.generator import generate, load
+    from marts.warehouse.generator import load
+    from swarm.history import generate
 
     settings = get_settings()
     store = get_store()

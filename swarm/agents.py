@@ -1,13 +1,12 @@
 """HTTP agents: one agent is one user who shops NovaEats through the JSON API, following their persona.
 
-An agent asks ``POST /api/assign`` for its variant and config, then makes its visits: how many comes from
-``sample_visit_counts`` and what happens in each from ``sample_visits(visit_model(...), 1, rng)``, the sampler the
-vectorised engine shares, so both paths draw from one model. Visit days and times follow the run's ``Plan`` as the
-engine places them (``swarm.simulation``): the first visit on a day drawn with the day weights, return visits on that
-day or later, never after the window's end. Each visit logs ``page_view`` (the home page), the ``exposure`` on the
-first visit (deterministic id, with the experiment's key), then ``banner_click``, ``search``, one ``item_view`` per
-item viewed, ``add_to_cart``, ``checkout_start`` and ``purchase`` (value: the order total), seconds apart, as the
-engine's event log times them (``swarm.event_log``).
+An agent asks ``POST /api/assign`` for its variant and config, then makes its visits. Who it is and when it visits
+come from the run's crowd (``swarm.crowd``): the shop's traffic (``swarm.traffic``) drawn for the whole run from its
+seed, the engine's process. What happens in each visit comes from ``sample_visits(visit_model(...), 1, rng)``, the
+sampler the vectorised engine shares, so both paths draw from one model. Each visit logs ``page_view`` (the home
+page), the ``exposure`` on the first visit (deterministic id, with the experiment's key), then ``banner_click``,
+``search``, one ``item_view`` per item viewed, ``add_to_cart``, ``checkout_start`` and ``purchase`` (value: the order
+total), seconds apart, as the engine's event log times them (``swarm.event_log``).
 
 Client batching works like an analytics SDK: events queue up and are flushed in one ``POST /api/events`` when
 ``FLUSH_AT`` are queued, when the oldest has waited ``FLUSH_INTERVAL`` seconds, and when the session ends. With no
@@ -16,11 +15,11 @@ connection (``swarm.transport``). A 5xx answer, a timeout or a broken connection
 backoff, sending the same bytes (so the same event ids): a batch stored before its answer was lost comes back as
 duplicates, never twice.
 
-Reproducible: agent ``i`` draws everything from ``default_rng([seed, i])`` in a fixed order (bot or not, persona,
-visit count, days and times, each visit, the exposure bug), so the same seed and the same served config give the same
-decisions whatever the concurrency. Event ids are ``{run_id}:{i}:{n}``; the last one of an agent ends in
-``swarm.agent_ids.LAST_SUFFIX``, which records its completion together with its final batch. Every request carries
-the run's secret (``shop.run_secrets``): only the run's own agents may write into it.
+Reproducible: the crowd is drawn once from the run's seed, and agent ``i`` draws its visits from
+``default_rng([seed, i])`` in a fixed order (each visit, then the exposure bug), so the same seed and the same served
+config give the same decisions whatever the concurrency. Event ids are ``{run_id}:{i}:{n}``; the last one of an
+agent ends in ``swarm.agent_ids.LAST_SUFFIX``, which records its completion together with its final batch. Every
+request carries the run's secret (``shop.run_secrets``): only the run's own agents may write into it.
 """
 
 import asyncio
@@ -37,10 +36,10 @@ from shop import run_secrets
 from shop.tracking import exposure_event_id
 from swarm.agent_ids import agent_event_id
 from swarm.behaviour import VisitModel, visit_model
-from swarm.personas import BOT, PERSONAS
+from swarm.crowd import Crowd, crowd_rng, draw_crowd
 from swarm.plan import Plan
 from swarm.runs import Roster
-from swarm.sampling import Visits, sample_visit_counts, sample_visits
+from swarm.sampling import Visits, sample_visits
 from swarm.transport import KeepAliveTransport
 
 FLUSH_AT = 20
@@ -52,9 +51,6 @@ RETRIES = 6
 BACKOFF = 0.1
 """Seconds before the first retry; doubled for each next one, up to ``BACKOFF_MAX``."""
 BACKOFF_MAX = 5.0
-SECONDS_PER_DAY = 86_400
-VISIT_MARGIN_SECONDS = 1_800
-"""Visits start at least this long before their day ends (as in ``swarm.simulation``)."""
 ITEM_SECONDS = 15
 ITEM_STEPS_MAX = 60
 OFFSETS = {"exposure": 0, "page_view": 0, "banner_click": 4, "search": 9, "item_view": 20}
@@ -90,27 +86,27 @@ class SwarmContext:
     seed: int
     plan: Plan
     roster: Roster
+    agents: int = 0
     think_time: float = 0.0
     secret: str | None = field(default=None, repr=False)
-    _mix: tuple[tuple[str, ...], np.ndarray] = field(init=False, repr=False, compare=False)
+    _crowd: Crowd = field(init=False, repr=False, compare=False)
     _models: dict[tuple[str, tuple, int], VisitModel] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        names = tuple(self.roster.mix)
-        shares = np.cumsum([self.roster.mix[name] for name in names])
-        object.__setattr__(self, "_mix", (names, shares / shares[-1]))
+        crowd = draw_crowd(self.run_id, self.plan, self.roster, self.agents, crowd_rng(self.seed))
+        object.__setattr__(self, "_crowd", crowd)
         object.__setattr__(self, "_models", {})
+
+    @property
+    def crowd(self) -> Crowd:
+        """Who every agent is and when they visit."""
+        return self._crowd
 
     @property
     def bug_variant(self) -> str | None:
         """The variant whose bounced first visits may lose their exposure (None when the switch is off)."""
         index = self.plan.bug_arm
         return None if index is None else self.plan.arm_names[index]
-
-    def persona_of(self, uniform: float) -> str:
-        """A new visitor's persona, drawn from the population mix with one uniform."""
-        names, cumulative = self._mix
-        return names[min(int(np.searchsorted(cumulative, uniform, side="right")), len(names) - 1)]
 
     def model(self, persona: str, config: Mapping[str, Any], day: int) -> VisitModel:
         """The visit model of ``persona`` under ``config`` on run day ``day`` (novelty and seasonality applied)."""
@@ -190,22 +186,18 @@ def agent_rng(seed: int, index: int) -> np.random.Generator:
     return np.random.default_rng([seed, index])
 
 
-def identify(context: SwarmContext, index: int, rng: np.random.Generator) -> Identity:
-    """Who agent ``index`` is: a bot (with the bot switch's chance), else its roster user, else a new visitor."""
-    bot_draw, persona_draw = rng.random(2)
-    if bot_draw < context.plan.switches.bot_share:
-        return Identity(index, f"{context.run_id}-b{index:x}", BOT.name)
-    roster = context.roster
-    if index < len(roster.user_ids) and roster.personas[index] in PERSONAS:
-        return Identity(index, roster.user_ids[index], roster.personas[index])
-    return Identity(index, f"{context.run_id}-v{index:x}", context.persona_of(float(persona_draw)))
+def identify(context: SwarmContext, index: int) -> Identity:
+    """Who agent ``index`` is (``swarm.crowd``): a returning warehouse user, a new visitor or a bot."""
+    crowd = context.crowd
+    if not 0 <= index < len(crowd):
+        raise ValueError(f"index: agent {index} is not one of the run's {len(crowd)} agents")
+    return Identity(index, crowd.user_ids[index], crowd.personas[index])
 
 
 def decide(context: SwarmContext, identity: Identity, assignment: Assignment, rng: np.random.Generator) -> Decisions:
     """The agent's visits and events under the config it was served (pure: no I/O)."""
-    persona = context.plan.world.persona(identity.persona)
-    count = int(sample_visit_counts(persona.return_rate, 1, rng)[0])
-    days, seconds = _visit_times(context.plan, count, rng)
+    days, seconds = context.crowd.visits(identity.index)
+    count = len(days)
     events: list[dict[str, Any]] = []
     purchases, revenue, bounced_first = 0, 0.0, False
     start = context.plan.start
@@ -255,7 +247,7 @@ def _visit_steps(drawn: Visits, exposure: str | None) -> list[tuple[str, int, di
 def decide_agent(context: SwarmContext, index: int, assignment: Assignment) -> Decisions:
     """Agent ``index``'s decisions from scratch, given what the shop served it (what tests and checks compare)."""
     rng = agent_rng(context.seed, index)
-    return decide(context, identify(context, index, rng), assignment, rng)
+    return decide(context, identify(context, index), assignment, rng)
 
 
 def batches(events: list[dict[str, Any]], flush_at: int | None = None) -> Iterator[list[dict[str, Any]]]:
@@ -304,7 +296,7 @@ class Agents:
         """
         context = self.context
         rng = agent_rng(context.seed, index)
-        identity = identify(context, index, rng)
+        identity = identify(context, index)
         result = result or AgentResult(index, identity.user_id)
         result.user_id = identity.user_id
         body = {"user_id": identity.user_id, "experiment_key": context.experiment_key, "run_id": context.run_id}
@@ -427,25 +419,6 @@ def _identify_events(context: SwarmContext, identity: Identity, events: list[dic
             event["event_id"] = agent_event_id(context.run_id, identity.index, number, last=number == last)
         event["user_id"] = identity.user_id
         event["run_id"] = context.run_id
-
-
-def _visit_times(plan: Plan, count: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Each visit's run day and start second from the window's start, as ``swarm.simulation`` places them."""
-    weights = plan.day_weights
-    cumulative = np.cumsum(weights)
-    cumulative /= cumulative[-1]
-    last = plan.days - 1
-    first_day = min(int(np.searchsorted(cumulative, rng.random(), side="right")), last)
-    before = float((cumulative - weights)[first_day])
-    later = before + rng.random(count) * (1.0 - before)
-    days = np.maximum(np.minimum(np.searchsorted(cumulative, later, side="right"), last), first_day)
-    days[0] = first_day
-    first_time = rng.random()
-    moment = rng.random(count)
-    moment = np.where(days == first_day, first_time + moment * (1.0 - first_time), moment)
-    moment[0] = first_time
-    usable = SECONDS_PER_DAY - VISIT_MARGIN_SECONDS
-    return days, days.astype(np.int64) * SECONDS_PER_DAY + (moment * usable).astype(np.int64)
 
 
 def _detail(response: httpx.Response) -> str:

@@ -59,7 +59,6 @@ class VisitModel:
     discount: float
     free_delivery_threshold: float
     top_up: float
-    return_rate: float
     is_bot: bool
 
     @property
@@ -151,7 +150,6 @@ def visit_model(
         discount=full["discount_pct"] / 100.0,
         free_delivery_threshold=float(full["free_delivery_threshold"]),
         top_up=0.0 if persona.is_bot else persona.top_up,
-        return_rate=persona.return_rate,
         is_bot=persona.is_bot,
     )
 

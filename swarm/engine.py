@@ -8,6 +8,12 @@ visitor ids); users outside the experiment's traffic allocation are drawn and co
 not in the experiment). Visits come from ``swarm.simulation`` through the shared ``sample_visits``, so the engine
 and the HTTP agents cannot drift apart.
 
+A run is ``days`` days of the shop's traffic (``swarm.traffic``): by default as many visitors as the warehouse saw
+in its last ``days`` days, the count the power step plans on (``swarm.population.visitors_in``), or ``users``
+visitors when given.
+Returning visitors are warehouse users; new visitors (and bots) get fresh ids and a ``users`` row
+(``swarm.customers``), so every segment knows who they are.
+
 All of a run's rows are written in one transaction, so a failed or interrupted run stores no partial data (its
 ``runs`` row says what happened). Users are simulated and loaded in blocks of ``BLOCK_USERS``, which bounds the
 frames held in memory (the database's own transaction state still grows with the run). Loading a block in a
@@ -29,10 +35,11 @@ from marts.storage import Store
 from shop.adoptions import adopted_config
 from shop.assignment import assign_indices
 from shop.repository import ExperimentRecord, get_experiment
+from swarm.crowd import draw_personas, name_visitors, newcomers
 from swarm.event_log import Chunk, assignment_frame, event_frame
-from swarm.plan import Arm, Plan
-from swarm.population import Population, draw_population, warehouse_mix
-from swarm.simulation import exposure_dropped, simulate_visits
+from swarm.plan import PERSONA_NAMES, Arm, Plan
+from swarm.population import arrivals_per_day, visitors_in, warehouse_pools
+from swarm.simulation import Schedule, draw_schedule, exposure_dropped, sample_schedule
 from swarm.switches import Switches
 from swarm.truth import ground_truth
 from swarm.world import World, world_of
@@ -88,7 +95,7 @@ def run_engine(
     store: Store,
     experiment_key: str,
     *,
-    users: int,
+    users: int | None = None,
     seed: int,
     days: int = 1,
     switches: Switches | None = None,
@@ -101,11 +108,11 @@ def run_engine(
     Args:
         store: the open Store.
         experiment_key: a running experiment.
-        users: users to draw, 1 to MAX_USERS.
+        users: visitors to draw, 1 to MAX_USERS; by default what ``days`` of the shop's traffic bring.
         seed: the random seed; the same seed, parameters and warehouse give the same users and behaviour.
         days: days of traffic, ending at ``end``.
         switches: the realism switches (all off by default).
-        mix: persona -> share; by default the warehouse users' mix (the personas' default mix without a warehouse).
+        mix: persona -> share of new customers; by default the world's (``swarm.personas``).
         end: the end of the run window (naive UTC); by default now. Never in the future.
         block_users: users simulated per block.
 
@@ -114,7 +121,7 @@ def run_engine(
         StorageError: when the database fails; the run is then marked failed and nothing else is stored.
     """
     started = time.perf_counter()
-    if isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_USERS:
+    if users is not None and (isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_USERS):
         raise ValueError(f"users: must be a whole number from 1 to {MAX_USERS:,} (got {users!r})")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed: must be a whole number of 0 or more (got {seed!r})")
@@ -127,12 +134,14 @@ def run_engine(
             f"experiment_key: experiment {experiment_key!r} is {record.status}; the engine simulates running "
             "experiments (start it first)"
         )
-    mix_source = "caller" if mix is not None else "warehouse"
-    if mix is None:
-        mix = warehouse_mix(store)
-        mix_source = "warehouse" if mix is not None else "default"
+    mix_source = "caller" if mix is not None else "world"
     world = world_of(store)
     plan = plan_for(record, adopted_config(store), mix=mix, switches=switches, days=days, end=end or now, world=world)
+    arrivals = arrivals_per_day(store)
+    if users is None:
+        users = visitors_in(store, plan)
+        if users > MAX_USERS:
+            raise ValueError(f"days: {days} days of traffic bring {users:,} visitors, above the {MAX_USERS:,} limit")
     run_id = new_run_id(now)
     params = {
         "kind": KIND,
@@ -142,6 +151,7 @@ def run_engine(
         "switches": plan.switches.to_dict(),
         "mix": dict(mix) if mix is not None else None,  # as given: Plan.build adds the bots (see params["plan"])
         "mix_source": mix_source,
+        "arrivals_per_day": round(arrivals, 3),
         "plan": plan.to_dict(),
     }
     _start_run(store, run_id, record.key, seed, params, users, json.dumps(ground_truth(plan).to_dict()), now)
@@ -191,11 +201,12 @@ def _simulate_and_write(
     started: float,
 ) -> EngineRun:
     rng = np.random.default_rng(seed)
-    population = draw_population(store, users, plan.mix, rng, id_prefix=f"{run_id}-", experiment_key=record.key)
+    pools = warehouse_pools(store, record.key, rng)
+    persona = draw_personas(plan, users, rng)
     drawn = time.perf_counter()
     arms = plan.arm_names
     assigned = np.zeros(len(arms), dtype=np.int64)
-    totals = {"outside": 0, "exposed": 0, "visits": 0, "events": 0}
+    totals = {"outside": 0, "exposed": 0, "visits": 0, "events": 0, "returning": 0}
     common = {"experiment_key": record.key, "arms": arms, "run_id": run_id, "start": plan.start}
     received_at = _utcnow()
     generating = writing = 0.0
@@ -203,15 +214,24 @@ def _simulate_and_write(
     with store.transaction() as conn:
         for begin in range(0, users, block_users):
             clock = time.perf_counter()
-            chunk = _chunk(record, plan, population, slice(begin, begin + block_users), rng)
+            block = persona[begin : begin + block_users]
+            schedule = draw_schedule(plan, block, rng)
+            ids, known = name_visitors(block, schedule.new, pools, f"{run_id}-{begin:x}-n", f"{run_id}-{begin:x}-x")
+            for name in pools:
+                taken = int((known & (block == PERSONA_NAMES.index(name))).sum())
+                pools[name] = pools[name][taken:]
+            joined = newcomers(ids, block, schedule, known, plan, rng)
+            chunk = _chunk(record, plan, ids, schedule, rng)
             assigned += np.bincount(chunk.arm, minlength=len(arms))
-            totals["outside"] += min(block_users, users - begin) - len(chunk.arm)
+            totals["outside"] += len(block) - len(chunk.arm)
             totals["exposed"] += int(chunk.exposed.sum())
             totals["visits"] += len(chunk.visits)
+            totals["returning"] += int(known.sum())
             events = event_frame(chunk, **common, received_at=received_at, first_number=totals["events"])
             assignments = assignment_frame(chunk, **common)
             totals["events"] += len(events)
             loading = time.perf_counter()
+            store.bulk_insert("users", joined, conn=conn)
             store.bulk_insert("assignments", assignments, conn=conn)
             stored += store.bulk_insert("events", events, conn=conn)
             generating += loading - clock
@@ -223,7 +243,7 @@ def _simulate_and_write(
         run_id=run_id,
         experiment_key=record.key,
         users=users,
-        from_warehouse=int(population.from_warehouse.sum()),
+        from_warehouse=totals["returning"],
         assigned=dict(zip(arms, map(int, assigned), strict=True)),
         outside_allocation=totals["outside"],
         exposed=totals["exposed"],
@@ -239,19 +259,18 @@ def _simulate_and_write(
 
 
 def _chunk(
-    record: ExperimentRecord, plan: Plan, population: Population, rows: slice, rng: np.random.Generator
+    record: ExperimentRecord, plan: Plan, user_id: np.ndarray, schedule: Schedule, rng: np.random.Generator
 ) -> Chunk:
-    """Assign a block of the population with the shop's function and simulate the users in the experiment."""
-    user_id = population.user_id[rows]
+    """Assign a block of visitors with the shop's function and simulate those in the experiment."""
     variants = [(v.name, v.weight) for v in record.variants]  # what ExperimentRecord.assign passes
     if tuple(name for name, _ in variants) != plan.arm_names:
         raise ValueError(f"plan: arms {plan.arm_names} must be the experiment's variants in order")
     arm = assign_indices(record.salt, user_id, variants, record.allocation)
     inside = arm >= 0
-    user_id, arm, persona = user_id[inside], arm[inside], population.persona[rows][inside]
-    visits = simulate_visits(plan, persona, arm, rng)
-    exposed = ~exposure_dropped(plan, arm, visits, rng)
-    return Chunk(user_id=user_id, arm=arm, exposed=exposed, visits=visits)
+    schedule = schedule.take(inside)
+    visits = sample_schedule(plan, schedule, arm[inside], rng)
+    exposed = ~exposure_dropped(plan, arm[inside], visits, rng)
+    return Chunk(user_id=user_id[inside], arm=arm[inside], exposed=exposed, visits=visits)
 
 
 def _start_run(

@@ -9,7 +9,7 @@ Event ids are ``f"{run_id}:{n}"`` with ``n`` counting the run's events in the or
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,8 @@ ITEM_STEPS_MAX = 60
 """Item views after this many keep the last one's time step (keeps long visits inside the margin)."""
 _OFFSETS = {"exposure": 0, "page_view": 0, "banner_click": 4, "search": 9, "item_view": 20}
 _AFTER_ITEMS = {"add_to_cart": 10, "checkout_start": 50, "purchase": 140}
+ITEM_OFFSET = timedelta(seconds=_OFFSETS["item_view"])
+"""How long after a visit's page view its first item view comes (a visit that opened an item has one there)."""
 
 
 @dataclass(frozen=True)

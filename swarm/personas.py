@@ -1,16 +1,19 @@
 """The swarm's personas: who shops at NovaEats and how, with every parameter documented.
 
-Per-visit purchase rates under the default shop match the warehouse's history per persona (about 9% impulsive,
-5% rational, 0.6% window shopper, 32% mission, 1.3% cautious), so experiments look like the shop learners studied.
-
-The five personas of the original product, plus an optional bot. Parameters describe one visit to the shop under
-the default configuration; ``swarm.behaviour`` is the only place that turns a variant's knobs into changes of them.
+One world: these personas generate the warehouse history (``swarm.history``) and every run, the HTTP agents' and the
+engine's, so the experiments a learner runs happen in the shop they studied. Each persona says how often its
+customers visit and how long they stay (``swarm.traffic`` turns that into days of traffic), and what one visit does
+under the default configuration; ``swarm.behaviour`` is the only place that turns a variant's knobs into changes of
+them. The five personas of the original product, plus an optional bot.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from marts.vocabulary import persona_name
+
+DEVICES = ("ios", "android", "web")
+"""The devices customers shop on (``users.device``, ``sessions.device``)."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +40,9 @@ class Persona:
         layout_preference: +1 prefers a visual grid, -1 prefers a comparable list, 0 indifferent.
         top_up: chance to add to a basket just under the free-delivery threshold to reach it (a habit of the default
             shop too, so a baseline parameter: the world's secret draws leave it alone; see ``swarm.world``).
-        return_rate: chance of another visit after each visit during an experiment (visits are 1 + geometric).
+        visits_per_week: how often a customer visits, on average (``swarm.traffic`` spreads the visits over days).
+        weekly_churn: chance that a customer stops visiting NovaEats in a given week.
+        device_mix: shares of ios, android and web among these customers (``DEVICES`` order).
         is_bot: a crawler: browses fast, clicks at random, never buys.
     """
 
@@ -59,7 +64,9 @@ class Persona:
     rating_reliance: float
     layout_preference: float
     top_up: float
-    return_rate: float
+    visits_per_week: float
+    weekly_churn: float
+    device_mix: tuple[float, float, float]
     is_bot: bool = False
 
     @property
@@ -77,13 +84,18 @@ class Persona:
             "checkout",
             "purchase",
             "top_up",
-            "return_rate",
+            "weekly_churn",
         ):
             value = getattr(self, field)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"{self.name}.{field}: must be a probability in [0, 1] (got {value})")
-        if self.return_rate >= 0.95:
-            raise ValueError(f"{self.name}.return_rate: must be below 0.95 (got {self.return_rate})")
+        if not 0.0 < self.visits_per_week <= 50.0:
+            raise ValueError(f"{self.name}.visits_per_week: must be in (0, 50] (got {self.visits_per_week})")
+        if not self.weekly_churn > 0.0:
+            raise ValueError(f"{self.name}.weekly_churn: must be above 0 (got {self.weekly_churn})")
+        mix = self.device_mix
+        if len(mix) != len(DEVICES) or min(mix) < 0 or abs(sum(mix) - 1.0) > 1e-9:
+            raise ValueError(f"{self.name}.device_mix: must be {len(DEVICES)} non-negative shares summing to 1")
         if self.items_viewed < 1:
             raise ValueError(f"{self.name}.items_viewed: must be at least 1 (got {self.items_viewed})")
 
@@ -107,7 +119,9 @@ IMPULSIVE = Persona(
     rating_reliance=0.1,
     layout_preference=1.0,
     top_up=0.08,
-    return_rate=0.35,
+    visits_per_week=2.2,
+    weekly_churn=0.035,
+    device_mix=(0.55, 0.35, 0.1),
 )
 RATIONAL = Persona(
     "rational",
@@ -128,7 +142,9 @@ RATIONAL = Persona(
     rating_reliance=0.8,
     layout_preference=-1.0,
     top_up=0.6,
-    return_rate=0.40,
+    visits_per_week=1.8,
+    weekly_churn=0.02,
+    device_mix=(0.35, 0.35, 0.3),
 )
 WINDOW_SHOPPER = Persona(
     "window_shopper",
@@ -149,7 +165,9 @@ WINDOW_SHOPPER = Persona(
     rating_reliance=0.3,
     layout_preference=1.0,
     top_up=0.32,
-    return_rate=0.50,
+    visits_per_week=4.5,
+    weekly_churn=0.04,
+    device_mix=(0.45, 0.4, 0.15),
 )
 MISSION = Persona(
     "mission",
@@ -170,7 +188,9 @@ MISSION = Persona(
     rating_reliance=0.2,
     layout_preference=-0.5,
     top_up=0.12,
-    return_rate=0.20,
+    visits_per_week=0.8,
+    weekly_churn=0.015,
+    device_mix=(0.4, 0.35, 0.25),
 )
 CAUTIOUS = Persona(
     "cautious",
@@ -191,7 +211,9 @@ CAUTIOUS = Persona(
     rating_reliance=1.2,
     layout_preference=0.0,
     top_up=0.4,
-    return_rate=0.30,
+    visits_per_week=1.4,
+    weekly_churn=0.03,
+    device_mix=(0.3, 0.35, 0.35),
 )
 BOT = Persona(
     "bot",
@@ -212,7 +234,9 @@ BOT = Persona(
     rating_reliance=0.0,
     layout_preference=0.0,
     top_up=0.0,
-    return_rate=0.10,
+    visits_per_week=3.0,
+    weekly_churn=0.5,
+    device_mix=(0.0, 0.0, 1.0),
     is_bot=True,
 )
 

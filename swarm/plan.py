@@ -4,10 +4,12 @@ The ground truth (``swarm.truth``) and the vectorised engine (``swarm.simulation
 ``Plan``, so the truth describes exactly the process the engine samples from.
 
 Days. A run covers ``days`` consecutive 24-hour windows ending at ``end`` (now, for a real run). Day ``d`` starts at
-``end - (days - d) * 24h``; its weekday is that of its midpoint. A user's first visit falls on a day drawn with
-``Plan.day_weights`` (uniform, or ``WEEKDAY_VOLUME``-weighted with seasonality); each return visit falls on a day
-drawn with the same weights restricted to the first visit's day and later, so return visits come later and nothing
-lands outside the window.
+``end - (days - d) * 24h``; its weekday is that of its midpoint. Its traffic is ``Plan.day_rates``: the shop's weekly
+rhythm (``swarm.traffic``), times ``WEEKDAY_VOLUME`` with seasonality.
+
+Population. ``arrivals`` is the persona mix of new customers (the world's, ``swarm.personas``); ``mix`` is the mix of
+the window's visitors that follows from it (``swarm.traffic``: frequent visitors are more likely to turn up in a
+short window), with the bot switch's share of bots added. The truth averages over ``mix``.
 
 World. Each plan lives in a ``swarm.world.World``: the personas' knob sensitivities of one deployment (drawn from its
 secret), or the nominal world of the documented values when built without one. ``to_dict`` stores only the world's
@@ -26,6 +28,7 @@ from shop.knobs import config_problems
 from swarm.behaviour import VisitModel, visit_model
 from swarm.personas import PERSONAS, check_mix, default_mix
 from swarm.switches import Switches
+from swarm.traffic import DAY_RHYTHM, expected_visitors
 from swarm.world import NOMINAL, World, plan_world
 
 PERSONA_NAMES: tuple[str, ...] = tuple(PERSONAS)
@@ -60,6 +63,7 @@ class Plan:
         days: how many days the run covers.
         end: the end of the run window (naive UTC).
         world: the personas' knob sensitivities (the nominal world by default).
+        arrivals: the personas' shares of new customers (``mix`` follows from it).
     """
 
     arms: tuple[Arm, ...]
@@ -68,6 +72,7 @@ class Plan:
     days: int = 1
     end: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None, microsecond=0))
     world: World = NOMINAL
+    arrivals: Mapping[str, float] = field(default_factory=default_mix)
 
     @classmethod
     def build(
@@ -80,7 +85,9 @@ class Plan:
         end: datetime | None = None,
         world: World | None = None,
     ) -> "Plan":
-        """A checked plan; ``mix`` (default: the personas' shares) gets the switches' bot share added.
+        """A checked plan; ``mix`` is the arrivals' persona mix (default: the personas' shares).
+
+        The plan's visitor mix follows from the arrivals over its days, with the switches' bot share added.
 
         ``world`` (default: the nominal world) is the deployment's (``swarm.world.world_of``).
 
@@ -97,7 +104,11 @@ class Plan:
         end = end or datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         if end.tzinfo is not None:
             end = end.astimezone(UTC).replace(tzinfo=None)
-        return cls(arms, population_mix(mix, switches.bot_share), switches, days, end, world or NOMINAL)
+        world = world or NOMINAL
+        arrivals = check_mix(mix or default_mix())
+        rates = window_rates(end - days * DAY, days, switches)
+        visitors = expected_visitors({name: world.persona(name) for name in arrivals}, arrivals, rates)
+        return cls(arms, population_mix(visitors, switches.bot_share), switches, days, end, world, arrivals)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], world: World | None = None) -> "Plan":
@@ -115,7 +126,11 @@ class Plan:
         _check_arms(arms, switches)
         mix = {name: float(share) for name, share in data["mix"].items()}
         end = datetime.fromisoformat(data["end"])
-        return cls(arms, check_mix(mix), switches, int(data["days"]), end, plan_world(data.get("world"), world))
+        arrivals = data.get("arrivals") or mix
+        world = plan_world(data.get("world"), world)
+        check_mix(mix), check_mix(arrivals)  # validates; the stored shares are kept exactly
+        arrivals = {name: float(share) for name, share in arrivals.items()}
+        return cls(arms, mix, switches, int(data["days"]), end, world, arrivals)
 
     @property
     def control(self) -> str:
@@ -161,10 +176,9 @@ class Plan:
         return (self.start + day * DAY + DAY / 2).weekday()
 
     @cached_property
-    def day_weights(self) -> np.ndarray:
-        """The chance that a first visit falls on each day (seasonality-weighted when on)."""
-        volumes = np.array([self.switches.volume(self.weekday(day)) for day in range(self.days)])
-        return volumes / volumes.sum()
+    def day_rates(self) -> np.ndarray:
+        """Each day's relative traffic: the weekly rhythm, times the seasonality volume when on."""
+        return window_rates(self.start, self.days, self.switches)
 
     @cached_property
     def models(self) -> dict[tuple[str, int, int], VisitModel]:
@@ -196,6 +210,12 @@ class Plan:
             for day in range(self.days)
         }
 
+    def expected_visitors(self, arrivals_per_day: float) -> float:
+        """Visitors the window's traffic brings, bots included, with ``arrivals_per_day`` new customers a day."""
+        arrivals = {name: arrivals_per_day * share for name, share in self.arrivals.items()}
+        shoppers = expected_visitors({name: self.world.persona(name) for name in arrivals}, arrivals, self.day_rates)
+        return sum(shoppers.values()) / (1.0 - self.switches.bot_share)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary, as stored with a run's parameters: the world by its id only (None when nominal)."""
         return {
@@ -206,7 +226,14 @@ class Plan:
             "start": self.start.isoformat(),
             "end": self.end.isoformat(),
             "world": self.world.world_id,
+            "arrivals": dict(self.arrivals),
         }
+
+
+def window_rates(start: datetime, days: int, switches: Switches) -> np.ndarray:
+    """The day rates of a window starting at ``start``: a day's weekday is that of its midpoint."""
+    weekdays = [(start + day * DAY + DAY / 2).weekday() for day in range(days)]
+    return np.array([DAY_RHYTHM[w] * switches.volume(w) for w in weekdays])
 
 
 def population_mix(mix: Mapping[str, float] | None, bot_share: float = 0.0) -> dict[str, float]:

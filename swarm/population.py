@@ -1,18 +1,18 @@
-"""Who the engine simulates: warehouse users first (their persona is known and CUPED has their pre-period), then new
-visitor ids, with persona counts drawn from the population mix.
-"""
-
-from collections.abc import Mapping
-from dataclasses import dataclass
+"""The warehouse behind a run: its users who may return (per persona), its rate of new customers a day, and how
+many visitors D days of its traffic bring."""
 
 import numpy as np
 
+from marts.horizon import MAX_DAYS as HORIZON_DAYS
+from marts.horizon import warehouse_horizon
 from marts.storage import Store
-from swarm.personas import PERSONAS, check_mix
-from swarm.plan import PERSONA_NAMES
+from swarm.personas import PERSONAS
+from swarm.plan import MAX_DAYS as MAX_PLAN_DAYS
+from swarm.plan import Plan
+from swarm.traffic import DEFAULT_ARRIVALS_PER_DAY
 
-_MIX = "SELECT persona, COUNT(*) AS users FROM users GROUP BY persona"
-# Warehouse users not yet in the experiment: a user enters an experiment once, so a second run adds new people.
+# Warehouse users not yet in the experiment: a user enters an experiment once, so a second run adds new people. A
+# run's newcomers are not warehouse users: every run's window is the shop's last days, a world of its own.
 _CANDIDATES = """
 SELECT u.user_id, u.persona
 FROM users AS u
@@ -20,87 +20,63 @@ WHERE NOT EXISTS (SELECT 1 FROM assignments AS a WHERE a.experiment_key = :key A
   AND NOT EXISTS (
       SELECT 1 FROM events AS e WHERE e.experiment_key = :key AND e.user_id = u.user_id AND e.name = 'exposure'
   )
+  AND NOT EXISTS (SELECT 1 FROM runs AS r WHERE u.user_id LIKE r.run_id || '-%')
 ORDER BY u.user_id
 """
+_WINDOW = "SELECT MIN(started_at) AS first, MAX(started_at) AS last FROM sessions"
+_ARRIVALS = "SELECT COUNT(*) FROM users WHERE signup_at >= :first AND signup_at < :until"
 
 
-@dataclass(frozen=True)
-class Population:
-    """The users of one engine run, one entry per user in every array.
+def warehouse_pools(store: Store, experiment_key: str, rng: np.random.Generator) -> dict[str, list[str]]:
+    """Per shopper persona, the warehouse users not yet in the experiment, in a seeded random order."""
+    frame = store.frame(_CANDIDATES, {"key": experiment_key})
+    pools: dict[str, list[str]] = {}
+    for persona, group in frame.groupby("persona", sort=True, observed=True):
+        if persona in PERSONAS and not PERSONAS[persona].is_bot:
+            ids = group["user_id"].to_numpy(dtype=object)
+            pools[str(persona)] = list(ids[rng.permutation(len(ids))])
+    return pools
 
-    Attributes:
-        user_id: the visitor ids (object array of str).
-        persona: each user's persona index in ``PERSONA_NAMES``.
-        from_warehouse: whether the user is a warehouse user (with history) rather than a new visitor.
+
+def arrivals_per_day(store: Store) -> float:
+    """New customers a day in the warehouse's history: users who signed up during it, per day of it.
+
+    ``DEFAULT_ARRIVALS_PER_DAY`` when there is no history yet.
     """
-
-    user_id: np.ndarray
-    persona: np.ndarray
-    from_warehouse: np.ndarray
-
-    def __len__(self) -> int:
-        return len(self.user_id)
-
-
-def warehouse_mix(store: Store) -> dict[str, float] | None:
-    """The warehouse users' persona shares (shopper personas only), or None when it has no such users."""
-    counts = {row["persona"]: int(row["users"]) for row in store.query(_MIX)}
-    shoppers = {name: count for name, count in counts.items() if name in PERSONAS and not PERSONAS[name].is_bot}
-    return check_mix(shoppers) if shoppers else None
+    window = store.query(_WINDOW)
+    first, last = (window[0]["first"], window[0]["last"]) if window else (None, None)
+    if first is None or last is None:
+        return DEFAULT_ARRIVALS_PER_DAY
+    start = first.replace(hour=0, minute=0, second=0, microsecond=0)
+    days = (last.date() - start.date()).days + 1
+    until = start + np.timedelta64(days, "D").astype(object)
+    arrived = int(store.scalar(_ARRIVALS, {"first": start, "until": until}) or 0)
+    return arrived / days if arrived else DEFAULT_ARRIVALS_PER_DAY
 
 
-def draw_population(
-    store: Store | None,
-    users: int,
-    mix: Mapping[str, float],
-    rng: np.random.Generator,
-    *,
-    id_prefix: str,
-    experiment_key: str | None = None,
-) -> Population:
-    """``users`` users with persona counts drawn from ``mix``: warehouse users of each persona first, new ids after.
-
-    Args:
-        store: the warehouse to draw from, or None for new visitors only.
-        users: how many users.
-        mix: persona -> share (normalised; may include the bot, which is never a warehouse user).
-        rng: the random generator (the same state gives the same population on the same warehouse).
-        id_prefix: new visitor ids are ``id_prefix`` followed by a hexadecimal number.
-        experiment_key: skip warehouse users already assigned to or exposed in this experiment.
+def visitors_curve(store: Store, days: int) -> tuple[int, ...]:
+    """Visitors the shop's traffic brings in 1 .. ``days`` days: the warehouse's own counts over its last D days
+    (``marts.horizon``) as far as its history goes, then the world's expectation at its arrival rate, joined where
+    the history ends. The power step plans on this curve and a run of D days brings its D-th value.
     """
-    if users < 0:
-        raise ValueError(f"users: must be 0 or more (got {users})")
-    names = [name for name in PERSONA_NAMES if mix.get(name, 0.0) > 0]
-    shares = np.array([mix[name] for name in names])
-    counts = rng.multinomial(users, shares / shares.sum())
-    pool = _candidates(store, experiment_key) if store is not None else {}
-    ids: list[np.ndarray] = []
-    personas: list[np.ndarray] = []
-    known: list[np.ndarray] = []
-    fresh = 0
-    for name, count in zip(names, counts, strict=True):
-        candidates = pool.get(name, np.empty(0, dtype=object))
-        take = min(int(count), len(candidates))
-        chosen = candidates[np.sort(rng.choice(len(candidates), take, replace=False))] if take else candidates[:0]
-        new = np.array([f"{id_prefix}{i:x}" for i in range(fresh, fresh + int(count) - take)], dtype=object)
-        fresh += int(count) - take
-        ids += [chosen, new]
-        personas.append(np.full(int(count), PERSONA_NAMES.index(name), dtype=np.int8))
-        known += [np.ones(take, dtype=bool), np.zeros(int(count) - take, dtype=bool)]
-    order = rng.permutation(users)
-    return Population(
-        user_id=np.concatenate(ids)[order] if ids else np.empty(0, dtype=object),
-        persona=np.concatenate(personas)[order] if personas else np.empty(0, dtype=np.int8),
-        from_warehouse=np.concatenate(known)[order] if known else np.empty(0, dtype=bool),
-    )
+    horizon = warehouse_horizon(store, min(days, HORIZON_DAYS))
+    observed = [int(v) for v in horizon.visitors] if horizon is not None else []
+    if len(observed) >= days:
+        return tuple(observed[:days])
+    arrivals = arrivals_per_day(store)
+    expected = [control_plan(d).expected_visitors(arrivals) for d in range(1, min(days, MAX_PLAN_DAYS) + 1)]
+    while len(expected) < days:  # past the longest run a plan can hold: the last day's new visitors, day after day
+        expected.append(expected[-1] + (expected[-1] - expected[-2] if len(expected) > 1 else expected[-1]))
+    scale = observed[-1] / expected[len(observed) - 1] if observed and expected[len(observed) - 1] > 0 else 1.0
+    return tuple(observed + [round(e * scale) for e in expected[len(observed) :]])
 
 
-def _candidates(store: Store, experiment_key: str | None) -> dict[str, np.ndarray]:
-    """Warehouse user ids per persona, sorted, without those already in the experiment."""
-    frame = store.frame(_CANDIDATES, {"key": experiment_key or ""})
-    if frame.empty:
-        return {}
-    return {
-        str(persona): group["user_id"].to_numpy(dtype=object)
-        for persona, group in frame.groupby("persona", sort=True, observed=True)
-    }
+def control_plan(days: int) -> Plan:
+    """A plan of the default shop over ``days`` days (its traffic is every experiment's)."""
+    return Plan.build([("control", {})], days=days)
+
+
+def visitors_in(store: Store, plan: Plan) -> int:
+    """Visitors ``plan.days`` days of traffic bring to a run: the power step's count (``visitors_curve``), with the
+    bot switch's bots on top."""
+    return max(1, round(visitors_curve(store, plan.days)[-1] / (1.0 - plan.switches.bot_share)))

@@ -1,10 +1,11 @@
 """Runs: a swarm of HTTP agents against one experiment, started, stopped and resumed, with live progress.
 
 A ``RunManager`` (one per process) executes each run as an asyncio task in the loop that started it: ``concurrency``
-workers, each with its own keep-alive connection, take the next agent index not yet done and play it
-(``swarm.agents``). Progress (agents done, events per second, ETA) is kept in memory and flushed to the ``runs`` row
-every ``flush_seconds`` through a ``RunRecorder``: straight into the Store in the server, over ``/api/runs`` from the
-CLI.
+workers, each with its own keep-alive connection, take the next agent not yet done and play it (``swarm.agents``).
+Agents go in the order of their first visit (``Crowd.arrival_order``), so a watched run fills its days in calendar
+order; what each agent does depends on its index only, so the order changes no stored outcome. Progress (agents
+done, events per second, ETA) is kept in memory and flushed to the ``runs`` row every ``flush_seconds`` through a
+``RunRecorder``: straight into the Store in the server, over ``/api/runs`` from the CLI.
 
 Statuses: running, completed, stopped (by ``stop``), failed (an agent's request failed for good; the error says
 which) and interrupted (left running by a process that died; ``mark_interrupted`` sets it at start-up). A stop is
@@ -78,6 +79,8 @@ class RunProgress:
     started_at: datetime
     finished_at: datetime | None
     error: str | None
+    kind: str = runs.KIND
+    """"http" for agents over HTTP, "engine" for a fast-forwarded run (listed here too; never resumed)."""
 
 
 @dataclass(frozen=True)
@@ -337,11 +340,13 @@ class RunManager:
                 seed=row.seed,
                 plan=row.plan(roster.world),
                 roster=roster,
+                agents=row.agents_planned,
                 think_time=float(row.params.get("think_time", 0.0)),
                 secret=row.secret,
             )
             agents = Agents(self.base_url, context, transport=self.transport)
-            pending = (index for index in range(row.agents_planned) if index not in execution.done)
+            order = context.crowd.arrival_order()  # the calendar's order: day 1's visitors first
+            pending = (int(index) for index in order if int(index) not in execution.done)
             workers = min(int(row.params.get("concurrency", 64)), max(row.agents_planned - len(execution.done), 1))
             await asyncio.gather(*(self._worker(agents, execution, pending) for _ in range(workers)))
             if execution.error is not None:
@@ -443,6 +448,7 @@ def _recorded(row: RunRow) -> RunProgress:
         started_at=row.started_at,
         finished_at=row.finished_at,
         error=row.error,
+        kind=row.kind,
     )
 
 

@@ -36,7 +36,8 @@ from shop.adoptions import adopted_config
 from shop.fields import EARLIEST, MAX_INT32, MAX_JSON_INT, utc_naive
 from shop.repository import TransitionError, get_experiment
 from swarm.agent_ids import LAST_SUFFIX, parse_agent_event_id
-from swarm.personas import PERSONAS, SHOPPERS, check_mix, default_mix
+from swarm.crowd import crowd_rng, draw_crowd
+from swarm.personas import SHOPPERS, default_mix
 from swarm.plan import Arm, Plan
 from swarm.switches import Switches
 from swarm.truth import ground_truth
@@ -47,6 +48,7 @@ STATUSES = ("running", "completed", "stopped", "failed", "interrupted")
 RESUMABLE = ("stopped", "interrupted", "failed")
 MAX_AGENTS = 10_000_000
 ROSTER_STREAM = 0x5EED
+NEWCOMERS_STREAM = 0x4E45
 """Mixed into the run seed to pick the warehouse users, independent of the agents' own random streams."""
 
 _COLUMNS = (
@@ -67,15 +69,16 @@ _CONFLICT_RETRIES = 5
 """Attempts at a run update that DuckDB refuses with a write-write conflict (another thread updated the row)."""
 _DONE = "SELECT event_id FROM events WHERE run_id = :run_id AND event_id LIKE :suffix"
 _STORED = "SELECT COUNT(*) FROM events WHERE run_id = :run_id"
+# Warehouse users, not yet in the experiment through another run, and not any run's newcomers (each run is a world of
+# its own: see ``swarm.population``).
 _USERS = """
 SELECT u.user_id, u.persona FROM users AS u
 WHERE NOT EXISTS (
     SELECT 1 FROM assignments AS a
     WHERE a.experiment_key = :key AND a.user_id = u.user_id AND (a.run_id IS NULL OR a.run_id <> :run_id)
-)
+) AND NOT EXISTS (SELECT 1 FROM runs AS r WHERE u.user_id LIKE r.run_id || '-%')
 ORDER BY u.user_id
 """
-_MIX = "SELECT persona, COUNT(*) AS users FROM users GROUP BY persona"
 
 
 class RunNotFound(LookupError):
@@ -170,13 +173,13 @@ class RunUpdate:
 
 @dataclass(frozen=True)
 class Roster:
-    """Who the run's agents are: agent ``i`` is warehouse user ``user_ids[i]`` when there is one, else a new visitor.
+    """The warehouse users a run's returning visitors are (``swarm.crowd`` gives them to the agents).
 
     Attributes:
-        user_ids: warehouse users not yet in the experiment (through another run), in the run's seeded order.
+        user_ids: warehouse users not yet in the experiment (through another run), in the run's seeded order, at
+            most the run's agents of each persona.
         personas: their personas.
-        mix: the shopper personas' shares among warehouse users (the default mix when the warehouse is empty); new
-            visitors draw their persona from it.
+        mix: the arrivals' persona mix the run's plan was built with.
         world: how the personas react to knobs in this deployment (admin only: see ``swarm.world``).
     """
 
@@ -214,7 +217,7 @@ def create_run(store: Store, spec: RunSpec) -> RunRow:
         raise RunStateError(f"run_id: a run {spec.run_id!r} already exists")
     adopted = adopted_config(store)
     arms = [Arm(v.name, {**adopted, **v.config}, v.weight) for v in experiment.variants]
-    mix = warehouse_mix(store)
+    mix = default_mix()  # the world's arrivals: the warehouse was generated from them (``swarm.history``)
     ends_at = _naive(spec.ends_at) if spec.ends_at else _utcnow()
     plan = Plan.build(arms, mix=mix, switches=spec.switches, days=spec.days, end=ends_at, world=world_of(store))
     params = {
@@ -243,6 +246,8 @@ def create_run(store: Store, spec: RunSpec) -> RunRow:
             "secret_hash": secret_hash,
         },
     )
+    crowd = draw_crowd(spec.run_id, plan, roster(store, spec.run_id), spec.agents, crowd_rng(spec.seed))
+    store.bulk_insert("users", crowd.newcomers(plan, np.random.default_rng([spec.seed, NEWCOMERS_STREAM])))
     cache.invalidate(store)  # the shop takes the run's writes at once
     return replace(get_run(store, spec.run_id), secret=secret)
 
@@ -314,9 +319,11 @@ def reopen_run(store: Store, run_id: str) -> tuple[RunRow, Completion]:
 
     Raises:
         RunNotFound: when the run does not exist.
-        RunStateError: when the run is running or completed.
+        RunStateError: when the run is running or completed, or is an engine run.
     """
     row = get_run(store, run_id)
+    if row.kind != KIND:
+        raise RunStateError(f"run {run_id!r} was fast-forwarded by the engine; only HTTP runs can be resumed")
     if row.status not in RESUMABLE:
         raise RunStateError(f"run {run_id!r} is {row.status}; only {', '.join(RESUMABLE)} runs can be resumed")
     done = completion(store, run_id)
@@ -341,8 +348,8 @@ def roster(store: Store, run_id: str) -> Roster:
     row = get_run(store, run_id)
     frame = store.frame(_USERS, {"key": row.experiment_key, "run_id": run_id})
     frame = frame[frame["persona"].isin([p.name for p in SHOPPERS])]
-    order = np.random.default_rng([row.seed, ROSTER_STREAM]).permutation(len(frame))[: row.agents_planned]
-    chosen = frame.iloc[order]
+    order = np.random.default_rng([row.seed, ROSTER_STREAM]).permutation(len(frame))
+    chosen = frame.iloc[order].groupby("persona", sort=False).head(row.agents_planned)
     return Roster(chosen["user_id"].tolist(), chosen["persona"].tolist(), dict(row.params["mix"]), world_of(store))
 
 
@@ -416,13 +423,6 @@ def audit(store: Store, run_id: str) -> RunAudit:
         assignment_mismatches=wrong,
         decisions_digest=digest,
     )
-
-
-def warehouse_mix(store: Store) -> dict[str, float]:
-    """The shopper personas' shares among warehouse users; the personas' default mix when there are none."""
-    counts = {row["persona"]: int(row["users"]) for row in store.query(_MIX)}
-    shoppers = {name: n for name, n in counts.items() if name in PERSONAS and not PERSONAS[name].is_bot}
-    return check_mix(shoppers) if shoppers else default_mix()
 
 
 def to_ranges(indexes: frozenset[int] | set[int]) -> list[tuple[int, int]]:

@@ -11,9 +11,6 @@ import numpy as np
 
 from swarm.behaviour import DELIVERY_FEE, TOP_UP_BAND, TOP_UP_MARGIN, VisitModel
 
-MAX_VISITS = 6
-"""A user's visits during an experiment: 1 + geometric(return_rate), capped here."""
-
 
 @dataclass(frozen=True)
 class Visits:
@@ -27,6 +24,8 @@ class Visits:
     checked_out: np.ndarray
     purchased: np.ndarray
     value: np.ndarray
+    subtotal: np.ndarray
+    """The order's basket before discount and fee (the drawn basket, topped up; 0 without an order)."""
 
     def __len__(self) -> int:
         return len(self.purchased)
@@ -52,17 +51,5 @@ def sample_visits(model: VisitModel, n: int, rng: np.random.Generator) -> Visits
     subtotal = np.where(topped, threshold + TOP_UP_MARGIN, basket)
     fee = np.where(subtotal < threshold, DELIVERY_FEE, 0.0)
     value = np.where(purchased, np.round(subtotal * (1.0 - model.discount) + fee, 2), 0.0)
-    return Visits(banner_click, searched, viewed, items_viewed, carted, checked_out, purchased, value)
-
-
-def sample_visit_counts(return_rate: float, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Visits per user: 1 + geometric(return_rate), capped at MAX_VISITS."""
-    return np.minimum(rng.geometric(1.0 - return_rate, n), MAX_VISITS)
-
-
-def visit_count_distribution(return_rate: float) -> np.ndarray:
-    """P(visits = k) for k = 1..MAX_VISITS, matching ``sample_visit_counts`` exactly."""
-    k = np.arange(1, MAX_VISITS + 1)
-    probabilities = (1.0 - return_rate) * return_rate ** (k - 1)
-    probabilities[-1] = return_rate ** (MAX_VISITS - 1)
-    return probabilities
+    kept = np.where(purchased, subtotal, 0.0)
+    return Visits(banner_click, searched, viewed, items_viewed, carted, checked_out, purchased, value, kept)

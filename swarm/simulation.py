@@ -1,7 +1,8 @@
 """The vectorised simulation core: users -> visits -> per-user outcomes, in memory, through ``sample_visits``.
 
-``simulate_visits`` turns users (persona and arm per user) into every visit they make, with its day, its time and
-what happened, sampling each (persona, arm, day) group through the shared ``swarm.sampling.sample_visits``.
+``simulate_visits`` turns visitors (persona and arm per visitor) into every visit they make: ``draw_schedule`` gives
+each visit its day and time from the shop's traffic (``swarm.traffic``), then each (persona, arm, day) group is
+sampled through the shared ``swarm.sampling.sample_visits``.
 ``simulate_outcomes`` draws the users too and sums their visits into the ``experiment_users`` columns without
 touching a database; ``iter_experiments`` does that for thousands of small experiments (A/A and peeking lessons).
 The engine (``swarm.engine``) writes the same visits as events instead.
@@ -17,11 +18,9 @@ import numpy as np
 import pandas as pd
 
 from swarm.plan import PERSONA_NAMES, Plan
-from swarm.sampling import sample_visit_counts, sample_visits
+from swarm.sampling import sample_visits
+from swarm.traffic import draw_visitors
 
-SECONDS_PER_DAY = 86_400
-VISIT_MARGIN_SECONDS = 1_800
-"""Visits start at least this long before their day ends, so a visit's events stay inside the run window."""
 COUNT_COLUMNS = ("page_views", "banner_clicks", "searches", "item_views", "add_to_carts", "checkouts", "purchases")
 
 
@@ -119,33 +118,83 @@ def draw_users(plan: Plan, n: int, rng: np.random.Generator) -> tuple[np.ndarray
     return persona, arm
 
 
-def simulate_visits(plan: Plan, persona: np.ndarray, arm: np.ndarray, rng: np.random.Generator) -> VisitLog:
-    """Every visit of the users with these personas and arms: count, day, time, then the sampled funnel.
+@dataclass(frozen=True)
+class Schedule:
+    """Who visits and when: one entry per visitor in ``persona`` and ``new``, one per visit in the rest.
+
+    Attributes:
+        persona: each visitor's persona index in ``PERSONA_NAMES``.
+        new: whether the visitor became a customer during the window (no history before it).
+        user, day, second, first: as ``VisitLog``.
+    """
+
+    persona: np.ndarray
+    new: np.ndarray
+    user: np.ndarray
+    day: np.ndarray
+    second: np.ndarray
+    first: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.persona)
+
+    def take(self, keep: np.ndarray) -> "Schedule":
+        """The schedule of the visitors where ``keep`` is True, renumbered in order."""
+        number = np.cumsum(keep) - 1
+        visits = keep[self.user]
+        return Schedule(
+            self.persona[keep],
+            self.new[keep],
+            number[self.user[visits]],
+            self.day[visits],
+            self.second[visits],
+            self.first[visits],
+        )
+
+
+def draw_schedule(plan: Plan, persona: np.ndarray, rng: np.random.Generator) -> Schedule:
+    """When visitors with these personas visit in the plan's window (``swarm.traffic``), in a fixed persona order.
 
     Raises:
-        ValueError: when a user's persona is not in the plan's mix or an arm index is out of range.
+        ValueError: when a persona is not in the plan's mix.
     """
     persona = np.asarray(persona)
-    arm = np.asarray(arm)
     n = len(persona)
     present = np.unique(persona)
     known = {PERSONA_NAMES.index(p) for p in plan.personas}
     if any(int(code) not in known for code in present):
         names = [PERSONA_NAMES[int(c)] for c in present if int(c) not in known]
         raise ValueError(f"persona: {', '.join(names)} not in the plan's mix ({', '.join(plan.personas)})")
-    if n and (arm.min() < 0 or arm.max() >= len(plan.arms)):
-        raise ValueError(f"arm: indexes must be from 0 to {len(plan.arms) - 1}")
-
-    counts = np.zeros(n, dtype=np.int64)
+    new = np.zeros(n, dtype=bool)
+    parts: list[tuple[np.ndarray, ...]] = []
     for code in present:
-        rows = persona == code
-        return_rate = plan.world.persona(PERSONA_NAMES[code]).return_rate
-        counts[rows] = sample_visit_counts(return_rate, int(rows.sum()), rng)
-    user = np.repeat(np.arange(n), counts)
-    first = np.zeros(len(user), dtype=bool)
-    first[np.cumsum(counts) - counts] = True
-    day, second = _visit_times(plan, user, first, n, rng)
-    return _sample(plan, persona, arm, user, day, second, first, rng)
+        rows = np.flatnonzero(persona == code)
+        drawn = draw_visitors(plan.world.persona(PERSONA_NAMES[code]), plan.day_rates, len(rows), rng)
+        new[rows] = drawn.new
+        parts.append((rows[drawn.user], drawn.day, drawn.second, drawn.first))
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Schedule(persona, new, empty, empty.astype(np.int16), empty, empty.astype(bool))
+    user, day, second, first = (np.concatenate(column) for column in zip(*parts, strict=True))
+    order = np.lexsort((second, user))
+    return Schedule(persona, new, user[order], day[order], second[order], first[order])
+
+
+def simulate_visits(plan: Plan, persona: np.ndarray, arm: np.ndarray, rng: np.random.Generator) -> VisitLog:
+    """Every visit of the users with these personas and arms: their schedule, then the sampled funnel.
+
+    Raises:
+        ValueError: when a user's persona is not in the plan's mix or an arm index is out of range.
+    """
+    return sample_schedule(plan, draw_schedule(plan, persona, rng), arm, rng)
+
+
+def sample_schedule(plan: Plan, schedule: Schedule, arm: np.ndarray, rng: np.random.Generator) -> VisitLog:
+    """What each scheduled visit does, with each visitor's arm (the sampled funnel)."""
+    arm = np.asarray(arm)
+    if len(arm) and (arm.min() < 0 or arm.max() >= len(plan.arms)):
+        raise ValueError(f"arm: indexes must be from 0 to {len(plan.arms) - 1}")
+    return _sample(plan, schedule.persona, arm, schedule.user, schedule.day, schedule.second, schedule.first, rng)
 
 
 def aggregate(log: VisitLog, n: int) -> dict[str, np.ndarray]:
@@ -236,30 +285,6 @@ def _categorical(rng: np.random.Generator, shares: np.ndarray, n: int) -> np.nda
     cumulative = np.cumsum(shares)
     cumulative /= cumulative[-1]
     return np.minimum(np.searchsorted(cumulative, rng.random(n), side="right"), len(shares) - 1)
-
-
-def _visit_times(
-    plan: Plan, user: np.ndarray, first: np.ndarray, n: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each visit's day and start second: the first on a day drawn with the day weights, the rest on or after it."""
-    weights = plan.day_weights
-    cumulative = np.cumsum(weights)
-    cumulative /= cumulative[-1]
-    last = plan.days - 1
-    first_day = np.minimum(np.searchsorted(cumulative, rng.random(n), side="right"), last)
-    before = (cumulative - weights)[first_day]  # weight of the days before each user's first day
-    later = before[user] + rng.random(len(user)) * (1.0 - before[user])
-    day = np.minimum(np.searchsorted(cumulative, later, side="right"), last)
-    day = np.maximum(day, first_day[user])
-    day[first] = first_day
-    first_time = rng.random(n)
-    moment = rng.random(len(user))
-    same_day = day == first_day[user]
-    moment = np.where(same_day, first_time[user] + moment * (1.0 - first_time[user]), moment)
-    moment[first] = first_time
-    usable = SECONDS_PER_DAY - VISIT_MARGIN_SECONDS
-    second = day.astype(np.int64) * SECONDS_PER_DAY + (moment * usable).astype(np.int64)
-    return day.astype(np.int16), second
 
 
 def _sample(

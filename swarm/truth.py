@@ -1,16 +1,16 @@
 """The ground truth, computed analytically: what every metric truly is in each variant, and the true effects.
 
 State ``analytic``: exact expectations of the process ``swarm.simulation`` samples (the same ``Plan`` and
-``VisitModel``s), not a simulation. Per persona, variant and day the visit model gives per-visit chances; a user
-has V = 1..MAX_VISITS visits (``visit_count_distribution``), the first on a day drawn with ``Plan.day_weights``,
-each return visit on a day drawn with the same weights from the first visit's day on. Then, with ``x(d)`` the
-chance a visit on day ``d`` holds at least one event of a kind and ``y(d)`` its expected count:
+``VisitModel``s), not a simulation. Per persona, variant and day the visit model gives per-visit chances; a visitor
+belongs to a span class of the window (``swarm.traffic``: when they are a customer, how many visits they expect) and
+makes K >= 1 visits on days drawn with the day rates. Then, with ``x(d)`` the chance a visit on day ``d`` holds at
+least one event of a kind and ``y(d)`` its expected count, averaged over the classes' visitors:
 
 - binary metrics (conversion, banner_ctr, add_to_cart_rate, checkout_rate): ``1 - E[prod over visits (1 - x)]``,
-  which is ``1 - E[(1 - x)^V]`` on a one-day run;
-- continuous metrics (revenue_per_visitor, orders_per_visitor, items_viewed): ``E[sum over visits y]``, which is
-  ``E[V] * y`` on a one-day run (items viewed per visit: ``view_item * items_viewed``; revenue per visit: the
-  purchase chance times the expected order value);
+  from the visit count's generating function;
+- continuous metrics (revenue_per_visitor, orders_per_visitor, items_viewed): ``E[sum over visits y]`` (items
+  viewed per visit: ``view_item * items_viewed``; revenue per visit: the purchase chance times the expected order
+  value);
 - ratio metrics (aov): ``E[numerator] / E[denominator]`` per user, so orders weight personas and days.
 
 The expected order value is closed-form: the basket subtotal B is log-normal; baskets within ``TOP_UP_BAND`` below
@@ -37,7 +37,7 @@ import numpy as np
 from marts.metrics import CATALOG, Metric
 from swarm.behaviour import DELIVERY_FEE, TOP_UP_BAND, TOP_UP_MARGIN, VisitModel
 from swarm.plan import Plan
-from swarm.sampling import visit_count_distribution
+from swarm.traffic import SpanClasses, span_classes
 
 STATE = "analytic"
 COLUMNS = ("page_views", "banner_clicks", "searches", "item_views", "add_to_carts", "checkouts", "purchases", "revenue")
@@ -231,26 +231,26 @@ def visit_rates(model: VisitModel) -> dict[str, tuple[float, float]]:
     }
 
 
-def user_expectations(
-    models: list[VisitModel], day_weights: np.ndarray, return_rate: float
-) -> dict[str, tuple[float, float]]:
-    """Per user and column: (expected total, chance of at least one), with ``models[d]`` the model of day ``d``."""
-    weights = np.asarray(day_weights, dtype=float)
-    visits = visit_count_distribution(return_rate)
-    extra_visits = float(np.dot(np.arange(len(visits)), visits))  # E[V] - 1
-    reach = _reverse_cumsum(weights)
+def user_expectations(models: list[VisitModel], classes: SpanClasses) -> dict[str, tuple[float, float]]:
+    """Per visitor and column: (expected total, chance of at least one), with ``models[d]`` the model of day ``d``.
+
+    Over the span classes of the window (``swarm.traffic``): a class's visits fall on its days in proportion to
+    the day rates, so with ``x(d)`` a visit's chance of an event on day ``d`` the class misses it with chance
+    ``G(mean rate-weighted (1 - x))`` (``G`` the visit count's generating function), and it expects
+    ``sum over its days of rate(d) * y(d)`` times the visit rate events.
+    """
     rates = [visit_rates(model) for model in models]
+    day_rate = classes.day_rates
+    visitors = float(classes.visitor_weight.sum())
+    span_rate = classes.span_sum(day_rate)
+    per_visit = classes.mean_visits / span_rate
     out = {}
     for column in COLUMNS:
         count = np.array([r[column][0] for r in rates])
         miss = 1.0 - np.array([r[column][1] for r in rates])
-        later_count = _reverse_cumsum(weights * count) / reach
-        later_miss = _reverse_cumsum(weights * miss) / reach
-        total = float(np.dot(weights, count) + extra_visits * np.dot(weights, later_count))
-        none = sum(
-            float(p) * float(np.dot(weights * miss, later_miss ** (k - 1))) for k, p in enumerate(visits, start=1)
-        )
-        out[column] = (total, 1.0 - none)
+        total = float(np.dot(classes.weight, per_visit * classes.span_sum(day_rate * count)))
+        reached = float(np.dot(classes.weight, 1.0 - classes.pgf(classes.span_sum(day_rate * miss) / span_rate)))
+        out[column] = (total / visitors, reached / visitors)
     return out
 
 
@@ -258,8 +258,7 @@ def _table(plan: Plan, models: Mapping[tuple[str, int, int], VisitModel], metric
     per_persona = {
         (persona, index): user_expectations(
             [models[(persona, index, day)] for day in range(plan.days)],
-            plan.day_weights,
-            plan.world.persona(persona).return_rate,
+            span_classes(plan.world.persona(persona), plan.day_rates),
         )
         for persona in plan.personas
         for index in range(len(plan.arms))

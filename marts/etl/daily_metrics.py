@@ -10,20 +10,26 @@ MART = "daily_metrics"
 
 DELETE = "DELETE FROM daily_metrics"
 
-# One row per day with at least one session; orders count on the day they were placed; cancelled ones don't.
+# One row per day with at least one session. An order counts on the day its session started, cancelled or not
+# (``marts.metrics.ORDER_RULE``), so a day's conversion is ``marts.window_metrics``' conversion over a one-day window.
 INSERT = f"""
 INSERT INTO daily_metrics (day, visitors, sessions, orders, buyers, revenue, conversion, aov, revenue_per_visitor)
-WITH traffic AS (
-    SELECT CAST(started_at AS DATE) AS day, COUNT(DISTINCT user_id) AS visitors, COUNT(*) AS sessions
+WITH visits AS (
+    SELECT session_id, user_id, CAST(started_at AS DATE) AS day
     FROM sessions
-    GROUP BY CAST(started_at AS DATE)
+),
+traffic AS (
+    SELECT day, COUNT(DISTINCT user_id) AS visitors, COUNT(*) AS sessions
+    FROM visits
+    GROUP BY day
 ),
 sales AS (
-    SELECT CAST(ordered_at AS DATE) AS day, COUNT(*) AS orders, COUNT(DISTINCT user_id) AS buyers,
-           {CENTS.format("SUM(total)")} AS revenue
-    FROM orders
-    WHERE status <> 'cancelled' AND {valid_amount("total")}
-    GROUP BY CAST(ordered_at AS DATE)
+    SELECT v.day, COUNT(*) AS orders, COUNT(DISTINCT v.user_id) AS buyers,
+           {CENTS.format("SUM(o.total)")} AS revenue
+    FROM orders AS o
+    JOIN visits AS v ON v.session_id = o.session_id
+    WHERE {valid_amount("o.total")}
+    GROUP BY v.day
 )
 SELECT t.day,
        t.visitors,
@@ -42,11 +48,11 @@ LEFT JOIN sales AS s ON s.day = t.day
 def build_daily_metrics(store: Store) -> BuildResult:
     """Rebuild ``daily_metrics`` from ``sessions`` and ``orders``.
 
-    Per calendar day with sessions: visitors (distinct users with a session), sessions, orders, buyers (distinct
-    users with an order), revenue (sum of order totals), conversion = buyers / visitors, aov = revenue / orders
-    (0 without orders) and revenue_per_visitor = revenue / visitors. Cancelled orders are left out, and so are
-    orders whose total is outside 0 to ``MAX_MONEY`` (named in the result); orders on a day without any session are
-    not reported.
+    Per calendar day with sessions: visitors (distinct users with a session), sessions, orders (placed in the day's
+    sessions, cancelled ones included), buyers (visitors of the day with such an order), revenue (their totals),
+    conversion = buyers / visitors (the catalog's conversion over a one-day window), aov = revenue / orders (0
+    without orders) and revenue_per_visitor = revenue / visitors. Orders whose total is outside 0 to ``MAX_MONEY``
+    are left out (named in the result), and so are orders without a session in the warehouse.
     """
 
     def write(conn: sa.Connection) -> int:

@@ -13,7 +13,8 @@ DEFAULT_PRE_PERIOD_DAYS = 28
 
 DELETE = "DELETE FROM user_stats"
 
-# Sessions and orders count only before the as-of instant: the mart is a snapshot of what was known then.
+# Sessions and orders count only before the as-of instant: the mart is a snapshot of what was known then. Orders
+# count when placed, cancelled or not (``marts.metrics.ORDER_RULE``), as the experiment metrics CUPED adjusts do.
 INSERT = f"""
 INSERT INTO user_stats (user_id, persona, region, device, signup_at, tenure_days, sessions, orders, revenue,
                         first_order_at, last_order_at, pre_orders, pre_revenue)
@@ -32,7 +33,7 @@ purchases AS (
            SUM(CASE WHEN ordered_at >= :pre_start_at THEN 1 ELSE 0 END) AS pre_orders,
            SUM(CASE WHEN ordered_at >= :pre_start_at THEN total ELSE 0 END) AS pre_revenue
     FROM orders
-    WHERE ordered_at < :as_of_at AND status <> 'cancelled' AND {valid_amount("total")}
+    WHERE ordered_at < :as_of_at AND {valid_amount("total")}
     GROUP BY user_id
 )
 SELECT u.user_id,
@@ -81,9 +82,9 @@ def build_user_stats(
     """Rebuild ``user_stats``: one row per warehouse user, users without sessions or orders included.
 
     Sessions, orders, revenue and first/last order count everything before ``as_of`` (midnight), cancelled
-    orders excepted; tenure_days is
-    the days from the signup day to ``as_of`` (0 for users who signed up later); pre_orders / pre_revenue count
-    the orders in ``[as_of - pre_period_days, as_of)``.
+    orders included (``marts.metrics.ORDER_RULE``); tenure_days is the days from the signup day to ``as_of``
+    (0 for users who signed up later); pre_orders / pre_revenue count the orders in
+    ``[as_of - pre_period_days, as_of)``.
 
     Args:
         store: the open store.

@@ -9,7 +9,8 @@ Snapshot shape (every key optional)::
 
     {"experiment": {key, name, hypothesis, primary_metric, secondary_metrics, guardrails,
                     variants: [{name, weight, config}], allocation, design},
-     "results": {experiment_key, alpha, correction, control, srm: {p_value, status, observed, expected_share, message},
+     "results": {experiment_key, analysis: {cuped, covariate, label, label_ko}, alpha, correction, control,
+                 srm: {p_value, status, observed, expected_share, message},
                  metrics: [{metric, label, kind, role, variants: [{variant, n, mean}],
                             comparisons: [{variant, vs, abs_lift, abs_ci, rel_lift, rel_ci, p_value,
                                            p_value_adjusted, chance_to_beat, expected_loss, cuped, error, message}]}],

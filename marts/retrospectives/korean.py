@@ -17,6 +17,7 @@ DESIGN_LABELS = {
     "mde": ("Minimum detectable effect", "최소 검출 효과(MDE)"),
     "mde_type": ("MDE scale", "MDE 기준"),
     "baseline": ("Baseline", "기준값"),
+    "baseline_window_days": ("Baseline window (per visitor, days)", "기준값 기간(방문자당, 일)"),
     "daily_visitors": ("Daily visitors", "일 방문자 수"),
     "planned_n_per_variant": ("Planned users per variant", "변형당 계획 사용자 수"),
     "planned_n_total": ("Planned users in total", "계획 사용자 수 합계"),

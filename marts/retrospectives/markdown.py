@@ -111,6 +111,7 @@ def _design(view: RetroView) -> str:
         (("Traffic in the experiment", "실험 트래픽"), view.allocation),
         (("Significance level (alpha)", "유의수준(α)"), view.alpha),
         (("Multiple-testing correction", "다중 검정 보정"), view.correction),
+        (("Analysis", "분석"), view.analysis),
         *[((fact.label, fact.label), fact.value) for fact in view.facts],
     ]
     facts = list({_say(label): (label, value) for label, value in reversed(facts)}.values())[::-1]
@@ -135,6 +136,12 @@ def _results(view: RetroView) -> str:
             + _say(("_No results were saved with this retrospective._", "_이 회고에 저장된 결과가 없습니다._"))
         )
     blocks = [heading]
+    if view.analysis:
+        blocks.append(
+            _say(("Every number below is read {a}.", "아래 모든 수치는 {a} 기준입니다.")).format(
+                a=f"**{view.analysis}**"
+            )
+        )
     blocks += [f"> **{_say(('Warning', '경고'))}:** {warning}" for warning in view.warnings]
     if view.control == "control":
         blocks.append(_say(("Each treatment is compared with the control.", "각 처리군을 대조군과 비교합니다.")))

@@ -29,6 +29,7 @@ from marts.retrospectives.record import (
     pair,
     true_effects,
 )
+from marts.stats.readout import analysis_of
 from marts.vocabulary import correction_name, in_language
 
 
@@ -132,6 +133,7 @@ class RetroView:
     allocation: str = ""
     alpha: str = ""
     correction: str = ""
+    analysis: str = ""
     control: str = ""
     warnings: list[str] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
@@ -208,6 +210,7 @@ def retro_view(retro: Retrospective, language: str = "en") -> RetroView:
         allocation=f"{allocation:g}%" if allocation is not None else "",
         alpha=f"{alpha:g}" if alpha is not None else "",
         correction=_correction(results.get("correction"), language),
+        analysis=_analysis(results, language),
         control=str(results.get("control") or ""),
         warnings=[words.sentence(w) for w in results.get("warnings") or [] if w],
         facts=[
@@ -280,7 +283,7 @@ def _design_number(key: str, value: Any, *, relative: bool, binary: bool) -> str
         return f"{found * 100:.4g}%"
     if key == "mde" and binary:
         return f"{found * 100:.4g} pp"
-    if key in ("planned_n_per_variant", "planned_n_total", "days", "daily_visitors"):
+    if key in ("planned_n_per_variant", "planned_n_total", "days", "daily_visitors", "baseline_window_days"):
         return f"{found:,.0f}"
     return f"{found:g}"
 
@@ -422,6 +425,14 @@ def markdown_text_only(text: str) -> str:
 def _correction(key: Any, language: str) -> str:
     """The multiple-testing correction's name ("holm" -> "Holm"), or "" when none was saved."""
     return in_language(correction_name(key), language) if key else ""
+
+
+def _analysis(results: dict[str, Any], language: str) -> str:
+    """The analysis every number of the results was read in ("" when no results were saved)."""
+    if not as_dicts(results.get("metrics")):
+        return ""
+    analysis = analysis_of(results)
+    return analysis["label_ko"] if language == "ko" else analysis["label"]
 
 
 def _planned_fact(results: dict[str, Any], design: dict[str, Any], language: str) -> list[Fact]:

@@ -14,8 +14,12 @@ Planning, Bayesian, sequential and variance reduction:
 - ``sequential``: always-valid p-values and intervals (mSPRT), and the naive trajectory next to them.
 - ``cuped``: the pre-period covariate adjustment.
 
-Shared pieces: ``sufficient`` (the addable statistics), ``results`` (error codes), ``units`` (checked unit-level
-input) and ``analysis`` (one whole analysis, the ``novarium analyze`` report).
+The readout: ``orchestrator.build_readout`` turns per-variant sufficient statistics into the one results readout
+(``readout.Readout`` and its ``to_dict``), every figure read with CUPED or without. The Lab (``marts.results``, SQL
+sums) and ``novarium analyze`` (``analysis``, unit rows) only gather the statistics.
+
+Shared pieces: ``sufficient`` (the addable statistics), ``results`` (error codes) and ``units`` (checked unit-level
+input).
 """
 
 from marts.stats.decision import Decision, decide, decide_all

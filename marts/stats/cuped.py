@@ -21,8 +21,12 @@ from dataclasses import dataclass
 
 from scipy import special
 
+from marts.stats.frequentist import Comparison
 from marts.stats.results import ErrorCode, finite_or_none
-from marts.stats.sufficient import CovariateStats
+from marts.stats.sufficient import CovariateStats, SampleStats
+
+CUPED_METHOD = "cuped_z_test"
+"""``Comparison.method`` of a comparison read from the CUPED-adjusted metric."""
 
 
 @dataclass(frozen=True)
@@ -156,3 +160,59 @@ def _relative(mean_c: float, mean_t: float, var_c: float, var_t: float, alpha: f
         "rel_ci_lower": finite_or_none(lower),
         "rel_ci_upper": finite_or_none(upper),
     }
+
+
+def adjusted_stats(control: CovariateStats, treatment: CovariateStats, theta: float) -> tuple[SampleStats, SampleStats]:
+    """Each arm's sufficient statistics of the adjusted metric ``y - theta (c - c_bar)`` (``c_bar`` pooled).
+
+    They are exactly the statistics of the per-unit adjusted values, so any test that reads ``SampleStats``
+    (the Bayesian normal model, the always-valid test, the MDE) reads the CUPED-adjusted metric through them.
+    """
+    pooled_c = (control.sum_c + treatment.sum_c) / (control.n + treatment.n)
+    return _adjusted_arm(control, theta, pooled_c), _adjusted_arm(treatment, theta, pooled_c)
+
+
+def _adjusted_arm(arm: CovariateStats, theta: float, pooled_c: float) -> SampleStats:
+    mean = arm.metric.mean - theta * (arm.covariate.mean - pooled_c)
+    variance = _adjusted_variance(arm, theta)
+    return SampleStats(arm.n, arm.n * mean, (arm.n - 1) * variance + arm.n * mean * mean)
+
+
+def cuped_comparison(result: CupedResult, adjusted: tuple[SampleStats, SampleStats], alpha: float) -> Comparison:
+    """A successful ``cuped_test`` as a ``Comparison``, so that the family adjustment, guardrails and the ship rule
+    read the CUPED estimate exactly as they read a raw one (a z reference: ``df`` is None).
+
+    Args:
+        result: a ``cuped_test`` result without ``error``.
+        adjusted: ``adjusted_stats`` at ``result.theta``; they give the relative lift's standard error.
+        alpha: the level ``result`` was computed at.
+    """
+    control, treatment = adjusted
+    base = {
+        "method": CUPED_METHOD,
+        "alternative": "two-sided",
+        "alpha": alpha,
+        "n_control": result.n_control,
+        "n_treatment": result.n_treatment,
+        "control_mean": result.adjusted_mean_control,
+        "treatment_mean": result.adjusted_mean_treatment,
+        "abs_lift": result.abs_lift,
+        "abs_ci": (result.ci_lower, result.ci_upper),
+        "p_value": result.p_value,
+        "statistic": finite_or_none(result.abs_lift / result.std_error),
+        "std_error": result.std_error,
+        "message": result.message,
+    }
+    if result.rel_lift is None:
+        message = (
+            "the adjusted control mean is zero, so there is no relative lift (the absolute lift and p-value stand)"
+        )
+        return Comparison(**base | {"message": message}, error=ErrorCode.ZERO_BASELINE)
+    var_c, var_t = control.variance / control.n, treatment.variance / treatment.n
+    rel_std_error = math.sqrt(var_t + (result.rel_lift + 1.0) ** 2 * var_c) / abs(control.mean)
+    return Comparison(
+        **base,
+        rel_lift=result.rel_lift,
+        rel_ci=(result.rel_ci_lower, result.rel_ci_upper),
+        rel_std_error=finite_or_none(rel_std_error),
+    )

@@ -123,8 +123,6 @@ def p_value(statistic: float, df: float | None, alternative: Alternative) -> flo
     return min(2.0 * cdf(-abs(statistic), df), 1.0)
 
 
-
-
 def interval(estimate: float, std_error: float, df: float | None, config: FrequentistConfig) -> Interval:
     """The 1 - alpha interval around ``estimate``, one-sided for a one-sided alternative."""
     if config.alternative == "two-sided":

@@ -17,7 +17,7 @@ from marts.metrics import MetricKind
 from marts.stats.frequentist import Comparison, FrequentistConfig, compare
 from marts.stats.multiple import Correction, adjust_p_values
 from marts.stats.results import finite_or_none, finite_pair
-from marts.stats.sufficient import RatioStats, SampleStats
+from marts.stats.sufficient import CovariateStats, RatioStats, SampleStats
 
 
 @dataclass(frozen=True)
@@ -94,24 +94,37 @@ def compare_segments(
     """
     config = config or FrequentistConfig()
     values = sorted(set(control) | set(treatment), key=str)
-    comparisons = [compare(kind, control.get(value), treatment.get(value), config) for value in values]
-    tested = [index for index, comparison in enumerate(comparisons) if comparison.p_value is not None]
-    adjusted = dict(zip(tested, adjust_p_values([comparisons[i].p_value for i in tested], correction), strict=True))
+    comparisons = {value: compare(kind, control.get(value), treatment.get(value), config) for value in values}
+    return segment_breakdown(comparisons, config.alpha, dimension=dimension, correction=correction)
+
+
+def segment_breakdown(
+    comparisons: Mapping[str, Comparison], alpha: float, *, dimension: str = "segment", correction: Correction = "holm"
+) -> SegmentBreakdown:
+    """The breakdown of comparisons already made per segment value: adjusted p-values and the warning.
+
+    ``compare_segments`` makes the comparisons from sufficient statistics; a readout that reads another analysis
+    (CUPED) makes its own and adjusts them here, the same way.
+    """
+    values = sorted(comparisons, key=str)
+    ordered = [comparisons[value] for value in values]
+    tested = [index for index, comparison in enumerate(ordered) if comparison.p_value is not None]
+    adjusted = dict(zip(tested, adjust_p_values([ordered[i].p_value for i in tested], correction), strict=True))
     segments = tuple(
         SegmentComparison(str(value), comparison, adjusted.get(index))
-        for index, (value, comparison) in enumerate(zip(values, comparisons, strict=True))
+        for index, (value, comparison) in enumerate(zip(values, ordered, strict=True))
     )
     k = len(tested)
-    chance = 1.0 - (1.0 - config.alpha) ** k
+    chance = 1.0 - (1.0 - alpha) ** k
     warning = ""
     if k > 1:
         wins = sum(segment.comparison.significant for segment in segments)
         warning = (
-            f"{k} {dimension} segments were tested at alpha {config.alpha:g}: even if the variant did nothing, the "
+            f"{k} {dimension} segments were tested at alpha {alpha:g}: even if the variant did nothing, the "
             f"chance of at least one false positive is {chance:.0%}. {wins} of {k} look significant before "
             "correction; treat a segment-only win as a hypothesis for a new experiment, not a result."
         )
-    return SegmentBreakdown(dimension, segments, k, chance, config.alpha, correction, warning)
+    return SegmentBreakdown(dimension, segments, k, chance, alpha, correction, warning)
 
 
 def sample_stats_by_segment(values, labels) -> dict[str, SampleStats]:
@@ -122,6 +135,22 @@ def sample_stats_by_segment(values, labels) -> dict[str, SampleStats]:
     sums = np.bincount(index, weights=values, minlength=keys.size)
     squares = np.bincount(index, weights=values * values, minlength=keys.size)
     return {str(key): SampleStats(int(n[i]), float(sums[i]), float(squares[i])) for i, key in enumerate(keys)}
+
+
+def covariate_stats_by_segment(values, covariate, labels) -> dict[str, CovariateStats]:
+    """``CovariateStats`` (for CUPED) per segment label from per-unit values, covariate values and labels."""
+    y = np.asarray(values, dtype=float)
+    c = np.asarray(covariate, dtype=float)
+    if y.shape != c.shape:
+        raise ValueError(f"covariate: must have the same shape as the values {y.shape}, got {c.shape}")
+    keys, index = _group_index(labels, y.size, y, c)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(index, weights=weights, minlength=keys.size)
+
+    n = np.bincount(index, minlength=keys.size)
+    columns = [total(y), total(y * y), total(c), total(c * c), total(y * c)]
+    return {str(key): CovariateStats(int(n[i]), *(float(col[i]) for col in columns)) for i, key in enumerate(keys)}
 
 
 def ratio_stats_by_segment(numerators, denominators, labels) -> dict[str, RatioStats]:

@@ -66,6 +66,7 @@ class UnitData:
         covariate: the pre-period covariate per variant, or None.
         expected_share: the planned share per variant (equal shares unless weights were given).
         segment: the segment dimension, or None.
+        covariate_name: the covariate's column, or None.
     """
 
     variants: tuple[str, ...]
@@ -75,6 +76,7 @@ class UnitData:
     covariate: tuple[np.ndarray, ...] | None
     expected_share: dict[str, float]
     segment: UnitSegment | None = None
+    covariate_name: str | None = None
 
 
 def prepare_units(
@@ -163,6 +165,7 @@ def prepare_units(
         covariate=covariate_values,
         expected_share=_expected_share(variants, weights),
         segment=_segment(frame, segment, masks) if segment else None,
+        covariate_name=covariate or None,
     )
 
 

@@ -1,16 +1,6 @@
-"""Warehouse generator: a deterministic, persona-driven history of the NovaEats shop."""
+"""The warehouse: the NovaEats catalog, the shape of its history and loading it (``swarm.history`` generates it)."""
 
 from marts.warehouse.catalog import RESTAURANTS, menu_items_frame, restaurants_frame
-from marts.warehouse.generator import Warehouse, generate, load
-from marts.warehouse.personas import DEFAULT_PROFILES, HistoryProfile
+from marts.warehouse.generator import Warehouse, load
 
-__all__ = [
-    "DEFAULT_PROFILES",
-    "RESTAURANTS",
-    "HistoryProfile",
-    "Warehouse",
-    "generate",
-    "load",
-    "menu_items_frame",
-    "restaurants_frame",
-]
+__all__ = ["RESTAURANTS", "Warehouse", "load", "menu_items_frame", "restaurants_frame"]

@@ -48,9 +48,12 @@ FORM_DEFAULTS: dict[str, str] = {
     "std": "",
     "allocation": "100",
     "analysis_plan": "fixed",
+    "cuped": "off",
 }
 ANALYSIS_PLANS = ("fixed", "sequential")
 """How the learner will read the results: once at the planned end, or sequentially (always-valid p-values)."""
+CUPED_CHOICES = ("off", "on")
+"""Whether the learner pre-registers CUPED (pre-experiment revenue as the covariate) as the analysis."""
 FORM_FIELDS = tuple(FORM_DEFAULTS)
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from novarium_app.builder import knob_values, plan, traffic, validation, view
-from novarium_app.builder.draft import ANALYSIS_PLANS, STEPS, knobs_of
+from novarium_app.builder.draft import ANALYSIS_PLANS, CUPED_CHOICES, STEPS, knobs_of
 from novarium_app.builder.hypothesis import compose
 from novarium_app.builder.spec import payload, same_spec, spec_problems
 from shop.experiments import SpecError, parse_spec
@@ -33,6 +33,7 @@ class Situation:
         own_spec: that draft's stored spec.
         warehouse: each metric's warehouse baseline: ``mean`` and ``std`` (None when unknown).
         daily_visitors: the shop's visitors per day.
+        visitors: visitors the shop's traffic brings in 1, 2, ... days (``swarm.population.visitors_curve``).
         touched: fields the learner edited (their problems show inline).
         checked_steps: steps the learner tried to leave (all their problems show).
     """
@@ -42,6 +43,7 @@ class Situation:
     own_spec: Mapping[str, Any] | None = None
     warehouse: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     daily_visitors: float = 0.0
+    visitors: tuple[int, ...] = ()
     touched: frozenset[str] = frozenset()
     checked_steps: frozenset[int] = frozenset()
 
@@ -73,11 +75,17 @@ def _changed_own(spec: Mapping[str, Any], own_spec: Mapping[str, Any]) -> bool:
         return True
 
 
-def _plan(draft: Mapping[str, Any], found: dict[str, Pair], warehouse: Mapping[str, Any] | None, daily: float):
+def _plan(
+    draft: Mapping[str, Any],
+    found: dict[str, Pair],
+    warehouse: Mapping[str, Any] | None,
+    daily: float,
+    visitors: tuple[int, ...] = (),
+):
     """The plan when the power and traffic fields are valid; a plan problem is added to ``found``."""
     if any(validation.step_of(name) in (3, 4) or name.endswith(".weight") for name in found):
         return None, None
-    inputs = plan.plan_inputs(draft["form"], draft["variants"], warehouse, daily)
+    inputs = plan.plan_inputs(draft["form"], draft["variants"], warehouse, daily, visitors)
     if inputs is None:
         found["plan"] = NO_BASELINE
         return None, None
@@ -104,10 +112,12 @@ def evaluate(draft: Mapping[str, Any], situation: Situation) -> Evaluation:
     available = bool(warehouse and warehouse.get("mean") is not None)
     context = validation.Context(situation.existing_keys, situation.own_key, available)
     found = validation.problems(draft, context)
-    inputs, planned = _plan(draft, found, warehouse, situation.daily_visitors)
+    inputs, planned = _plan(draft, found, warehouse, situation.daily_visitors, situation.visitors)
     design = plan.design(planned, inputs) if inputs is not None and planned and planned.problem is None else {}
     if form.get("analysis_plan") in ANALYSIS_PLANS:
         design = {**design, "analysis_plan": form["analysis_plan"]}
+    if form.get("cuped") in CUPED_CHOICES:
+        design = {**design, "cuped": form["cuped"] == "on"}
     spec = payload(draft, compose(form)[0], design)
     own = situation.own_key
     if own and form["key"] == own and "key" not in found and _changed_own(spec, situation.own_spec or {}):

@@ -19,6 +19,7 @@ from marts.stats.power import (
     ProportionMetric,
     Traffic,
     duration,
+    power_at_n,
     power_over_days,
 )
 from marts.stats.sufficient import RatioStats, SampleStats
@@ -44,6 +45,9 @@ class PlanInputs:
         daily_visitors: the shop's visitors per day.
         allocation: the share of them in the experiment, in (0, 1].
         weights: the variants' weights, control first.
+        baseline_days: the window the warehouse's baseline was measured over (per visitor), None when typed.
+        visitors: visitors the shop's traffic brings in 1, 2, ... days (people come back, so a window is not a sum
+            of days); empty: ``daily_visitors`` a day.
     """
 
     binary: bool
@@ -56,6 +60,8 @@ class PlanInputs:
     daily_visitors: float
     allocation: float
     weights: tuple[float, ...]
+    baseline_days: int | None = None
+    visitors: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,6 +95,7 @@ def plan_inputs(
     variants: Sequence[Mapping[str, Any]],
     warehouse: Mapping[str, Any] | None,
     daily_visitors: float,
+    visitors: tuple[int, ...] = (),
 ) -> PlanInputs | None:
     """The plan's numbers from the form (typed baseline first, then the warehouse's); None when one is missing.
 
@@ -98,8 +105,11 @@ def plan_inputs(
     relative = form["mde_type"] != "absolute"
     typed = number(form["baseline"], percent=binary) if form["baseline"].strip() else None
     baseline = typed / 100 if typed is not None and binary else typed
+    baseline_days = None
     if baseline is None and warehouse:
         baseline = warehouse.get("mean")
+        days = warehouse.get("days")
+        baseline_days = days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
     std = number(form["std"]) if form["std"].strip() else None
     if std is None and warehouse and not binary:
         std = warehouse.get("std")
@@ -124,6 +134,8 @@ def plan_inputs(
         daily_visitors=daily_visitors,
         allocation=float(allocation) / 100,
         weights=tuple(float(w) for w in weights),
+        baseline_days=baseline_days,
+        visitors=tuple(visitors),
     )
 
 
@@ -145,10 +157,37 @@ def make_plan(inputs: PlanInputs) -> Plan:
     if result.days is None or size.n_exact is None:
         message = result.message or "the plan is undefined"
         return Plan(None, None, None, daily, size.mde_abs, size.mde_rel, (), (message, message))
+    n_total = math.ceil(size.n_exact / traffic.shares[0] * (1 - 1e-12))
+    if inputs.visitors:
+        return _plan_on_visitors(inputs, metric, config, traffic, size, n_total, daily)
     horizon = min(max(math.ceil(result.days * 1.5), MIN_HORIZON), MAX_HORIZON)
     curve = power_over_days(metric, inputs.mde, traffic, horizon, relative=inputs.relative, config=config)
-    n_total = math.ceil(size.n_exact / traffic.shares[0] * (1 - 1e-12))
     return Plan(size.n_per_variant, n_total, result.days, daily, size.mde_abs, size.mde_rel, tuple(curve))
+
+
+def _plan_on_visitors(inputs: PlanInputs, metric, config, traffic: Traffic, size, n_total: int, daily: float) -> Plan:
+    """Days and power on the visitors curve: the first day whose window brings the planned sample."""
+    share = traffic.shares[0] * inputs.allocation
+    in_control = [math.floor(v * share) for v in inputs.visitors]
+    days = next((day for day, n in enumerate(in_control, start=1) if n >= size.n_exact), None)
+    if days is None:  # past the curve, each day brings the last day's new visitors
+        step = (inputs.visitors[-1] - inputs.visitors[-2]) * share if len(inputs.visitors) > 1 else 0.0
+        if step <= 0:
+            longest = len(inputs.visitors)
+            message = f"The plan needs more than {longest} days of the shop's traffic"
+            korean = f"계획에 상점 트래픽 {longest}일보다 더 긴 기간이 필요합니다"
+            return Plan(None, None, None, daily, size.mde_abs, size.mde_rel, (), (message, korean))
+        days = len(in_control) + math.ceil((size.n_exact - in_control[-1]) / step)
+    horizon = min(max(math.ceil(days * 1.5), MIN_HORIZON), len(in_control))
+    curve = []
+    for day, n_control in enumerate(in_control[:horizon], start=1):
+        power = None
+        if n_control >= 2:
+            power = power_at_n(
+                metric, inputs.mde, n_control, relative=inputs.relative, ratio=traffic.ratio, config=config
+            )
+        curve.append(PowerPoint(day, n_control, power.power if power is not None else None))
+    return Plan(size.n_per_variant, n_total, days, daily, size.mde_abs, size.mde_rel, tuple(curve))
 
 
 _NO_TRAFFIC: Pair = (
@@ -180,5 +219,11 @@ def design(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
         "planned_n_per_variant": plan.n_per_variant,
         "planned_n_total": plan.n_total,
         "days": plan.days,
+        **(
+            {"planned_visitors": inputs.visitors[plan.days - 1]}
+            if inputs.visitors and plan.days and plan.days <= len(inputs.visitors)
+            else {}
+        ),
         **({} if inputs.binary or inputs.std is None else {"std": round(inputs.std, 6)}),
+        **({"baseline_window_days": inputs.baseline_days} if inputs.baseline_days else {}),
     }

@@ -108,6 +108,7 @@ def draft_from_spec(spec: Mapping[str, Any]) -> dict[str, Any]:
         form[name] = _text(design.get(name), form[name])
     if design.get("analysis_plan") in ("fixed", "sequential"):
         form["analysis_plan"] = design["analysis_plan"]
+    form["cuped"] = "on" if design.get("cuped") is True else "off"
     if design.get("mde_type") in ("relative", "absolute"):
         form["mde_type"] = design["mde_type"]
     if isinstance(design.get("mde"), int | float):

@@ -24,7 +24,7 @@ STEP_FIELDS: tuple[tuple[str, ...], ...] = (
     ("name", "key", "change", "metric", "direction", "expected", "rationale", "persona", "hypothesis"),
     ("variants",),
     ("secondary", "guardrails"),
-    ("alpha", "power", "mde", "mde_type", "analysis_plan", "baseline", "std", "plan", "design", "days"),
+    ("alpha", "power", "mde", "mde_type", "analysis_plan", "cuped", "baseline", "std", "plan", "design", "days"),
     ("allocation",),
     (),
 )
@@ -230,6 +230,8 @@ def _power_step(form: Mapping[str, str], context: Context) -> dict[str, Pair]:
     mde = number(form["mde"], percent=relative or binary)
     if form["mde_type"] not in ("relative", "absolute"):
         found["mde_type"] = ("MDE type: must be relative or absolute", "MDE 방식: 상대 또는 절대여야 합니다")
+    if form.get("cuped", "off") not in ("off", "on"):
+        found["cuped"] = ("CUPED: must be on or off", "CUPED: 켜기 또는 끄기여야 합니다")
     if form.get("analysis_plan") not in ("fixed", "sequential"):
         found["analysis_plan"] = (
             "Analysis plan: must be one look at the end (fixed) or sequential",

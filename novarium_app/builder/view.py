@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from marts.baselines import NO_BANNER_CLICKS, NO_ITEM_COUNTS, NO_TRAFFIC
+from marts.vocabulary import metric_unit
 from novarium_app.builder import knob_values, numbers
 from novarium_app.builder.draft import knobs_of
 from novarium_app.builder.labels import choice_label, knob_label, metric_label
@@ -19,12 +20,14 @@ from shop.knobs import KNOBS, normalise, resolve
 Pair = tuple[str, str]
 
 SOURCES: dict[str, Pair] = {
-    "daily_metrics": ("daily_metrics mart: buyers ÷ visitors", "daily_metrics 마트: 구매자 ÷ 방문자"),
     "sessions": (
-        "sessions: visitor-days that did it ÷ all visitor-days",
-        "sessions: 해당 행동을 한 방문자-일 ÷ 전체 방문자-일",
+        "sessions: the window's visitors who did it ÷ all its visitors",
+        "sessions: 기간 방문자 중 해당 행동을 한 방문자 ÷ 전체 방문자",
     ),
-    "orders": ("orders per visitor-day (sums and sums of squares)", "방문자-일별 주문(합계와 제곱합)"),
+    "orders": (
+        "sessions and orders: each visitor's orders in the window (sums and sums of squares)",
+        "sessions와 orders: 기간 동안 방문자별 주문(합계와 제곱합)",
+    ),
 }
 MISSING: dict[str, Pair] = {
     NO_TRAFFIC: (
@@ -160,11 +163,13 @@ def guardrail_text(row: Mapping[str, str]) -> Pair:
 
 
 def baseline_view(metric: str, warehouse: Mapping[str, Any] | None) -> dict[str, str]:
-    """The primary metric's warehouse baseline as the power step shows it."""
+    """The primary metric's warehouse baseline as the power step shows it, with its unit and window length."""
     entry = warehouse or {}
     mean, std = entry.get("mean"), entry.get("std")
     available = mean is not None
     source_en, source_ko = SOURCES.get(entry.get("source", ""), ("", ""))
+    days = entry.get("days")
+    unit_en, unit_ko = metric_unit(metric, days if isinstance(days, int) and days > 0 else None)
     missing_en, missing_ko = ("", "") if available else MISSING.get(entry.get("missing", ""), NO_HISTORY)
     return {
         "available": "1" if available else "",
@@ -178,6 +183,8 @@ def baseline_view(metric: str, warehouse: Mapping[str, Any] | None) -> dict[str,
         "n": numbers.count(entry.get("n")) if available else "—",
         "source_en": source_en,
         "source_ko": source_ko,
+        "unit_en": unit_en,
+        "unit_ko": unit_ko,
         "missing_en": missing_en,
         "missing_ko": missing_ko,
     }

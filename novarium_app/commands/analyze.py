@@ -12,21 +12,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from marts.stats.analysis import (
-    MDE_POWER,
-    AnalysisReport,
-    MetricReport,
-    SegmentReport,
-    VariantComparison,
-    analyze_units,
-)
+from marts.stats.analysis import MDE_POWER, analyze_units
 from marts.stats.decision import Decision
 from marts.stats.multiple import CORRECTIONS
+from marts.stats.readout import MetricReadout, Readout, SegmentReadout, VariantComparison
 from marts.stats.units import parse_guardrails, parse_weights, prepare_units
 from marts.vocabulary import format_p
 from novarium_app.commands.errors import one_line_errors
 
-console = Console(width=max(Console().width, 160))  # the widest table (with CUPED) is ~155 columns
+console = Console(width=max(Console().width, 160))  # the widest table is ~140 columns
 SRM_STYLE = {"ok": "green", "caution": "yellow", "warning": "bold red", "unavailable": "dim"}
 VERDICT_STYLE = {"ship": "bold green", "dont_ship": "bold red", "keep_running": "yellow", "inconclusive": "yellow"}
 VERDICT_WORDS = {
@@ -45,6 +39,12 @@ GUARDRAIL_STYLE = {"non_inferior": "green", "inconclusive": "yellow", "harmed": 
 @click.option("--control", required=True, help="The control variant's name.")
 @click.option("--metric", "metrics", multiple=True, required=True, help="Metric column (repeat for several).")
 @click.option("--covariate", default=None, help="Pre-period column for CUPED.")
+@click.option(
+    "--cuped/--no-cuped",
+    default=None,
+    help="Read every figure (lifts, p-values, adjusted p-values, guardrails, the verdict) with CUPED on the "
+    "--covariate, or without it [default: with CUPED when --covariate is given].",
+)
 @click.option("--weights", "weights_text", default=None, help="Planned split, e.g. a=50,b=50 [default: equal].")
 @click.option(
     "--guardrail",
@@ -85,6 +85,7 @@ def analyze(
     control: str,
     metrics: tuple[str, ...],
     covariate: str | None,
+    cuped: bool | None,
     weights_text: str | None,
     guardrail_texts: tuple[str, ...],
     lower_is_better: tuple[str, ...],
@@ -99,7 +100,7 @@ def analyze(
     A 0/1 or True/False metric column is binary (two-proportion z-test); any other numeric column is continuous
     (Welch t-test). P-values are adjusted across goal metrics × variants (Holm unless --correction says otherwise).
     Each comparison also gets the always-valid (mSPRT) p-value and interval and the MDE at 80% power; the ship rule
-    then gives a verdict per treatment variant.
+    then gives a verdict per treatment variant. With --covariate every figure is read with CUPED unless --no-cuped.
     """
     guardrails = parse_guardrails(guardrail_texts)
     data = prepare_units(
@@ -113,7 +114,7 @@ def analyze(
         lower_is_better=lower_is_better,
         segment=segment,
     )
-    report = analyze_units(data, alpha=alpha, correction=correction, planned_units=planned_units)
+    report = analyze_units(data, alpha=alpha, correction=correction, planned_units=planned_units, cuped=cuped)
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2, allow_nan=False))
     else:
@@ -132,8 +133,9 @@ def read_units(file: Path) -> pd.DataFrame:
         raise ValueError(f"FILE: {file} is not a readable CSV ({str(error).splitlines()[0]})") from None
 
 
-def print_report(report: AnalysisReport) -> None:
+def print_report(report: Readout) -> None:
     """The report as readable tables, ending with the verdict per treatment variant."""
+    console.print(Text(_analysis_line(report), style="bold"))
     srm = report.srm
     style = SRM_STYLE.get(srm.status, "")
     console.print(f"[{style}]Sample ratio ({srm.status}):[/] {escape(srm.message)}")
@@ -152,7 +154,14 @@ def print_report(report: AnalysisReport) -> None:
     sys.stdout.flush()
 
 
-def _footer(report: AnalysisReport) -> str:
+def _analysis_line(report: Readout) -> str:
+    analysis = report.analysis
+    if not analysis.cuped:
+        return f"Analysis: {analysis.label[0]}"
+    return f"Analysis: {analysis.label[0]} (covariate {analysis.covariate}); every figure below reads it"
+
+
+def _footer(report: Readout) -> str:
     outside = " (guardrail-only metrics are outside it)" if any(not m.goal for m in report.metrics) else ""
     planned = (
         f"{report.planned_units:,} planned units (--planned-units)"
@@ -170,7 +179,7 @@ def _footer(report: AnalysisReport) -> str:
     )
 
 
-def _title(metric: MetricReport) -> str:
+def _title(metric: MetricReadout) -> str:
     parts = [] if metric.goal else ["guardrail only"]
     if metric.guardrail is not None and metric.goal:
         parts.append("also a guardrail")
@@ -179,15 +188,13 @@ def _title(metric: MetricReport) -> str:
     if not metric.higher_is_better:
         parts.append("lower is better")
     suffix = f" · {', '.join(parts)}" if parts else ""
-    return escape(f"{metric.metric} ({metric.type}){suffix}")
+    return escape(f"{metric.metric} ({metric.kind}){suffix}")
 
 
-def _metric_table(metric: MetricReport) -> Table:
+def _metric_table(metric: MetricReadout) -> Table:
     table = Table(title=_title(metric), title_justify="left")
     headers = ["variant", "n", "mean", "abs lift [CI]", "rel lift [CI]", "p", "p adj", "P(beat)"]
     headers.append("always-valid p [CI]")
-    with_cuped = any(c.cuped is not None for c in metric.comparisons)
-    headers += ["CUPED lift [CI]"] if with_cuped else []
     for header in headers:
         table.add_column(header, justify="left" if header == "variant" else "right")
     comparisons = {c.variant: c for c in metric.comparisons}
@@ -206,13 +213,6 @@ def _metric_table(metric: MetricReport) -> Table:
             _share(item.chance_to_beat),
             _sequential_cell(item),
         ]
-        if with_cuped:
-            cuped = item.cuped
-            row.append(
-                "n/a"
-                if cuped is None or cuped.abs_lift is None
-                else _with_interval(cuped.abs_lift, (cuped.ci_lower, cuped.ci_upper), percent=False)
-            )
         if c.error:
             row[3] = f"{row[3]} ({escape(c.message)})"
         table.add_row(*row)
@@ -234,8 +234,11 @@ def _notes(item: VariantComparison, alpha: float) -> list[Text]:
         verdict = item.guardrail.verdict
         line = f"  guardrail {GUARDRAIL_WORDS[verdict]}: {' '.join(item.guardrail.reasons)}"
         notes.append(Text(line, style=GUARDRAIL_STYLE[verdict]))
-    if item.cuped is not None and item.cuped.variance_reduction is not None:
+    if item.cuped_applied and item.cuped is not None and item.cuped.variance_reduction is not None:
         notes.append(Text(f"{label}: CUPED cut the variance by {_share(item.cuped.variance_reduction)}", style="dim"))
+    elif item.cuped is not None:
+        reason = item.cuped.message or "it could not adjust this comparison"
+        notes.append(Text(f"{label}: read without CUPED ({reason})", style="yellow"))
     notes.append(Text(_mde_line(item, alpha), style="dim"))
     return notes
 
@@ -253,7 +256,7 @@ def _mde_line(item: VariantComparison, alpha: float) -> str:
     )
 
 
-def _segment_table(segment: SegmentReport, report: AnalysisReport) -> Table:
+def _segment_table(segment: SegmentReadout, report: Readout) -> Table:
     breakdown = segment.breakdown
     title = f"{segment.metric}: {segment.variant} vs {report.control} by {breakdown.dimension}"
     table = Table(title=escape(title), title_justify="left")
@@ -295,8 +298,6 @@ def _number(value: float | None) -> str:
 
 def _share(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
-
-
 
 
 def _signed(value: float | None, *, percent: bool) -> str:

@@ -1,11 +1,17 @@
-"""``novarium simulate``: the vectorised engine, for populations far beyond what HTTP agents can drive."""
+"""``novarium simulate``: the vectorised engine, for populations far beyond what HTTP agents can drive.
+
+Without ``--days`` a run covers the experiment's planned days (the builder's ``design.days``; one day without a
+plan); without ``--users`` it draws as many visitors as those days of traffic bring.
+"""
 
 import click
 from rich.console import Console
 from rich.table import Table
 
 from novarium_app.commands.errors import one_line_errors
+from novarium_app.lab.run_plan import NO_PLAN_DAYS, plan_days
 from novarium_app.services import get_store
+from shop.repository import get_experiment
 from swarm.engine import MAX_USERS, run_engine
 from swarm.plan import MAX_DAYS
 from swarm.switches import Switches
@@ -31,9 +37,13 @@ def parse_mix(text: str | None) -> dict[str, float] | None:
 
 @click.command()
 @click.option("--experiment", "experiment_key", required=True, help="Key of a running experiment.")
-@click.option("--users", type=click.IntRange(1, MAX_USERS), required=True, help="Users to simulate.")
+@click.option(
+    "--users", type=click.IntRange(1, MAX_USERS), default=None, help="Users to simulate [default: what the days bring]."
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Random seed.")
-@click.option("--days", type=click.IntRange(1, MAX_DAYS), default=1, show_default=True, help="Days of traffic.")
+@click.option(
+    "--days", type=click.IntRange(1, MAX_DAYS), default=None, help="Days of traffic [default: the plan's, else 1]."
+)
 @click.option("--bot-share", type=click.FloatRange(0, 0.5), default=0.0, show_default=True, help="Share of bots.")
 @click.option(
     "--novelty", type=click.FloatRange(0, 5), default=0.0, show_default=True, help="Extra effect on day 0, decaying."
@@ -54,9 +64,9 @@ def parse_mix(text: str | None) -> dict[str, float] | None:
 @one_line_errors
 def simulate(
     experiment_key: str,
-    users: int,
+    users: int | None,
     seed: int,
-    days: int,
+    days: int | None,
     bot_share: float,
     novelty: float,
     novelty_half_life: float,
@@ -74,11 +84,14 @@ def simulate(
         exposure_bug=exposure_bug,
         exposure_bug_variant=exposure_bug_variant,
     )
-    with console.status(f"simulating {users:,} users of {experiment_key!r}..."):
-        result = run_engine(
-            get_store(), experiment_key, users=users, seed=seed, days=days, switches=switches, mix=parse_mix(mix_text)
-        )
-    table = Table(title=f"run {result.run_id} · {result.experiment_key} · completed")
+    mix = parse_mix(mix_text)
+    store = get_store()
+    if days is None:
+        days = plan_days(get_experiment(store, experiment_key).design) or NO_PLAN_DAYS
+    who = f"{users:,} users" if users is not None else "the visitors"
+    with console.status(f"simulating {who} of {days} days of {experiment_key!r}..."):
+        result = run_engine(store, experiment_key, users=users, seed=seed, days=days, switches=switches, mix=mix)
+    table = Table(title=f"run {result.run_id} · {result.experiment_key} · {days} days · completed")
     table.add_column("variant")
     table.add_column("assigned", justify="right")
     for name, count in result.assigned.items():

@@ -129,9 +129,58 @@ def _analysis_plan() -> rx.Component:
             size="1",
             color=rx.color("gray", 10),
         ),
+        _cuped_plan(),
         spacing="1",
         width="100%",
     )
+
+
+CUPED_HELP = {
+    "on": (
+        "Every figure on the results page (tiles, tables, the plot, adjusted p-values and the ship rule) is read "
+        "with CUPED: each user's revenue before the experiment narrows the intervals. Ratio metrics stay unadjusted.",
+        "결과 페이지의 모든 수치(타일, 표, 그래프, 보정 p-값, 배포 규칙)를 CUPED로 읽습니다. 실험 전 사용자별 "
+        "매출이 신뢰구간을 좁힙니다. 비율 지표는 보정하지 않습니다.",
+    ),
+    "off": (
+        "Every figure on the results page is read from the raw metrics. Choose now: switching analysis after "
+        "seeing the results is a garden of forking paths.",
+        "결과 페이지의 모든 수치를 보정하지 않은 지표로 읽습니다. 지금 정하세요. 결과를 본 뒤 분석을 바꾸면 "
+        "'갈림길의 정원' 문제가 생깁니다.",
+    ),
+}
+
+
+def _cuped_plan() -> rx.Component:
+    """The analysis the learner pre-registers: with CUPED or without."""
+    choice = BuilderState.form["cuped"]
+    return rx.vstack(
+        rx.text(t(("Variance reduction", "분산 감소")), size="2", weight="medium", margin_top="0.5rem"),
+        rx.segmented_control.root(
+            rx.segmented_control.item(t(("Without CUPED", "CUPED 미적용")), value="off"),
+            rx.segmented_control.item(t(("With CUPED", "CUPED 적용")), value="on"),
+            value=choice,
+            on_change=lambda value: BuilderState.set_field("cuped", value),
+            size="1",
+            id="builder-cuped",
+        ),
+        rx.text(
+            rx.cond(choice == "on", t(CUPED_HELP["on"]), t(CUPED_HELP["off"])),
+            size="1",
+            color=rx.color("gray", 10),
+        ),
+        spacing="1",
+        width="100%",
+    )
+
+
+WINDOW_NOTE = (
+    "Measured as an experiment measures it: per visitor over the window. A much shorter experiment gives each "
+    "visitor fewer days to order, so expect a lower conversion there.",
+    "실험과 같은 방식(기간 내 방문자당)으로 측정했습니다. 기준 기간보다 훨씬 짧은 실험에서는 방문자가 주문할 기회가 "
+    "적어 전환율이 더 낮게 나옵니다.",
+)
+"""Which window the baseline uses, said plainly (``marts.baselines``)."""
 
 
 def _baseline() -> rx.Component:
@@ -150,17 +199,31 @@ def _baseline() -> rx.Component:
                 rx.grid(
                     fact(("Baseline", "기준값"), BuilderState.baseline["value"], "baseline-value"),
                     fact(("Std. dev. per visitor", "방문자당 표준편차"), BuilderState.baseline["std"], "baseline-std"),
-                    fact(("Visitor-days", "방문자-일"), BuilderState.baseline["n"], "baseline-n"),
+                    fact(("Visitors", "방문자"), BuilderState.baseline["n"], "baseline-n"),
                     columns="3",
                     spacing="2",
                     width="100%",
                 ),
                 rx.text(
-                    bi_fields(BuilderState.baseline, "source"),
+                    bi_fields(BuilderState.baseline, "unit"),
                     " · ",
                     BuilderState.window,
+                    " · ",
+                    bi_fields(BuilderState.baseline, "source"),
                     size="1",
                     color=rx.color("gray", 10),
+                    id="baseline-unit",
+                ),
+                rx.text(t(WINDOW_NOTE), size="1", color=rx.color("gray", 10)),
+                rx.cond(
+                    BuilderState.adopted["note_en"] != "",
+                    rx.callout(
+                        bi_fields(BuilderState.adopted, "note"),
+                        icon="git-merge",
+                        color_scheme="amber",
+                        size="1",
+                        id="baseline-adoptions",
+                    ),
                 ),
                 spacing="2",
                 width="100%",
@@ -291,7 +354,12 @@ def _results() -> rx.Component:
             ),
         ),
         rx.text(
-            t(("Daily visitors in the warehouse: ", "웨어하우스의 일일 방문자: ")),
+            t(
+                (
+                    "New visitors per day (the baseline window's distinct visitors ÷ its days): ",
+                    "하루 신규 방문자(기준 기간의 서로 다른 방문자 ÷ 일수): ",
+                )
+            ),
             BuilderState.daily_visitors,
             size="1",
             color=rx.color("gray", 10),

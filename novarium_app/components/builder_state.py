@@ -20,6 +20,7 @@ from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder import draft as drafts
 from novarium_app.builder import evaluate, plan, prefill, saving, validation, view
+from novarium_app.builder.adopted import adoption_note
 from novarium_app.builder.hypothesis import compose
 from novarium_app.builder.labels import metric_label
 from novarium_app.builder.spec import draft_from_spec, payload
@@ -31,8 +32,10 @@ from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 from shop import repository
 from shop.access import Action
+from shop.adoptions import list_adoptions
 from shop.experiments import SpecError
 from shop.state import preview_href
+from swarm.population import visitors_curve
 
 log = logging.getLogger("novarium.builder")
 
@@ -42,9 +45,10 @@ TO_STEPPER = rx.scroll_to("builder-stepper")
 """Every step change scrolls the stepper to the top of the window: a step opens at its start, not mid-page."""
 
 
-def _read_store() -> tuple[Baselines, list[repository.ExperimentRecord]]:
+def _read_store() -> tuple[Baselines, tuple[int, ...], list[repository.ExperimentRecord], dict[str, str]]:
     store = get_store()
-    return metric_baselines(store), repository.list_experiments(store)
+    visitors = visitors_curve(store, plan.MAX_HORIZON)
+    return metric_baselines(store), visitors, repository.list_experiments(store), adoption_note(list_adoptions(store))
 
 
 def _save(spec: dict[str, Any], launch: bool) -> saving.Saved:
@@ -73,6 +77,7 @@ def _warehouse(baselines: Baselines) -> dict[str, dict[str, Any]]:
             "n": found.n,
             "source": found.source,
             "missing": found.missing,
+            "days": baselines.days,
         }
         for key, found in baselines.metrics.items()
     }
@@ -121,6 +126,8 @@ class BuilderState(BuilderEdits, rx.State):
 
     _warehouse_json: str = ""  # each metric's baseline (mean, std, n, source, missing) as JSON
     _daily: float = 0.0
+    _visitors: list[int] = []
+    adopted: dict[str, str] = {"note_en": "", "note_ko": ""}
     _own_spec: str = ""  # the stored draft's spec as JSON: plain data, never a state proxy
     _design: str = ""  # the power step's design as JSON
     _curve_days: list[int] = []
@@ -141,13 +148,14 @@ class BuilderState(BuilderEdits, rx.State):
         params = dict(self.router.url.query_parameters)
         notice: tuple[str, Text] | None = None
         try:
-            baselines, records = await asyncio.to_thread(_read_store)
+            baselines, visitors, records, self.adopted = await asyncio.to_thread(_read_store)
         except STORE_ERRORS as error:
             log.exception("the builder could not read the warehouse")
             self.load_error = _first_line(error)
-            baselines, records = None, []
+            baselines, visitors, records = None, (), []
         self.existing_keys = [record.key for record in records]
         self._set_baselines(baselines)
+        self._visitors = list(visitors) if baselines is not None and not baselines.is_empty else []
         self.own_key, self._own_spec = "", ""
         draft = drafts.loads(self.saved)
         continue_key = params.get(prefill.DRAFT_PARAM, "")
@@ -231,6 +239,7 @@ class BuilderState(BuilderEdits, rx.State):
                 own_spec=json.loads(self._own_spec) if self._own_spec else None,
                 warehouse=json.loads(self._warehouse_json or "{}"),
                 daily_visitors=self._daily,
+                visitors=tuple(self._visitors),
                 touched=frozenset(self.touched),
                 checked_steps=frozenset(self.checked_steps),
             ),

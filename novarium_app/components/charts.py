@@ -10,9 +10,11 @@ KOREAN_DAYS = {"tickformat": "%-m월 %-d일", "hoverformat": "%Y년 %-m월 %-d�
 NAMES = {
     "visitors": ("Visitors", "방문자"),
     "conversion": ("Conversion", "전환율"),
+    "daily_conversion": ("Conversion (per visitor, same day)", "전환율(당일 방문자당)"),
+    "window_conversion": ("Conversion (per visitor, {window} days)", "전환율({window}일간 방문자당)"),
     "revenue": ("Revenue", "매출"),
     "average": ("{window}-day average", "{window}일 평균"),
-    "share": ("Share of sessions", "세션 비중"),
+    "share": ("Share of visitors", "방문자 비중"),
 }
 """Legend names (English, Korean)."""
 
@@ -46,13 +48,13 @@ def base_layout(figure: go.Figure, height: int = 320) -> go.Figure:
 def traffic_and_conversion(
     days: list, visitors: list[float], conversion: list[float], korean: bool = False
 ) -> go.Figure:
-    """Daily visitors as bars with conversion as a line on a second axis (legend and dates in Korean if asked)."""
+    """Daily visitors as bars with each day's conversion (per visitor, that day) as a line on a second axis."""
     figure = go.Figure()
     figure.add_bar(x=days, y=visitors, name=_name("visitors", korean), marker_color=ACCENT, opacity=0.55)
     figure.add_scatter(
         x=days,
         y=conversion,
-        name=_name("conversion", korean),
+        name=_name("daily_conversion", korean),
         yaxis="y2",
         mode="lines",
         line={"color": SECOND, "width": 2.5},
@@ -108,15 +110,17 @@ def session_funnel(labels: list[str], sessions: list[int]) -> go.Figure:
     return figure
 
 
-def persona_mix(personas: list[str], shares: list[float], conversion: list[float], korean: bool = False) -> go.Figure:
-    """Each persona's share of sessions (bars) and its session conversion (markers, second axis)."""
+def persona_mix(
+    personas: list[str], shares: list[float], conversion: list[float], korean: bool = False, window: int = 28
+) -> go.Figure:
+    """Each persona's share of visitors (bars) and its conversion per visitor over the window (markers)."""
     figure = go.Figure()
     figure.add_bar(x=personas, y=shares, name=_name("share", korean), marker_color=ACCENT, opacity=0.6,
                    hovertemplate="%{y:.1%}")  # fmt: skip
     figure.add_scatter(
         x=personas,
         y=conversion,
-        name=_name("conversion", korean),
+        name=_name("window_conversion", korean, window=window),
         yaxis="y2",
         mode="markers+lines",
         marker={"size": 10, "color": SECOND},

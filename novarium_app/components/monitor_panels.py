@@ -230,6 +230,10 @@ def _split_card(m: MonitorVars) -> rx.Component:
     return _card(
         _title(("Traffic split", "트래픽 배정"), _srm_badge(m.summary, "srm", "srm-status")),
         rx.cond(
+            m.summary["horizon"] != "",
+            rx.text(bi(m.summary, "horizon"), size="2", id="monitor-horizon", class_name="tabular-nums"),
+        ),
+        rx.cond(
             m.summary["planned_sample"] != "",
             rx.text(
                 t(("Planned sample: ", "계획 표본: ")),
@@ -278,11 +282,7 @@ def _metric_chip(row: rx.Var) -> rx.Component:
 
 
 def _metric_card(m: MonitorVars) -> rx.Component:
-    subtitle = rx.cond(
-        m.summary["clock"] == "simulated",
-        t(("Cumulative, per variant, over the visits' simulated time.", "변형별 누적값, 방문의 시뮬레이션 시각 기준.")),
-        t(("Cumulative, per variant, as the data arrives (UTC).", "변형별 누적값, 데이터가 도착하는 대로 (UTC).")),
-    )
+    subtitle = bi(m.summary, "metric_caption")
     return _card(
         _title(
             rx.text.span(
@@ -318,7 +318,7 @@ def _peek_row(row: rx.Var) -> rx.Component:
         row["first_naive"] != "—",
         rx.cond(
             LocaleState.is_korean,
-            rx.text.span(" · 처음 ", row["first_naive"]),
+            rx.text.span(" · 처음 ", row["first_naive_ko"]),
             rx.text.span(" · first at ", row["first_naive"]),
         ),
     )
@@ -413,7 +413,7 @@ def _rate_card(m: MonitorVars) -> rx.Component:
         rx.text.span(m.summary["events"], " events stored · peak ", m.summary["peak_rate"]),
     )
     return _card(
-        _title(("Events per second", "초당 이벤트")),
+        _title(bi(m.summary, "rate_title")),
         subtitle,
         rx.plotly(data=m.rate_figure, id="rate-chart", width="100%", config=PLOT_CONFIG),
         rx.text(bi(m.summary, "rate_axis"), size="1", color=rx.color("gray", 10), align="center", id="rate-axis"),

@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from marts.monitor import Peeking, RunMonitor, VariantCurve
+from marts.monitor import DAY, Peeking, RunMonitor, VariantCurve, Window
 from marts.planned import PlannedProgress
 from marts.stats.srm import SrmResult
 from marts.vocabulary import METRIC_NAMES_KO, SRM_STATUS_NAMES, format_p, p_phrase
 from novarium_app import routes
-from novarium_app.components.monitor_rates import rate_bars
+from novarium_app.components import monitor_calendar as calendar
+from novarium_app.components.monitor_rates import RateBars, day_bars, rate_bars
 
 PALETTE = ("#0090ff", "#8e4ec6", "#f76b15", "#12a594")
 """Variant colours (Radix step 9: readable on light and dark backgrounds); control first."""
@@ -50,7 +51,9 @@ def build_view(monitor: RunMonitor) -> MonitorView:
     colors = {curve.variant: PALETTE[index % len(PALETTE)] for index, curve in enumerate(monitor.curves)}
     unit = value_unit(metric.kind, metric.numerator)
     exposed = sum(monitor.exposed.values())
-    bars = rate_bars(monitor.events, window)
+    on_calendar = window.clock == "calendar"
+    bars = day_bars(monitor.events, window) if on_calendar else rate_bars(monitor.events, window)
+    horizon, horizon_ko = calendar.horizon_words(run, window)
     summary = {
         "run_id": run.run_id,
         "results_href": routes.results_for(run.experiment_key),
@@ -63,11 +66,10 @@ def build_view(monitor: RunMonitor) -> MonitorView:
         "exposed": f"{exposed:,}",
         "empty": "" if exposed else "yes",
         "events": f"{sum(monitor.events):,}",
-        "peak_rate": format_rate(max(bars.rates, default=0.0)),
-        "rate_axis": f"Time (one bar = {format_width(bars.width, 'en')})",
-        "rate_axis_ko": f"시간 (막대 하나 = {format_width(bars.width, 'ko')})",
-        "width": format_width(window.width, "en"),
-        "width_ko": format_width(window.width, "ko"),
+        "peak_rate": format_rate(max(bars.rates, default=0.0), "day" if on_calendar else "s"),
+        "horizon": horizon,
+        "horizon_ko": horizon_ko,
+        **(calendar.calendar_words(window, bars.width // DAY) if on_calendar else _clock_words(window, bars)),
         **_srm_summary(monitor.srm, "srm"),
         **_srm_summary(monitor.srm_assigned, "srm_assigned"),
         **_peeking_summary(monitor),
@@ -78,7 +80,9 @@ def build_view(monitor: RunMonitor) -> MonitorView:
         variants=_variant_rows(monitor, colors, unit),
         peeks=[_peek_row(peek, colors, window.clock, monitor) for peek in monitor.peeking],
         chart={
-            "times": [_iso(window.look_end(index)) for index in range(window.looks)],
+            "times": _look_times(window),
+            "dates": calendar.look_dates(window) if on_calendar else [],
+            "days": window.looks * window.width // DAY if on_calendar else 0,
             "clock": window.clock,
             "unit": unit,
             "metric": [
@@ -126,13 +130,11 @@ def format_lift(treatment: float | None, control: float | None) -> str:
     return f"{treatment / control - 1:+.1%}"
 
 
-
-
-def format_rate(per_second: float) -> str:
-    """Events per second, "1,234/s"."""
-    if per_second <= 0:
-        return "0/s"
-    return f"{per_second:,.1f}/s" if per_second < 10 else f"{per_second:,.0f}/s"
+def format_rate(rate: float, per: str = "s") -> str:
+    """Events per second ("1,234/s") or per ``per`` ("1,234/day")."""
+    if rate <= 0:
+        return f"0/{per}"
+    return f"{rate:,.1f}/{per}" if rate < 10 else f"{rate:,.0f}/{per}"
 
 
 def format_width(seconds: int, locale: str) -> str:
@@ -146,7 +148,10 @@ def format_width(seconds: int, locale: str) -> str:
 
 
 def format_moment(moment: datetime, origin: datetime, clock: str) -> str:
-    """When a look was taken: time into the run ("1:05") for a live run, the simulated time for an engine run."""
+    """When a look was taken: the day of the experiment ("day 3 · 2026-11-18") on a calendar; for older runs, time
+    into the run ("1:05") for an HTTP run, the simulated time for an engine run."""
+    if clock == "calendar":
+        return calendar.format_day(moment, origin)[0]
     if clock == "simulated":
         return f"{moment:%Y-%m-%d %H:%M}"
     seconds = max(0, round((moment - origin).total_seconds()))
@@ -208,9 +213,11 @@ def _peek_row(peek: Peeking, colors: dict[str, str], clock: str, monitor: RunMon
     last = peek.looks[-1] if peek.looks else None
     naive = peek.naive_below()
     first = format_moment(monitor.window.look_end(naive[0]), monitor.window.origin, clock) if naive else NONE
+    first_ko = calendar.format_day(monitor.window.look_end(naive[0]), monitor.window.origin)[1] if naive else NONE
     return {
         "variant": peek.variant,
         "color": colors[peek.variant],
+        "first_naive_ko": first_ko if clock == "calendar" else first,
         "naive_p": format_p(last.naive_p_value if last else None),
         "valid_p": format_p(last.p_value if last else None),
         "naive_below": f"{len(naive):,} / {len(peek.looks):,}",
@@ -263,6 +270,32 @@ def _peeking_summary(monitor: RunMonitor) -> dict[str, str]:
         peeking_en = f"Neither p-value has dipped below {alpha} in {looks:,} looks."
         peeking_ko = f"{looks:,}번의 확인에서 두 p값 모두 {alpha} 아래로 내려가지 않았습니다."
     return {"tuning": tuning_en, "tuning_ko": tuning_ko, "peeking": peeking_en, "peeking_ko": peeking_ko}
+
+
+def _clock_words(window: Window, bars: RateBars) -> dict[str, str]:
+    """The captions of a monitor read by arrival or by an engine run's span (runs stored without a calendar)."""
+    simulated = window.clock == "simulated"
+    return {
+        "metric_caption": "Cumulative, per variant, over the visits' simulated time."
+        if simulated
+        else "Cumulative, per variant, as the data arrives (UTC).",
+        "metric_caption_ko": "변형별 누적값, 방문의 시뮬레이션 시각 기준."
+        if simulated
+        else "변형별 누적값, 데이터가 도착하는 대로 (UTC).",
+        "rate_title": "Events per second",
+        "rate_title_ko": "초당 이벤트",
+        "rate_axis": f"Time (one bar = {format_width(bars.width, 'en')})",
+        "rate_axis_ko": f"시간 (막대 하나 = {format_width(bars.width, 'ko')})",
+        "width": format_width(window.width, "en"),
+        "width_ko": format_width(window.width, "ko"),
+    }
+
+
+def _look_times(window: Window) -> list[str] | list[float]:
+    """Each look's place on the x axis: its day on a calendar, else its time (ISO)."""
+    if window.clock == "calendar":
+        return calendar.look_days(window)
+    return [_iso(window.look_end(index)) for index in range(window.looks)]
 
 
 def _p(value: float | None) -> float | None:

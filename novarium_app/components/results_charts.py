@@ -20,23 +20,20 @@ def forest(
     points: Sequence[Mapping[str, Any]],
     *,
     korean: bool = False,
-    cuped: bool = False,
     truth: Mapping[str, float | None] | None = None,
 ) -> go.Figure:
-    """Relative lift with its interval per row (CUPED's where on and available); true effects as diamonds.
+    """Relative lift with its interval per row, in the readout's analysis; true effects as diamonds.
 
     Args:
         points: ``views.forest_points`` rows.
         korean: label in Korean.
-        cuped: show the CUPED estimate where a row has one.
         truth: row key -> true relative effect, only after the decision.
     """
     language = 1 if korean else 0
     rows = []
     for point in points:
-        use_cuped = cuped and point.get("cuped_rel") is not None and point.get("cuped_ci")
-        rel = point["cuped_rel"] if use_cuped else point["rel"]
-        low, high = (point["cuped_ci"] if use_cuped else point["ci"]) or (None, None)
+        rel = point["rel"]
+        low, high = point["ci"] or (None, None)
         if rel is None:
             continue
         label = point["label_ko"] if korean else point["label_en"]

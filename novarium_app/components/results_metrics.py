@@ -1,4 +1,4 @@
-"""Metric results: the estimate-and-interval plot and one table card per metric (raw or CUPED estimates)."""
+"""Metric results: the estimate-and-interval plot and one table card per metric, in the readout's analysis."""
 
 import reflex as rx
 
@@ -69,8 +69,10 @@ def cuped_switch(cuped_on: rx.Var, on_cuped: rx.EventHandler) -> rx.Component:
         ),
         content=t(
             (
-                "Adjust each estimate for users' pre-experiment revenue (not for ratio metrics)",
-                "실험 전 사용자 매출로 추정치를 보정합니다(비율 지표 제외)",
+                "Read every figure (tiles, tables, plot, adjusted p-values and the ship rule) adjusted for users' "
+                "pre-experiment revenue (not ratio metrics)",
+                "모든 수치(타일, 표, 그래프, 보정 p-값, 배포 규칙)를 실험 전 사용자 매출로 "
+                "보정해 읽습니다(비율 지표 제외)",
             )
         ),
     )
@@ -100,19 +102,17 @@ def _two_lines(top: rx.Var, *bottom: rx.Var) -> list[rx.Component]:
     ]
 
 
-def _row(row: rx.Var, cuped_on: rx.Var) -> rx.Component:
-    use_cuped = cuped_on & row.has_cuped
-    tone = rx.cond(use_cuped, row.cuped_tone, row.tone)
+def _row(row: rx.Var) -> rx.Component:
     lift = rx.hstack(
         rx.badge(
-            rx.cond(use_cuped, row.cuped_rel, row.rel),
-            color_scheme=tone_scheme(tone),
+            row.rel,
+            color_scheme=tone_scheme(row.tone),
             variant="soft",
             size="2",
             class_name="tabular-nums rel-lift",
         ),
         rx.text(
-            rx.cond(use_cuped, row.cuped_rel_ci, row.rel_ci),
+            row.rel_ci,
             size="1",
             color=rx.color("gray", 10),
             class_name="tabular-nums",
@@ -121,9 +121,9 @@ def _row(row: rx.Var, cuped_on: rx.Var) -> rx.Component:
         align="center",
     )
     absolute = rx.text(
-        rx.cond(use_cuped, row.cuped_abs, row.abs),
+        row.abs,
         " ",
-        rx.cond(use_cuped, row.cuped_abs_ci, row.abs_ci),
+        row.abs_ci,
         size="1",
         color=rx.color("gray", 10),
         class_name="tabular-nums",
@@ -144,7 +144,7 @@ def _row(row: rx.Var, cuped_on: rx.Var) -> rx.Component:
             rx.table.cell(t(("Baseline", "기준")), col_span=3, color=rx.color("gray", 10), font_style="italic"),
             rx.fragment(
                 rx.table.cell(lift, absolute),
-                rx.table.cell(*_two_lines(rx.cond(use_cuped, row.cuped_p, row.p), t(("adj. ", "보정 ")), row.p_adj)),
+                rx.table.cell(*_two_lines(row.p, t(("adj. ", "보정 ")), row.p_adj), class_name="p-cell"),
                 rx.table.cell(*_two_lines(row.chance, t(("loss ", "손실 ")), row.loss)),
             ),
         ),
@@ -152,7 +152,7 @@ def _row(row: rx.Var, cuped_on: rx.Var) -> rx.Component:
     )
 
 
-def metric_card(card: rx.Var, cuped_on: rx.Var) -> rx.Component:
+def metric_card(card: rx.Var) -> rx.Component:
     """One metric: its role, what it means, and a row per variant."""
     notes = rx.foreach(
         card.rows,
@@ -169,8 +169,13 @@ def metric_card(card: rx.Var, cuped_on: rx.Var) -> rx.Component:
                 role_badge(card.role),
                 rx.spacer(),
                 rx.cond(
-                    cuped_on & has_cuped,
-                    rx.badge(t(("CUPED-adjusted", "CUPED 보정")), color_scheme="violet", variant="soft"),
+                    card.analysis_en != "",
+                    rx.badge(
+                        bi(card.analysis_en, card.analysis_ko),
+                        color_scheme=rx.cond(has_cuped, "violet", "gray"),
+                        variant="soft",
+                        class_name="metric-analysis",
+                    ),
                 ),
                 align="center",
                 spacing="2",
@@ -193,14 +198,14 @@ def metric_card(card: rx.Var, cuped_on: rx.Var) -> rx.Component:
                     ("Chance to beat", "이길 확률"),
                 ),
                 card.rows,
-                lambda row: _row(row, cuped_on),
+                _row,
                 variant="ghost",
                 size="2",
                 class_name="results-table",
             ),
             notes,
             rx.cond(
-                cuped_on & has_cuped,
+                has_cuped,
                 rx.text(
                     t(("CUPED variance reduction: ", "CUPED 분산 감소: ")),
                     rx.foreach(

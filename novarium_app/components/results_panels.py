@@ -27,13 +27,6 @@ NO_EXPERIMENTS = (
     "실험을 시작하고 방문자가 들어오면 결과가 나타납니다. 실험을 시작하고 실행 페이지에서 시뮬레이션 "
     "방문자를 보낸 뒤 다시 오세요.",
 )
-SHIP_RULE = (
-    "Ship needs a goal metric that improved significantly after correction and every guardrail shown "
-    "non-inferior; a broken split, a harmed guardrail or a worse goal blocks it. It reads the estimates without "
-    "CUPED, as the headline tiles do.",
-    "배포하려면 보정 후 유의하게 개선된 목표 지표가 있고 모든 가드레일이 비열등해야 합니다. 배분 오류, "
-    "가드레일 악화, 목표 지표 악화는 배포를 막습니다. 위 요약 타일처럼 CUPED를 적용하지 않은 추정치로 판단합니다.",
-)
 NO_GUARDRAILS = (
     "This experiment set no guardrails: nothing protects order value or engagement from a winning variant.",
     "이 실험에는 가드레일이 없습니다. 이기는 변형으로부터 주문 금액이나 참여도를 지켜 줄 장치가 없습니다.",
@@ -200,7 +193,7 @@ def _tile(tile: rx.Var) -> rx.Component:
                 bi(tile["value"], tile["value_ko"]),
                 size="5",
                 weight="bold",
-                class_name="tabular-nums",
+                class_name="tabular-nums tile-value",
                 color=rx.cond(tile["tone"] == "gray", rx.color("gray", 12), rx.color(tone_scheme(tile["tone"]), 11)),
             ),
             rx.text(bi(tile["detail_en"], tile["detail_ko"]), size="1", color=rx.color("gray", 10)),
@@ -248,8 +241,10 @@ VERDICT_STYLE = {
 }
 
 
-def recommendation_card(verdict: rx.Var, headline_en: rx.Var, headline_ko: rx.Var, reasons: rx.Var) -> rx.Component:
-    """The ship rule's recommendation and its reasons in plain words."""
+def recommendation_card(
+    verdict: rx.Var, headline_en: rx.Var, headline_ko: rx.Var, reasons: rx.Var, rule_en: rx.Var, rule_ko: rx.Var
+) -> rx.Component:
+    """The ship rule's recommendation, its reasons in plain words and the rule, naming the analysis it reads."""
     scheme = rx.match(verdict, *[(key, color) for key, (color, _) in VERDICT_STYLE.items()], "gray")
     return rx.card(
         rx.vstack(
@@ -267,9 +262,10 @@ def recommendation_card(verdict: rx.Var, headline_en: rx.Var, headline_ko: rx.Va
             ),
             rx.vstack(rx.foreach(reasons, line_item), spacing="2", width="100%", id="recommendation-reasons"),
             rx.text(
-                t(SHIP_RULE),
+                bi(rule_en, rule_ko),
                 size="1",
                 color=rx.color("gray", 10),
+                id="ship-rule",
             ),
             spacing="3",
             width="100%",

@@ -132,6 +132,7 @@ def design(view: rx.Var) -> rx.Component:
             fact(("Traffic", "트래픽"), view.allocation),
             fact(("Alpha", "유의수준"), view.alpha),
             fact(("Correction", "다중 검정 보정"), view.correction),
+            fact(("Analysis", "분석"), view.analysis, "retro-analysis"),
             rx.foreach(
                 view.facts,
                 lambda item: rx.data_list.item(

@@ -10,6 +10,7 @@ import reflex as rx
 
 from novarium_app import routes
 from novarium_app.components.page_parts import empty_state
+from novarium_app.components.run_mode_view import forwarding_note, launch_button, mode_switch, plan_source
 from novarium_app.components.run_widgets import form_field
 from novarium_app.i18n import LocaleState, Text, t
 
@@ -33,14 +34,14 @@ def _field(state: Any, label: Text, name: str, hint: Text, suffix: str = "", asi
     )
 
 
-def _experiment_select(state: Any) -> rx.Component:
+def _experiment_select(state: Any, plan: Any) -> rx.Component:
     chosen = state.chosen
     return rx.vstack(
         rx.text(t(("Experiment", "실험")), as_="label", html_for="run-experiment_key", size="2", weight="medium"),
         rx.select(
             state.experiment_keys,
             value=state.experiment_key,
-            on_change=lambda value: state.set_field("experiment_key", value),
+            on_change=lambda value: [state.set_field("experiment_key", value), plan.prefill(value)],
             placeholder=t(("Choose a running experiment", "진행 중인 실험을 고르세요")),
             id="run-experiment_key",
             width="100%",
@@ -64,12 +65,12 @@ def _experiment_select(state: Any) -> rx.Component:
     )
 
 
-def _agents_field(state: Any) -> rx.Component:
+def _agents_field(state: Any, plan: Any) -> rx.Component:
     presets = rx.hstack(
         *[
             rx.button(
                 shown,
-                on_click=state.set_field("agents", value),
+                on_click=[state.set_field("agents", value), plan.note_agents(value)],
                 size="1",
                 variant=rx.cond(state.agents == value, "solid", "soft"),
                 color_scheme=rx.cond(state.agents == value, "violet", "gray"),
@@ -80,11 +81,16 @@ def _agents_field(state: Any) -> rx.Component:
         ],
         spacing="1",
     )
-    hint = (
-        "Shoppers to simulate; 78,396 is the whole population",
-        "시뮬레이션할 쇼핑객 수. 78,396명이 전체 인구입니다",
+    hint = ("Visitors to simulate over the days", "기간 동안 시뮬레이션할 방문자 수")
+    return form_field(
+        ("Agents", "에이전트"),
+        "agents",
+        state.agents,
+        _error(state, "agents"),
+        lambda value: [state.set_field("agents", value), plan.note_agents(value)],
+        hint=hint,
+        aside=presets,
     )
-    return _field(state, ("Agents", "에이전트"), "agents", hint, aside=presets)
 
 
 def _section(title: Text, subtitle: Text) -> rx.Component:
@@ -112,8 +118,11 @@ def _seasonality(state: Any) -> rx.Component:
     )
 
 
-def run_form_card(state: Any) -> rx.Component:
-    """The new-run form: experiment, agents and pacing, realism switches, Reset and Launch."""
+def run_form_card(state: Any, plan: Any) -> rx.Component:
+    """The new-run form: experiment and its plan, mode, agents and pacing, realism switches, Reset and Launch.
+
+    ``plan`` is ``RunPlanState``: where the days and agents come from, Watch or Fast-forward.
+    """
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -123,8 +132,8 @@ def run_form_card(state: Any) -> rx.Component:
                     rx.text(
                         t(
                             (
-                                "Agents browse, click and order over HTTP.",
-                                "에이전트가 HTTP로 둘러보고 클릭하고 주문합니다.",
+                                "Play days of the shop's traffic in your experiment.",
+                                "실험에 상점 트래픽을 기간만큼 재생합니다.",
                             )
                         ),
                         size="2",
@@ -135,8 +144,10 @@ def run_form_card(state: Any) -> rx.Component:
                 spacing="3",
                 align="center",
             ),
-            _experiment_select(state),
-            _agents_field(state),
+            _experiment_select(state, plan),
+            plan_source(plan),
+            mode_switch(plan),
+            _agents_field(state, plan),
             rx.grid(
                 _field(
                     state, ("Concurrency", "동시 실행 수"), "concurrency", ("Sessions at once", "동시에 진행할 세션")
@@ -186,19 +197,12 @@ def run_form_card(state: Any) -> rx.Component:
                 rx.button(
                     t(("Reset", "초기화")), on_click=state.reset_form, variant="soft", color_scheme="gray", size="3"
                 ),
-                rx.button(
-                    rx.icon("play", size=16),
-                    t(("Launch run", "실행 시작")),
-                    on_click=state.start_run,
-                    loading=state.submitting,
-                    size="3",
-                    flex="1",
-                    id="launch-run",
-                ),
+                launch_button(state, plan),
                 spacing="2",
                 width="100%",
                 padding_top="0.25rem",
             ),
+            forwarding_note(plan),
             spacing="4",
             width="100%",
         ),

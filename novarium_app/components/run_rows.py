@@ -50,6 +50,7 @@ class Progress(Protocol):
     started_at: datetime
     finished_at: datetime | None
     error: str | None
+    kind: str
 
 
 def progress_row(progress: Progress, now: datetime | None = None) -> dict[str, str]:
@@ -57,6 +58,7 @@ def progress_row(progress: Progress, now: datetime | None = None) -> dict[str, s
     now = now or datetime.now(UTC)
     status = progress.status
     running = status in ACTIVE
+    engine = progress.kind == "engine"
     seconds = _elapsed(progress.started_at, progress.finished_at or now)
     duration, duration_ko = format_seconds(seconds), format_seconds(seconds, "ko")
     english, korean = STATUS_WORDS.get(status, (status, status))
@@ -75,8 +77,8 @@ def progress_row(progress: Progress, now: datetime | None = None) -> dict[str, s
         "events_sent": f"{progress.events_sent:,}",
         "events_stored": f"{progress.events_stored:,}",
         "events_per_second": format_rate(progress.events_per_second),
-        "rate_detail": "live, over HTTP" if running else "run average",
-        "rate_detail_ko": "실시간, HTTP" if running else "실행 평균",
+        "rate_detail": "fast-forwarded" if engine else "live, over HTTP" if running else "run average",
+        "rate_detail_ko": "빨리 감기" if engine else "실시간, HTTP" if running else "실행 평균",
         "eta": format_seconds(progress.eta_seconds) if running else NONE,
         "eta_ko": format_seconds(progress.eta_seconds, "ko") if running else NONE,
         "started": format_started(progress.started_at, now),
@@ -88,7 +90,8 @@ def progress_row(progress: Progress, now: datetime | None = None) -> dict[str, s
         "error": progress.error or "",
         "active": "yes" if running else "",
         "results_href": routes.results_for(progress.experiment_key),
-        "resumable": "yes" if status in RESUMABLE else "",
+        "resumable": "yes" if status in RESUMABLE and not engine else "",  # the engine plays a run at once
+        "kind": progress.kind,
         "version": f"{status}:{progress.agents_done}:{progress.events_stored}",
     }
 

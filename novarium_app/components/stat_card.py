@@ -1,4 +1,4 @@
-"""A KPI card: label, value and change against the previous window."""
+"""A KPI card: label, unit, value and change against the previous window."""
 
 import reflex as rx
 
@@ -6,14 +6,22 @@ from novarium_app.i18n import LocaleState, t
 
 
 def stat_card(kpi: rx.Var) -> rx.Component:
-    """Render one KPI dict with keys label, label_ko, value, change, direction and key."""
+    """Render one KPI dict with keys label, label_ko, unit, unit_ko, value, change, direction and key."""
     return rx.card(
         rx.vstack(
-            rx.text(
-                rx.cond(LocaleState.is_korean, kpi["label_ko"], kpi["label"]),
-                size="2",
-                color=rx.color("gray", 11),
-                weight="medium",
+            rx.box(
+                rx.text(
+                    rx.cond(LocaleState.is_korean, kpi["label_ko"], kpi["label"]),
+                    size="2",
+                    color=rx.color("gray", 11),
+                    weight="medium",
+                ),
+                rx.text(
+                    rx.cond(LocaleState.is_korean, kpi["unit_ko"], kpi["unit"]),
+                    size="1",
+                    color=rx.color("gray", 10),
+                    class_name="kpi-unit",
+                ),
             ),
             rx.heading(kpi["value"], size="7", weight="bold"),
             rx.hstack(

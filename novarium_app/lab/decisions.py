@@ -242,7 +242,8 @@ def covers(interval: Sequence[float | None] | None, value: float | None) -> bool
 def reveal_rows(results: Mapping[str, Any], truth: GroundTruth) -> list[dict[str, Any]]:
     """Per metric × treatment variant: the estimate and its interval next to the true effect, and coverage.
 
-    ``results`` is ``ExperimentResults.to_dict()``. Metrics or variants the truth does not know are skipped.
+    ``results`` is a readout (``Readout.to_dict()``): the intervals are those of its analysis, CUPED or not.
+    Metrics or variants the truth does not know are skipped.
     """
     rows = []
     for metric in results.get("metrics", []):
@@ -255,7 +256,6 @@ def reveal_rows(results: Mapping[str, Any], truth: GroundTruth) -> list[dict[str
                 continue
             true_run = truth.effect(key, variant)
             true_lasting = truth.effect(key, variant, lasting=True)
-            cuped = item.get("cuped") or {}
             rows.append(
                 {
                     "metric": key,
@@ -272,14 +272,13 @@ def reveal_rows(results: Mapping[str, Any], truth: GroundTruth) -> list[dict[str
                     "lasting_abs": true_lasting.absolute,
                     "lasting_rel": true_lasting.relative,
                     "covered": covers(item["abs_ci"], true_run.absolute),
-                    "cuped_covered": covers(cuped.get("abs_ci"), true_run.absolute) if cuped else None,
                 }
             )
     return rows
 
 
 def ci_covered(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, bool]]:
-    """metric -> variant -> whether the (raw) interval covered the true effect, from ``reveal_rows``."""
+    """metric -> variant -> whether the readout's interval covered the true effect, from ``reveal_rows``."""
     out: dict[str, dict[str, bool]] = {}
     for row in rows:
         if row["covered"] is not None:

@@ -2,7 +2,8 @@
 
 Recording a decision, in this order:
 
-1. the results, recomputed from a freshly rebuilt ``experiment_users`` mart (what the learner decided on);
+1. the results, recomputed from a freshly rebuilt ``experiment_users`` mart in the analysis the learner read (CUPED
+   or not: the results page's switch, else the plan's), so the retrospective shows the numbers decided on;
 2. the ground truth of the latest completed simulated run, read now and not before (none for keep running: the
    experiment goes on, so the truth stays hidden);
 3. the judgement (``decisions.judge``);
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from marts.etl import build_experiment_users
-from marts.results import ExperimentResults, experiment_results
+from marts.results import ExperimentResults, ExperimentSums, experiment_sums
 from marts.storage import Store
 from novarium_app.lab import decisions, records
 from shop import adoptions, repository
@@ -57,11 +58,17 @@ def planned_units(record: ExperimentRecord) -> int | None:
     return None
 
 
-def analyse(store: Store, record: ExperimentRecord, *, refresh: bool = True) -> ExperimentResults:
-    """The experiment's results; ``refresh`` rebuilds its ``experiment_users`` rows first."""
+def planned_cuped(record: ExperimentRecord) -> bool:
+    """The analysis the design pre-registered: CUPED (True) or not; a design that says nothing reads without it."""
+    design = record.design.get("design") or {}
+    return design.get("cuped") is True
+
+
+def analysis_sums(store: Store, record: ExperimentRecord, *, refresh: bool = True) -> ExperimentSums:
+    """The experiment's sums, ready for a readout in either analysis; ``refresh`` rebuilds its mart rows first."""
     if refresh:
         build_experiment_users(store, experiment_key=record.key)
-    return experiment_results(
+    return experiment_sums(
         store,
         record.key,
         variants=[(v.name, v.weight) for v in record.variants],
@@ -71,6 +78,13 @@ def analyse(store: Store, record: ExperimentRecord, *, refresh: bool = True) -> 
         guardrails=guardrails_of(record),
         planned_units=planned_units(record),
     )
+
+
+def analyse(
+    store: Store, record: ExperimentRecord, *, refresh: bool = True, cuped: bool | None = None
+) -> ExperimentResults:
+    """The experiment's readout with CUPED or without (None: the plan's choice, ``planned_cuped``)."""
+    return analysis_sums(store, record, refresh=refresh).readout(planned_cuped(record) if cuped is None else cuped)
 
 
 def recommendation(results: dict[str, Any], variant: str | None) -> dict[str, Any]:
@@ -100,9 +114,17 @@ def experiment_snapshot(record: ExperimentRecord) -> dict[str, Any]:
 
 
 def record_decision(
-    store: Store, experiment_key: str, *, choice: str, variant: str | None, learnings: str
+    store: Store,
+    experiment_key: str,
+    *,
+    choice: str,
+    variant: str | None,
+    learnings: str,
+    cuped: bool | None = None,
 ) -> RecordedDecision:
     """Record the learner's decision (see the module docstring for what follows from it).
+
+    ``cuped`` is the analysis the learner read (the results page's switch); None takes the plan's.
 
     Raises:
         ExperimentNotFound: no experiment has this key.
@@ -120,7 +142,7 @@ def record_decision(
     if choice == "keep_running" and record.status == "completed":
         raise ExperimentError(f"experiment {experiment_key!r} is completed; a completed experiment cannot keep running")
     chosen = variant if choice == "ship" else None
-    results = analyse(store, record).to_dict()
+    results = analyse(store, record, cuped=cuped).to_dict()
     truth = None if choice == "keep_running" else records.latest_truth(store, experiment_key)
     primary = record.primary_metric or "conversion"
     judgement = decisions.judge(choice, chosen, truth, primary_metric=primary, guardrails=guardrails_of(record))

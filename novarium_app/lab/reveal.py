@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marts.planned import planned_progress
+from marts.stats.readout import analysis_of
 from marts.vocabulary import SRM_STATUS_NAMES, correction_name, format_p, metric_name, p_phrase
 from novarium_app import routes
 from novarium_app.builder.labels import choice_label, knob_label
@@ -17,6 +18,12 @@ from shop.knobs import KNOBS
 from swarm.truth import GroundTruth
 
 SRM_WORDS = SRM_STATUS_NAMES
+SHIP_RULE = (
+    "Ship needs a goal metric that improved significantly after correction and every guardrail shown "
+    "non-inferior; a broken split, a harmed guardrail or a worse goal blocks it.",
+    "배포하려면 보정 후 유의하게 개선된 목표 지표가 있고 모든 가드레일이 비열등해야 합니다. 배분 오류, "
+    "가드레일 악화, 목표 지표 악화는 배포를 막습니다.",
+)
 
 
 def _primary(results: dict[str, Any]) -> dict[str, Any] | None:
@@ -41,11 +48,12 @@ def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
             tone = "green" if (best["rel_lift"] or 0) * (1 if primary["higher_is_better"] else -1) > 0 else "red"
         lift = fmt.percent(best["rel_lift"], signed=True)
         correction_en, correction_ko = correction_name(results.get("correction", "holm"))
+        analysis = analysis_of(results)
         tiles.append(
             _tile(
                 "lift",
-                f"{english} lift, without CUPED",
-                f"{korean} 변화(CUPED 미적용)",
+                f"{english} lift, {analysis['label']}",
+                f"{korean} 변화({analysis['label_ko']})",
                 lift,
                 f"{best['variant']}, {correction_en}-adjusted p {p}",
                 f"{best['variant']}, {correction_ko} 보정 p {p}",
@@ -74,7 +82,7 @@ def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
 
 
 def planned_sample(results: dict[str, Any]) -> tuple[str, str]:
-    """" · 46% of the planned 96,837 per variant": the smallest variant against the plan ("" without a plan)."""
+    """ " · 46% of the planned 96,837 per variant": the smallest variant against the plan ("" without a plan)."""
     progress = planned_progress(results)
     if progress is None:
         return "", ""
@@ -100,15 +108,26 @@ def _tile(
     }
 
 
+def ship_rule(results: dict[str, Any]) -> tuple[str, str]:
+    """The ship rule in (English, Korean), naming the analysis it reads: the one every figure on the page shows."""
+    analysis = analysis_of(results)
+    english = "with CUPED" if analysis["cuped"] else "without CUPED"
+    korean = "CUPED를 적용한" if analysis["cuped"] else "CUPED를 적용하지 않은"
+    return (
+        f"{SHIP_RULE[0]} It reads the estimates {english}, as every tile, table and the plot on this page do.",
+        f"{SHIP_RULE[1]} 이 페이지의 모든 타일, 표, 그래프처럼 {korean} 추정치로 판단합니다.",
+    )
+
+
 def cuped_note(results: dict[str, Any]) -> tuple[str, str]:
-    """How much CUPED narrowed the primary metric's interval, in (English, Korean)."""
+    """How much CUPED narrowed the primary metric's interval, in (English, Korean); "" without CUPED."""
     primary = _primary(results)
-    if not primary or not results.get("cuped_enabled"):
+    if not primary or not analysis_of(results)["cuped"]:
         return "", ""
     reductions = [
         (c["variant"], c["cuped"]["variance_reduction"])
         for c in primary["comparisons"]
-        if c.get("cuped") and c["cuped"].get("variance_reduction") is not None
+        if c.get("cuped_applied") and (c.get("cuped") or {}).get("variance_reduction") is not None
     ]
     english, korean = metric_name(primary["metric"])
     if not reductions:

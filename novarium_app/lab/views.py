@@ -1,12 +1,16 @@
-"""What the results page shows, built from ``ExperimentResults.to_dict()`` (pure): formatted, bilingual rows.
+"""What the results page shows, built from a readout (``marts.stats.readout.Readout.to_dict()``, pure): formatted,
+bilingual rows.
 
-Text built here comes in pairs: a ``*_en`` and a ``*_ko`` field, picked in the browser by the learner's language.
+Every number comes from the readout's one analysis (with CUPED or without): the page switches analysis by building
+these rows again from the other readout, never by mixing the two. Text built here comes in pairs: a ``*_en`` and a
+``*_ko`` field, picked in the browser by the learner's language.
 """
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from marts.metrics import METRICS
+from marts.metrics import ALL_METRICS, METRICS
+from marts.stats.readout import analysis_of
 from marts.vocabulary import format_p, metric_description, metric_name, p_phrase, persona_name
 from novarium_app.lab import formatting as fmt
 
@@ -24,7 +28,7 @@ ROLE_ORDER = {"primary": 0, "secondary": 1, "guardrail": 2}
 
 @dataclass
 class MetricRow:
-    """One variant of one metric; the ``cuped_*`` fields are shown while CUPED is on."""
+    """One variant of one metric in the readout's analysis; ``has_cuped`` when CUPED adjusted this comparison."""
 
     variant: str
     is_control: bool
@@ -40,13 +44,7 @@ class MetricRow:
     loss: str = fmt.DASH
     tone: str = "gray"
     has_cuped: bool = False
-    cuped_abs: str = fmt.DASH
-    cuped_abs_ci: str = fmt.DASH
-    cuped_rel: str = fmt.DASH
-    cuped_rel_ci: str = fmt.DASH
-    cuped_p: str = fmt.DASH
     cuped_vr: str = fmt.DASH
-    cuped_tone: str = "gray"
     note_en: str = ""
     note_ko: str = ""
 
@@ -65,6 +63,8 @@ class MetricCard:
     unit_en: str
     unit_ko: str
     has_cuped: bool = False
+    analysis_en: str = ""
+    analysis_ko: str = ""
     rows: list[MetricRow] = field(default_factory=list)
 
 
@@ -119,17 +119,25 @@ def _note(item: dict[str, Any]) -> tuple[str, str]:
     return ERROR_WORDS[code]
 
 
-def _unit_words(unit: str) -> tuple[str, str]:
+def unit_words(key: str, unit: str) -> tuple[str, str]:
+    """What one observation of a result is, from the catalog (``marts.metrics``): an experiment's window is its run."""
+    per_order = key in ALL_METRICS and ALL_METRICS[key].unit == "order"
+    if per_order:
+        return "Per order placed by exposed visitors, in dollars", "노출된 방문자의 주문 1건당, 달러 기준"
     if unit == "rate":
-        return "Share of exposed users; lifts in percentage points (pp)", "노출 사용자 중 비율, 변화는 %p(pp)"
+        return (
+            "Share of exposed visitors over the run; lifts in percentage points (pp)",
+            "실험 기간 동안 노출된 방문자 중 비율, 변화는 %p(pp)",
+        )
     if unit == "money":
-        return "In dollars", "달러 기준"
-    return "Per exposed user", "노출 사용자당"
+        return "Per exposed visitor over the run, in dollars", "실험 기간 동안 노출된 방문자당, 달러 기준"
+    return "Per exposed visitor over the run", "실험 기간 동안 노출된 방문자당"
 
 
 def metric_cards(results: dict[str, Any]) -> list[MetricCard]:
     """A card per metric (primary first) with a row per variant."""
     alpha = results.get("alpha", 0.05)
+    cuped = analysis_of(results)["cuped"]
     cards = []
     for metric in sorted(results.get("metrics", []), key=lambda m: ROLE_ORDER.get(m["role"], 3)):
         key, unit = metric["metric"], fmt.unit_of(metric["metric"])
@@ -149,8 +157,15 @@ def metric_cards(results: dict[str, Any]) -> list[MetricCard]:
             metric.get("description", ""),
             metric_description(key)[1] or metric.get("description", ""),
         )
-        card = MetricCard(key, english, korean, metric["role"], metric["kind"], *description, *_unit_words(unit))
+        card = MetricCard(key, english, korean, metric["role"], metric["kind"], *description, *unit_words(key, unit))
         card.rows, card.has_cuped = rows, any(row.has_cuped for row in rows)
+        if card.has_cuped:
+            card.analysis_en, card.analysis_ko = "CUPED-adjusted", "CUPED 보정"
+        elif cuped:
+            card.analysis_en, card.analysis_ko = (
+                "Without CUPED (it cannot adjust this metric)",
+                "CUPED 미적용(보정 불가)",
+            )
         cards.append(card)
     return cards
 
@@ -164,24 +179,24 @@ def _fill(row: MetricRow, item: dict[str, Any], unit: str, better: bool, alpha: 
     change = item["rel_lift"] if item["rel_lift"] is not None else item["abs_lift"]
     row.tone = _tone(change, better, deciding is not None and deciding < alpha)
     row.note_en, row.note_ko = _note(item)
-    cuped = item.get("cuped")
-    if cuped and not cuped.get("error"):
+    cuped = item.get("cuped") or {}
+    if item.get("cuped_applied"):
         row.has_cuped = True
-        row.cuped_abs, row.cuped_abs_ci = fmt.lift(cuped["abs_lift"], unit), fmt.interval(cuped["abs_ci"], unit)
-        row.cuped_rel = fmt.percent(cuped["rel_lift"], signed=True)
-        row.cuped_rel_ci = fmt.interval(cuped["rel_ci"], "relative")
-        row.cuped_p = format_p(cuped["p_value"])
-        row.cuped_vr = fmt.percent(cuped["variance_reduction"], digits=1)
-        row.cuped_tone = _tone(cuped["rel_lift"], better, cuped["p_value"] is not None and cuped["p_value"] < alpha)
+        row.cuped_vr = fmt.percent(cuped.get("variance_reduction"), digits=1)
+    elif cuped and not row.note_en:  # CUPED was chosen but could not adjust this comparison
+        row.note_en, row.note_ko = (
+            "read without CUPED: it could not adjust this comparison",
+            "CUPED로 보정할 수 없어 CUPED 없이 읽었습니다",
+        )
 
 
 def forest_points(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """The relative lift and interval of every metric × treatment, primary first (the CI plot's rows)."""
+    """The relative lift and interval of every metric × treatment in the readout's analysis, primary first (the CI
+    plot's rows)."""
     points = []
     for metric in sorted(results.get("metrics", []), key=lambda m: ROLE_ORDER.get(m["role"], 3)):
         english, korean = metric_name(metric["metric"])
         for item in metric["comparisons"]:
-            cuped = item.get("cuped") or {}
             points.append(
                 {
                     "key": f"{metric['metric']}|{item['variant']}",
@@ -190,8 +205,6 @@ def forest_points(results: dict[str, Any]) -> list[dict[str, Any]]:
                     "role": metric["role"],
                     "rel": item["rel_lift"],
                     "ci": item["rel_ci"],
-                    "cuped_rel": cuped.get("rel_lift"),
-                    "cuped_ci": cuped.get("rel_ci"),
                 }
             )
     return points

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from marts.insights import FUNNEL_STEPS, Alert, Insights, warehouse_insights
 from marts.overview import WarehouseOverview, warehouse_overview
 from marts.storage import StorageError
-from marts.vocabulary import persona_name
+from marts.vocabulary import metric_name, persona_name
 from novarium_app import routes
 from novarium_app.components import charts
 from novarium_app.components.layout import lab_page
@@ -21,14 +21,6 @@ from novarium_app.i18n import LocaleState, Text, t
 from novarium_app.services import get_store
 from novarium_app.settings import SettingsError
 
-KPI_LABELS_KO = {
-    "visitors": "일 방문자",
-    "orders": "주문",
-    "revenue": "매출",
-    "conversion": "전환율",
-    "aov": "평균 주문 금액",
-    "revenue_per_visitor": "방문자당 매출",
-}
 FUNNEL_LABELS_KO = {
     "sessions": "방문",
     "viewed_item": "메뉴 조회",
@@ -36,6 +28,15 @@ FUNNEL_LABELS_KO = {
     "started_checkout": "결제 시작",
     "ordered": "주문 완료",
 }
+
+
+DEFINITIONS: Text = (
+    "Each tile says its unit. Conversion is the share of the window's visitors who ordered at least once in it, "
+    "as an experiment measures it; an order counts when placed, cancelled later or not.",
+    "각 타일에 단위가 적혀 있습니다. 전환율은 기간 방문자 중 그 기간에 한 번 이상 주문한 비율로, 실험과 같은 "
+    "방식입니다. 주문은 나중에 취소되더라도 주문한 시점에 셉니다.",
+)
+"""The catalog's rules in one line under the tiles (``marts.metrics``)."""
 
 
 class OverviewState(rx.State):
@@ -48,6 +49,7 @@ class OverviewState(rx.State):
     period: str = ""
     period_ko: str = ""
     users: str = ""
+    window_days: int = 28
     kpis: list[dict[str, str]] = []
     alerts: list[dict[str, str]] = []
     _days: list[str] = []
@@ -105,6 +107,7 @@ class OverviewState(rx.State):
             self.kpis = []
             return
         last = overview.last_day
+        self.window_days = overview.window_days
         self.period = f"last {overview.window_days} days to {last:%b %d, %Y}"
         self.period_ko = f"{last.year}년 {last.month}월 {last.day}일까지 최근 {overview.window_days}일"
         cards = []
@@ -114,8 +117,10 @@ class OverviewState(rx.State):
                 {
                     "key": kpi.key,
                     "label": kpi.label,
-                    "label_ko": KPI_LABELS_KO.get(kpi.key, kpi.label),
-                    "value": format_value(kpi.value, kpi.unit),
+                    "label_ko": metric_name(kpi.key)[1],
+                    "unit": kpi.unit[0],
+                    "unit_ko": kpi.unit[1],
+                    "value": format_value(kpi.value, kpi.display),
                     "change": change,
                     "direction": direction,
                 }
@@ -162,13 +167,15 @@ class OverviewState(rx.State):
     def persona_figure(self) -> go.Figure:
         """Persona mix and conversion (English names)."""
         names = [persona_name(p)[0] for p in self._personas]
-        return charts.persona_mix(names, self._persona_share, self._persona_conversion)
+        return charts.persona_mix(names, self._persona_share, self._persona_conversion, window=self.window_days)
 
     @rx.var
     def persona_figure_ko(self) -> go.Figure:
         """Persona mix and conversion (Korean names)."""
         names = [persona_name(p)[1] for p in self._personas]
-        return charts.persona_mix(names, self._persona_share, self._persona_conversion, korean=True)
+        return charts.persona_mix(
+            names, self._persona_share, self._persona_conversion, korean=True, window=self.window_days
+        )
 
 
 def builder_link(alert: Alert) -> str:
@@ -272,10 +279,14 @@ def _dashboard() -> rx.Component:
             width="100%",
             id="kpis",
         ),
+        rx.text(t(DEFINITIONS), size="1", color=rx.color("gray", 10), id="overview-definitions"),
         _alerts(),
         _chart_card(
             ("Traffic and conversion", "트래픽과 전환율"),
-            ("Daily visitors (bars) and the share who ordered (line)", "일별 방문자(막대)와 주문한 비율(선)"),
+            (
+                "Daily visitors (bars) and the share of each day's visitors who ordered that day (line)",
+                "일별 방문자(막대)와 그날 방문자 중 그날 주문한 비율(선)",
+            ),
             OverviewState.traffic_figure,
             "traffic-chart",
             OverviewState.traffic_figure_ko,
@@ -290,7 +301,10 @@ def _dashboard() -> rx.Component:
         rx.grid(
             _chart_card(
                 ("Funnel", "퍼널"),
-                ("Sessions reaching each step, last 28 days", "최근 28일, 단계별로 도달한 세션"),
+                (
+                    "Sessions reaching each step, last 28 days (per session: Ordered counts the Orders tile's orders)",
+                    "최근 28일, 단계별로 도달한 세션(세션당: '주문 완료'는 주문 타일의 주문과 같습니다)",
+                ),
                 OverviewState.funnel_figure,
                 "funnel-chart",
                 OverviewState.funnel_figure_ko,
@@ -298,8 +312,8 @@ def _dashboard() -> rx.Component:
             _chart_card(
                 ("Persona mix", "페르소나 구성"),
                 (
-                    "Share of sessions (bars) and conversion (dots) per persona",
-                    "페르소나별 세션 비중(막대)과 전환율(점)",
+                    "Share of visitors (bars) and conversion per visitor over 28 days (dots) per persona",
+                    "페르소나별 방문자 비중(막대)과 28일간 방문자당 전환율(점)",
                 ),
                 OverviewState.persona_figure,
                 "persona-chart",

@@ -1,6 +1,9 @@
 """Results: pick an experiment (``/results``), then read its results and decide (``/results/[results_key]``).
 
-The page analyses the experiment from a freshly rebuilt ``experiment_users`` mart on every visit. The ground truth
+The page analyses the experiment from a freshly rebuilt ``experiment_users`` mart on every visit, into two readouts
+of the same sums: with CUPED and without. It shows one of them, the plan's analysis until the learner flips the
+CUPED switch, and every tile, table row, plot point, adjusted p-value and the ship rule come from that one. The
+decision is recorded in the analysis on screen. The ground truth
 is never loaded before the learner records a decision: it is read by ``lab.recording.record_decision`` and reaches
 the state only in the reveal that follows (or, on a later visit, from the saved retrospective).
 """
@@ -14,6 +17,7 @@ import plotly.graph_objects as go
 import reflex as rx
 import sqlalchemy as sa
 
+from marts.stats.readout import analysis_of
 from marts.storage import StorageError
 from marts.vocabulary import metric_name
 from novarium_app import routes
@@ -64,10 +68,18 @@ PEEKING_NOTE = (
 
 @dataclass(frozen=True)
 class _Loaded:
+    """One visit's reads: ``results`` is the plan's readout, ``readouts`` both analyses keyed by ``_analysis_key``."""
+
     record: repository.ExperimentRecord
     results: dict[str, Any] | None
     past: records.PastDecision | None
     adoption: adoptions.AdoptionRecord | None = None
+    readouts: dict[str, dict[str, Any]] | None = None
+    planned_cuped: bool = False
+
+
+def _analysis_key(cuped: bool) -> str:
+    return "cuped" if cuped else "raw"
 
 
 def _first_line(error: BaseException) -> str:
@@ -108,7 +120,10 @@ def _read(key: str) -> _Loaded:
     record = repository.get_experiment(store, key)
     if record.status not in LISTED:
         return _Loaded(record, None, None)
-    results = recording.analyse(store, record).to_dict()
+    sums = recording.analysis_sums(store, record)
+    readouts = {_analysis_key(flag): sums.readout(flag).to_dict() for flag in (False, True)}
+    planned = recording.planned_cuped(record)
+    results = readouts[_analysis_key(planned)]
     past = records.latest_decision(store, key)
     if record.status == "running":
         records.record_results_view(store, key)
@@ -116,7 +131,7 @@ def _read(key: str) -> _Loaded:
     if past is not None and past.decision == "ship":
         live = [a for a in adoptions.list_adoptions(store) if a.experiment_key == key and a.active]
         adoption = live[-1] if live else None
-    return _Loaded(record, results, past, adoption)
+    return _Loaded(record, results, past, adoption, readouts, planned)
 
 
 class ResultsState(rx.State):
@@ -142,11 +157,14 @@ class ResultsState(rx.State):
     headline_en: str = ""
     headline_ko: str = ""
     reasons: list[views.Line] = []
-    cuped_on: bool = True
+    ship_rule_en: str = ""
+    ship_rule_ko: str = ""
+    cuped_on: bool = False
     cuped_note_en: str = ""
     cuped_note_ko: str = ""
     treatments: list[str] = []
     _points: list[dict[str, Any]] = []
+    _readouts: dict[str, dict[str, Any]] = {}
 
     choice: str = ""
     ship_variant: str = ""
@@ -182,7 +200,8 @@ class ResultsState(rx.State):
     async def load(self):
         """Rebuild the experiment's mart, analyse it and show it (and the reveal when it was decided before)."""
         key = _key_from(self.router.url.path)
-        if key != self.key:
+        fresh = key != self.key
+        if fresh:
             self._reset_form()
         self.key, self.loading, self.error, self.missing = key, True, "", False
         yield
@@ -199,8 +218,12 @@ class ResultsState(rx.State):
         self.treatments = [v.name for v in loaded.record.variants[1:]]
         if self.ship_variant not in self.treatments:
             self.ship_variant = self.treatments[0] if len(self.treatments) == 1 else ""
-        self._show(loaded.results)
         past = loaded.past
+        if fresh:  # a new experiment opens in its decided (else planned) analysis; a refresh keeps the switch
+            decided = past is not None and past.final and bool(past.snapshot)
+            self.cuped_on = analysis_of(past.snapshot.get("results", {}))["cuped"] if decided else loaded.planned_cuped
+        self._readouts = loaded.readouts or {}
+        self._show(self._readouts.get(_analysis_key(self.cuped_on), loaded.results))
         if past is not None and past.final and past.snapshot:
             self._reveal_from(past.snapshot, past.learnings, past.retrospective_id)
             self.adoption = reveal.adoption_row(loaded.adoption) if loaded.adoption else {}
@@ -230,6 +253,7 @@ class ResultsState(rx.State):
         self.guardrail_lines = views.guardrail_lines(results)
         self.segments = views.segment_blocks(results)
         self.verdict, self.headline_en, self.headline_ko, self.reasons = views.recommendation(results)
+        self.ship_rule_en, self.ship_rule_ko = reveal.ship_rule(results)
         self.cuped_note_en, self.cuped_note_ko = reveal.cuped_note(results)
 
     def _reveal_from(self, snapshot: dict[str, Any], learnings: str, retrospective_id: str) -> None:
@@ -245,17 +269,20 @@ class ResultsState(rx.State):
     @rx.var
     def forest_en(self) -> go.Figure:
         """The estimate-and-interval plot, in English."""
-        return results_charts.forest(self._points, cuped=self.cuped_on, truth=self._truth_points)
+        return results_charts.forest(self._points, truth=self._truth_points)
 
     @rx.var
     def forest_ko(self) -> go.Figure:
         """The estimate-and-interval plot, in Korean."""
-        return results_charts.forest(self._points, korean=True, cuped=self.cuped_on, truth=self._truth_points)
+        return results_charts.forest(self._points, korean=True, truth=self._truth_points)
 
     @rx.event
     def set_cuped(self, value: bool):
-        """Show CUPED-adjusted estimates (True) or the raw ones."""
-        self.cuped_on = value
+        """Read every figure with CUPED (True) or without: the page shows that analysis's readout."""
+        self.cuped_on = bool(value)
+        readout = self._readouts.get(_analysis_key(self.cuped_on))
+        if readout is not None:
+            self._show(readout)
 
     @rx.event
     def set_choice(self, value: str):
@@ -305,6 +332,7 @@ class ResultsState(rx.State):
                 choice=self.choice,
                 variant=variant,
                 learnings=self.learnings,
+                cuped=self.cuped_on,
             )
         except DECIDE_ERRORS as error:
             log.exception("recording the decision on %s failed", self.key)
@@ -362,7 +390,7 @@ def _evidence() -> rx.Component:
         summary_tiles(S.summary),
         srm_callout(S.srm),
         forest_card(S.forest_en, S.forest_ko, S.cuped_on, S.set_cuped, S.cuped_note_en, S.cuped_note_ko),
-        rx.foreach(S.cards, lambda card: metric_card(card, S.cuped_on)),
+        rx.foreach(S.cards, metric_card),
         guardrails_card(S.guardrail_lines),
         segments_card(S.segments, S.experiment),
         spacing="4",
@@ -374,7 +402,7 @@ def _evidence() -> rx.Component:
 def _side() -> rx.Component:
     S = ResultsState
     return rx.vstack(
-        recommendation_card(S.verdict, S.headline_en, S.headline_ko, S.reasons),
+        recommendation_card(S.verdict, S.headline_en, S.headline_ko, S.reasons, S.ship_rule_en, S.ship_rule_ko),
         rx.cond(
             S.experiment["status"] == "running",
             notice(

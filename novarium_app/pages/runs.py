@@ -1,11 +1,15 @@
-"""Runs: launch a swarm of HTTP agents against a running experiment and monitor it live; stop and resume it.
+"""Runs: play days of the shop's traffic in a running experiment and monitor them; stop and resume a watched run.
 
-A run belongs to the process-wide ``RunManager`` (``services.get_run_manager``), not to the browser tab. The page
-only polls it: ``RunsState.poll`` is a background event that reads the manager about once a second while any run
+The form opens on the chosen experiment's plan (its days and the visitors they bring, ``RunPlanState``). A run is
+either watched (HTTP agents, ``start_run``) or fast-forwarded (the engine, ``RunPlanState.fast_forward``); both
+are listed and monitored alike, on the experiment's own calendar (day 1 to day D).
+
+A watched run belongs to the process-wide ``RunManager`` (``services.get_run_manager``), not to the browser tab. The
+page only polls it: ``RunsState.poll`` is a background event that reads the manager about once a second while any run
 is active. Reloading the page lists the runs again and re-attaches the poller if one is still running.
 
 The monitor of the followed run (``marts.monitor``: split check, cumulative primary metric, naive and always-valid
-p-values, events per second) is read by ``refresh_monitor``, another background event: every ``MONITOR_SECONDS``
+p-values, events per day) is read by ``refresh_monitor``, another background event: every ``MONITOR_SECONDS``
 while the run is live, once more when it ends, and once for a finished run (its final curves). The SQL goes through
 a process-wide cache (``monitor_source``), so many tabs cost one query. A run's ground truth is never shown here.
 """
@@ -42,6 +46,7 @@ from novarium_app.components.run_form import (
 from novarium_app.components.run_form_view import no_experiment_card, run_form_card
 from novarium_app.components.run_page import STYLE, runs_header, runs_loading
 from novarium_app.components.run_panels import live_run_card, run_history
+from novarium_app.components.run_plan_state import RunPlanState, read_plan
 from novarium_app.i18n import LocaleState, Text, pick
 from novarium_app.services import get_run_manager, get_store
 from novarium_app.settings import SettingsError
@@ -137,6 +142,9 @@ class RunsState(rx.State):
         keys = [option["key"] for option in self.experiments]
         if self.experiment_key not in keys:
             self.experiment_key = keys[0] if keys else ""
+        if self.experiment_key:  # the form opens on the chosen experiment's plan, before it shows
+            planned = await asyncio.to_thread(read_plan, self.experiment_key)
+            (await self.get_state(RunPlanState)).apply(planned, self)
         self._show(runs)
         self._monitor_version = ""  # a reload always reads the monitor again
         self.loading = False
@@ -303,12 +311,25 @@ class RunsState(rx.State):
         self.seasonality = value
 
     @rx.event
-    def reset_form(self):
-        """Back to the default settings."""
+    async def reset_form(self):
+        """Back to the default settings, with the chosen experiment's plan (read before the form changes again)."""
         for name, value in DEFAULTS.items():
             setattr(self, name, value)
         self.seasonality = False
         self.errors, self.errors_ko = {}, {}
+        planned = await asyncio.to_thread(read_plan, self.experiment_key) if self.experiment_key else None
+        (await self.get_state(RunPlanState)).apply(planned, self)
+
+    def check_form(self) -> RunSettings | None:
+        """Validate the whole form and show its errors; the settings when it is valid."""
+        check = validate_run_form(self._form(), self.seasonality, self._running_keys())
+        self.errors, self.errors_ko = check.errors, check.errors_ko
+        return check.settings
+
+    def follow(self, run_id: str, runs: list[Any]) -> None:
+        """Follow ``run_id`` in the live card and the monitor, with ``runs`` listed."""
+        self.focus_id = run_id
+        self._show(runs)
 
     def _running_keys(self) -> list[str]:
         return [option["key"] for option in self.experiments]
@@ -328,9 +349,7 @@ class RunsState(rx.State):
             locale = await self._locale()
             if self.submitting:
                 return
-            check = validate_run_form(self._form(), self.seasonality, self._running_keys())
-            self.errors, self.errors_ko = check.errors, check.errors_ko
-            settings = check.settings
+            settings = self.check_form()
             if settings is not None:
                 self.submitting = True
         if settings is None:
@@ -515,7 +534,11 @@ def _workspace() -> rx.Component:
     """The form beside the followed run and its monitor, then the run history across the whole width."""
     return rx.vstack(
         rx.grid(
-            rx.cond(RunsState.experiments.length() > 0, run_form_card(RunsState), no_experiment_card(RunsState)),
+            rx.cond(
+                RunsState.experiments.length() > 0,
+                run_form_card(RunsState, RunPlanState),
+                no_experiment_card(RunsState),
+            ),
             rx.vstack(
                 live_run_card(
                     RunsState.live, RunsState.live_percent, RunsState.acting, RunsState.stop_run, RunsState.resume_run

@@ -134,6 +134,7 @@ def test_a_learner_designs_and_launches_an_experiment(app_server, page):
 
     # Step 4: the plan from the warehouse's baseline, with inline rules.
     expect(page.locator("#baseline-value")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
+    expect(page.locator("#baseline-unit")).to_contain_text("per visitor over 28 days")  # the Overview's unit
     page.fill("#builder-alpha", "0.7")
     expect(page.locator("#error-alpha")).to_have_text("Alpha: must be a number above 0 and below 0.5")
     expect(page.locator("#plan-waiting")).to_be_visible()

@@ -27,13 +27,22 @@ def test_lab_home_shows_the_warehouse_kpis_and_trend(app_server, page):
     for kpi in overview.kpis:
         card = page.locator(f'[data-kpi="{kpi.key}"]')
         expect(card).to_contain_text(kpi.label)
-        expect(card).to_contain_text(format_value(kpi.value, kpi.unit))
+        expect(card).to_contain_text(format_value(kpi.value, kpi.display))
+        expect(card.locator(".kpi-unit")).to_have_text(kpi.unit[0])  # "per visitor over 28 days", "per order, ..."
+    units = {kpi.key: kpi.unit for kpi in overview.kpis}
+    assert units["conversion"][0] == f"per visitor over {overview.window_days} days"
+    expect(page.locator("#overview-definitions")).to_contain_text("share of the window's visitors who ordered")
     expect(page.get_by_text(app_server.backend, exact=True)).to_be_visible()
     for chart in ("#traffic-chart", "#revenue-chart"):
         expect(page.locator(f"{chart} .main-svg").first).to_be_visible(timeout=30_000)
         expect(page.locator(f"{chart} .trace").first).to_be_attached()
     bars = page.locator("#traffic-chart .bars .point")
     expect(bars).to_have_count(len(overview.daily))
+    page.get_by_role("radio", name="한국어").click()
+    for kpi in overview.kpis:
+        expect(page.locator(f'[data-kpi="{kpi.key}"] .kpi-unit')).to_have_text(kpi.unit[1])  # "28일간 방문자당"
+    page.get_by_role("radio", name="English").click()
+    expect(page.locator('[data-kpi="conversion"] .kpi-unit')).to_have_text(units["conversion"][0])
     assert page.console_errors == []
 
 
@@ -78,6 +87,9 @@ def test_overview_shows_the_funnel_the_persona_mix_and_ideas_that_open_the_build
     for chart in ("#funnel-chart", "#persona-chart"):
         expect(page.locator(f"{chart} .main-svg").first).to_be_visible(timeout=30_000)
     expect(page.locator("#funnel-chart .point")).to_have_count(5)
+    orders = next(kpi for kpi in app_server.overview.kpis if kpi.key == "orders")
+    assert app_server.insights.funnel[-1].sessions == orders.value  # one order rule: the tile and "Ordered" agree
+    expect(page.locator("#funnel-chart")).to_contain_text(f"{int(orders.value):,}")
     alerts = page.locator(".alert-card")
     expect(alerts).to_have_count(len(app_server.insights.alerts))
     assert app_server.insights.alerts, "the seeded warehouse should raise at least one idea"

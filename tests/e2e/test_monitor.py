@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.e2e, ON_DUCKDB_ONLY]
 
 AGENTS = 400
 CONCURRENCY = 4
-THINK_TIME = "0.05"
+THINK_TIME = "0.1"  # slow enough to watch on a loaded machine
 FINISH_TIMEOUT = 240_000
 SRM_STATUSES = re.compile(r"^(ok|caution|warning)$")
 
@@ -114,7 +114,11 @@ def test_a_run_is_followed_live_stopped_resumed_completed_and_final_after_a_relo
     looks = _looks(page)
     log = app_server.log
     _wait_for(lambda: sum(_exposed(page).values()) > first, "the exposed users growing", page, log)
-    _wait_for(lambda: _looks(page) > looks, "new looks appearing", page, log)
+    # The experiment's own calendar, not the wall clock: one simulated day (no plan), its looks every hour.
+    assert looks == 24, f"{looks} looks"
+    expect(page.locator("#monitor-looks")).to_have_text("24 looks · every 1 h")
+    expect(page.locator("#metric-chart .xtick text")).to_have_text(["1"])
+    expect(page.locator("#monitor-horizon")).to_contain_text("Day 1 (")
     expect(page.locator("#live-rate")).to_have_text(re.compile(r"^[\d,.]+/s$"))
     assert sum(_exposed(page).values()) < AGENTS, "the run finished before the test could watch it; slow it down"
 

@@ -79,6 +79,19 @@ def _truth_numbers(truth: GroundTruth) -> list[str]:
     return numbers
 
 
+def _tile_and_row_agree(page: Page, conversion, analysis: str) -> tuple[str, str]:
+    """The lift tile, the ship rule and the table row all read ``analysis``: the same lift and adjusted p."""
+    tile = page.locator('[data-tile="lift"]')
+    expect(tile).to_contain_text(f"Conversion lift, {analysis}")
+    expect(page.locator("#ship-rule")).to_contain_text(f"reads the estimates {analysis}")
+    row = conversion.locator('tr[data-variant="treatment"]')
+    lift = row.locator(".rel-lift").inner_text().strip()
+    adjusted_p = row.locator(".p-cell").inner_text().split("adj.")[-1].strip()
+    expect(tile.locator(".tile-value")).to_have_text(lift)
+    expect(tile).to_contain_text(f"adjusted p {adjusted_p}")
+    return lift, adjusted_p
+
+
 def test_the_picker_lists_the_experiment(app_server, page, simulated):
     key, _ = simulated
     page.goto(f"{app_server.url}/results")
@@ -112,10 +125,14 @@ def test_results_show_metrics_and_a_recommendation_and_no_truth_before_deciding(
     expect(page.locator("#peeking-note")).to_be_visible()
     expect(page.locator("#decision-rule")).to_contain_text("Shipping is right when")
 
-    page.locator("#cuped-switch").click()
+    raw = _tile_and_row_agree(page, conversion, "without CUPED")  # the plan set no CUPED
     expect(conversion).not_to_contain_text("CUPED-adjusted")
     page.locator("#cuped-switch").click()
     expect(conversion).to_contain_text("CUPED-adjusted")
+    adjusted = _tile_and_row_agree(page, conversion, "with CUPED")
+    assert adjusted != raw, "switching CUPED changed neither the tile nor the table"
+    page.locator("#cuped-switch").click()
+    assert _tile_and_row_agree(page, conversion, "without CUPED") == raw
 
     expect(page.locator("#truth-reveal")).to_have_count(0)
     html = page.content()

@@ -1,6 +1,7 @@
-"""Planning baselines on DuckDB and PostgreSQL, from a small hand-made warehouse and its daily_metrics mart.
+"""Planning baselines on DuckDB and PostgreSQL, from a small hand-made warehouse.
 
-Expected values are computed independently with pandas from the same frames, per visitor-day.
+Expected values are computed independently with pandas from the same frames, per visitor over the window (the
+catalog's unit, an experiment's), with every placed order counting, cancelled or not.
 """
 
 from datetime import date
@@ -10,7 +11,6 @@ import pandas as pd
 import pytest
 
 from marts.baselines import NO_BANNER_CLICKS, NO_ITEM_COUNTS, NO_TRAFFIC, metric_baselines
-from marts.etl import build_daily_metrics
 from marts.metrics import METRICS
 
 T = pd.Timestamp
@@ -18,22 +18,23 @@ T = pd.Timestamp
 # session_id, user_id, started_at, added_to_cart, started_checkout
 SESSIONS = [
     (1, "u1", "2026-03-01 09:00", True, True),
-    (2, "u1", "2026-03-01 18:00", False, False),  # the same visitor-day as session 1
+    (2, "u1", "2026-03-01 18:00", False, False),  # the same visitor as session 1
     (3, "u2", "2026-03-01 12:00", True, False),
     (4, "u3", "2026-03-01 13:00", False, False),
     (5, "u2", "2026-03-02 08:00", False, False),
     (6, "u1", "2026-03-03 20:00", True, True),
     (7, "u3", "2026-03-03 21:00", True, True),
     (8, "u4", "2026-02-20 10:00", True, True),  # before a 3-day window
+    (9, "u5", "2026-03-02 10:00", False, False),  # a visitor who never orders
 ]
-# order_id, user_id, ordered_at, total, status
+# order_id, user_id, session_id, ordered_at, total, status
 ORDERS = [
-    (1, "u1", "2026-03-01 09:30", 20.0, "delivered"),
-    (2, "u1", "2026-03-01 18:30", 10.0, "delivered"),  # u1's second order that day
-    (3, "u2", "2026-03-01 12:30", 99.0, "cancelled"),  # never counts
-    (4, "u1", "2026-03-03 20:30", 15.0, "delivered"),
-    (5, "u3", "2026-03-03 21:30", 40.0, "delivered"),
-    (6, "u4", "2026-02-20 10:30", 50.0, "delivered"),  # outside the window
+    (1, "u1", 1, "2026-03-01 09:30", 20.0, "delivered"),
+    (2, "u1", 2, "2026-03-01 18:30", 10.0, "delivered"),  # u1's second order that day
+    (3, "u2", 3, "2026-03-01 12:30", 99.0, "cancelled"),  # cancelled later: counts, as placed
+    (4, "u1", 6, "2026-03-03 20:30", 15.0, "delivered"),
+    (5, "u3", 7, "2026-03-03 21:30", 40.0, "delivered"),
+    (6, "u4", 8, "2026-02-20 10:30", 50.0, "delivered"),  # outside the window
 ]
 
 
@@ -45,10 +46,9 @@ def _sessions() -> pd.DataFrame:
 
 
 def _orders() -> pd.DataFrame:
-    frame = pd.DataFrame(ORDERS, columns=["order_id", "user_id", "ordered_at", "total", "status"])
+    frame = pd.DataFrame(ORDERS, columns=["order_id", "user_id", "session_id", "ordered_at", "total", "status"])
     return frame.assign(
         ordered_at=pd.to_datetime(frame["ordered_at"]),
-        session_id=pd.array([None] * len(frame), dtype="Int64"),
         restaurant_id=1,
         items_count=1,
         subtotal=frame["total"],
@@ -60,27 +60,16 @@ def _orders() -> pd.DataFrame:
 def _seed(store) -> None:
     store.bulk_insert("sessions", _sessions())
     store.bulk_insert("orders", _orders())
-    build_daily_metrics(store)
 
 
-def _visitor_days(window_start: str) -> pd.DataFrame:
-    """Per visitor-day in the window: carted, checked out, orders and revenue (non-cancelled)."""
+def _visitors(window_start: str) -> pd.DataFrame:
+    """Per visitor of the window: carted, checked out, and the orders and revenue of their sessions."""
     sessions = _sessions()
     sessions = sessions[sessions["started_at"] >= T(window_start)]
-    days = (
-        sessions.assign(day=sessions["started_at"].dt.date)
-        .groupby(["user_id", "day"], as_index=False)
-        .agg(carted=("added_to_cart", "max"), checked=("started_checkout", "max"))
-    )
-    orders = _orders()
-    orders = orders[(orders["status"] != "cancelled") & (orders["ordered_at"] >= T(window_start))]
-    sales = (
-        orders.assign(day=orders["ordered_at"].dt.date)
-        .groupby(["user_id", "day"], as_index=False)
-        .agg(orders=("order_id", "count"), revenue=("total", "sum"))
-    )
-    merged = days.merge(sales, on=["user_id", "day"], how="left").fillna({"orders": 0, "revenue": 0.0})
-    return merged
+    orders = _orders().merge(sessions[["session_id"]], on="session_id")
+    sales = orders.groupby("user_id").agg(orders=("order_id", "count"), revenue=("total", "sum"))
+    visitors = sessions.groupby("user_id").agg(carted=("added_to_cart", "max"), checked=("started_checkout", "max"))
+    return visitors.join(sales).fillna({"orders": 0, "revenue": 0.0})
 
 
 def test_an_empty_warehouse_has_no_baselines(store):
@@ -91,20 +80,21 @@ def test_an_empty_warehouse_has_no_baselines(store):
     assert all(not b.available and b.missing == NO_TRAFFIC for b in baselines.metrics.values())
 
 
-def test_baselines_are_per_visitor_day_over_the_window(store):
+def test_baselines_are_per_visitor_over_the_window(store):
     _seed(store)
     baselines = metric_baselines(store, window_days=3)
-    expected = _visitor_days("2026-03-01")
-    n = len(expected)  # u1, u2, u3 on 03-01; u2 on 03-02; u1, u3 on 03-03
+    expected = _visitors("2026-03-01")
+    n = len(expected)  # u1, u2, u3, u5
 
-    assert n == 6
+    assert n == 4
     assert (baselines.first_day, baselines.last_day, baselines.days) == (date(2026, 3, 1), date(2026, 3, 3), 3)
     assert baselines.daily_visitors == pytest.approx(n / 3)
 
     conversion = baselines.metrics["conversion"]
-    assert conversion.source == "daily_metrics"
+    assert conversion.source == "orders"
     assert conversion.n == n
-    assert conversion.mean == pytest.approx((expected["orders"] > 0).sum() / n)  # 3 of 6 visitor-days ordered
+    assert conversion.mean == pytest.approx((expected["orders"] > 0).sum() / n)  # 3 of 4 visitors ordered
+    assert conversion.mean == pytest.approx(0.75)
 
     cart = baselines.metrics["add_to_cart_rate"]
     assert cart.source == "sessions"
@@ -113,7 +103,7 @@ def test_baselines_are_per_visitor_day_over_the_window(store):
 
     revenue = baselines.metrics["revenue_per_visitor"]
     assert revenue.source == "orders"
-    assert revenue.mean == pytest.approx(expected["revenue"].mean())
+    assert revenue.mean == pytest.approx(expected["revenue"].mean())  # the cancelled 99 included
     assert revenue.stats.std == pytest.approx(np.std(expected["revenue"], ddof=1))
     orders = baselines.metrics["orders_per_visitor"]
     assert orders.mean == pytest.approx(expected["orders"].mean())
@@ -121,7 +111,7 @@ def test_baselines_are_per_visitor_day_over_the_window(store):
 
     aov = baselines.metrics["aov"]
     assert aov.kind == "ratio"
-    assert aov.mean == pytest.approx(expected["revenue"].sum() / expected["orders"].sum())  # 85 / 4
+    assert aov.mean == pytest.approx(expected["revenue"].sum() / expected["orders"].sum())  # 184 / 5
     assert aov.stats.sum_xy == pytest.approx((expected["revenue"] * expected["orders"]).sum())
 
 
@@ -129,9 +119,10 @@ def test_a_wider_window_takes_in_older_days(store):
     _seed(store)
     narrow = metric_baselines(store, window_days=3)
     wide = metric_baselines(store, window_days=28)
-    assert wide.first_day == date(2026, 2, 20)  # the first day with traffic in the window
+    assert wide.first_day == date(2026, 2, 20)  # the first day of history in the window
+    assert wide.days == 12 and wide.daily_visitors == pytest.approx(5 / 12)
     assert wide.metrics["conversion"].n == narrow.metrics["conversion"].n + 1
-    assert wide.metrics["revenue_per_visitor"].stats.sum == pytest.approx(85.0 + 50.0)
+    assert wide.metrics["revenue_per_visitor"].stats.sum == pytest.approx(184.0 + 50.0)
 
 
 def test_metrics_the_warehouse_cannot_measure_say_why(store):

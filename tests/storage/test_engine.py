@@ -12,10 +12,11 @@ import pytest
 
 from marts.etl.build import build_all
 from marts.storage import StorageError
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from shop import repository
 from shop.tracking import exposure_event_id
 from swarm import engine
+from swarm.history import generate
 from swarm.switches import Switches
 from swarm.truth import GroundTruth
 
@@ -63,9 +64,11 @@ def test_a_run_writes_consistent_rows_and_the_marts_agree_with_the_truth(running
     assert len(assignments) == sum(result.assigned.values()) == 12_000
     assert all(record.assign(u) == v for u, v in zip(assignments["user_id"], assignments["variant"], strict=True))
     assert result.from_warehouse > 0.8 * WAREHOUSE_USERS
-    assert (
-        assignments["user_id"].isin(store.frame("SELECT user_id FROM users")["user_id"]).sum() == result.from_warehouse
-    )
+    users = store.frame("SELECT user_id, persona, signup_at FROM users")
+    assert assignments["user_id"].isin(users["user_id"]).all()  # new visitors are users too
+    newcomers = users[users["user_id"].str.startswith(f"{result.run_id}-")]
+    assert len(newcomers) == 12_000 - result.from_warehouse and len(users) == WAREHOUSE_USERS + len(newcomers)
+    assert set(newcomers["persona"]) <= set(truth.mix) and newcomers["persona"].eq("bot").any()
 
     events = store.frame("SELECT event_id, user_id, name, ts, experiment_key, variant, value, run_id FROM events")
     exposures = events[events["name"] == "exposure"]
@@ -89,6 +92,7 @@ def test_a_run_writes_consistent_rows_and_the_marts_agree_with_the_truth(running
     assert mart["item_views"].sum() == (events["name"] == "item_view").sum()
     assert mart["revenue"].sum() == pytest.approx(purchases["value"].sum(), abs=0.01)
     assert (mart["pre_orders"] > 0).any()  # warehouse users bring their pre-period for CUPED
+    assert mart["persona"].notna().all()  # no segment reads "unknown"
     for variant, rows in mart.groupby("variant"):
         _agrees(truth, "conversion", variant, (rows["purchases"] > 0).astype(float))
         _agrees(truth, "banner_ctr", variant, (rows["banner_clicks"] > 0).astype(float))

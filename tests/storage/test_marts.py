@@ -63,7 +63,8 @@ def _orders() -> pd.DataFrame:
         (4, "u1", 5, "2026-03-03 23:50", 15.10),
         (5, "u1", None, "2026-01-15 12:00", 7.00),  # a day without sessions; before the default pre-period
         (6, "u2", None, "2026-02-10 12:00", 12.00),  # inside the default pre-period [2026-02-04, 2026-03-04)
-        (7, "u2", 3, "2026-03-01 13:00", 99.00),  # cancelled: never counts
+        (7, "u2", 3, "2026-03-01 13:00", 99.00),  # cancelled later: counts, as placed (marts.metrics.ORDER_RULE)
+        (8, "u1", 5, "2026-03-04 00:05", 4.00),  # after midnight: counts on its session's day, 2026-03-03
     ]
     frame = pd.DataFrame(rows, columns=["order_id", "user_id", "session_id", "ordered_at", "total"])
     return frame.assign(
@@ -78,9 +79,9 @@ def _orders() -> pd.DataFrame:
     )
 
 
-def _kept_orders() -> pd.DataFrame:
-    orders = _orders()
-    return orders[orders["status"] != "cancelled"]
+def _counted_orders() -> pd.DataFrame:
+    """Every order counts when placed, cancelled later or not (``marts.metrics.ORDER_RULE``)."""
+    return _orders()
 
 
 def _assignments() -> pd.DataFrame:
@@ -165,10 +166,12 @@ def _assert_rows(actual: list[dict], expected: list[dict]) -> None:
 
 
 def _expected_daily() -> list[dict]:
-    sessions, orders = _sessions(), _kept_orders()
-    traffic = sessions.assign(day=sessions["started_at"].dt.date).groupby("day")
-    traffic = traffic.agg(visitors=("user_id", "nunique"), sessions=("session_id", "size"))
-    sales = orders.assign(day=orders["ordered_at"].dt.date).groupby("day")
+    sessions, orders = _sessions(), _counted_orders()
+    sessions = sessions.assign(day=sessions["started_at"].dt.date)
+    traffic = sessions.groupby("day").agg(visitors=("user_id", "nunique"), sessions=("session_id", "size"))
+    placed = orders.dropna(subset=["session_id"]).astype({"session_id": "int64"})
+    sales = placed.drop(columns="user_id").merge(sessions[["session_id", "user_id", "day"]], on="session_id")
+    sales = sales.groupby("day")
     sales = sales.agg(orders=("order_id", "size"), buyers=("user_id", "nunique"), revenue=("total", "sum"))
     m = traffic.join(sales, how="left").fillna(0)
     m["conversion"] = m["buyers"] / m["visitors"]
@@ -186,10 +189,12 @@ def test_daily_metrics_match_pandas_and_keep_days_without_orders(loaded):
     quiet = actual[1]
     assert (quiet["visitors"], quiet["orders"], quiet["buyers"]) == (1, 0, 0)
     assert (quiet["revenue"], quiet["conversion"], quiet["aov"], quiet["revenue_per_visitor"]) == (0, 0, 0, 0)
-    busy = actual[0]  # by hand: u1, u2 visit; 3 orders by both
-    assert busy["revenue"] == pytest.approx(60.75)
+    busy = actual[0]  # by hand: u1, u2 visit; 4 orders by both, the later cancelled one included
+    assert busy["revenue"] == pytest.approx(159.75)
     assert busy["conversion"] == 1.0
-    assert busy["aov"] == pytest.approx(20.25)
+    assert busy["aov"] == pytest.approx(39.9375)
+    late = actual[2]  # order 8, placed after midnight, counts on the day of its session
+    assert (late["orders"], late["revenue"]) == (2, pytest.approx(19.10))
 
 
 # --- user_stats ------------------------------------------------------------------------------------------------
@@ -197,7 +202,7 @@ def test_daily_metrics_match_pandas_and_keep_days_without_orders(loaded):
 
 def _expected_user_stats(as_of: date, pre_days: int) -> list[dict]:
     cut, pre_start = T(as_of), T(as_of) - pd.Timedelta(days=pre_days)
-    sessions, orders = _sessions(), _kept_orders()
+    sessions, orders = _sessions(), _counted_orders()
     sessions, orders = sessions[sessions["started_at"] < cut], orders[orders["ordered_at"] < cut]
     pre = orders[orders["ordered_at"] >= pre_start]
     users = _users().set_index("user_id")
@@ -222,7 +227,7 @@ def test_user_stats_default_as_of_is_the_end_of_the_history(loaded):
     assert result.rows == 3  # ghost has sessions but is no warehouse user
     by_user = {row["user_id"]: row for row in actual}
     assert (by_user["u1"]["pre_orders"], by_user["u1"]["pre_revenue"]) == (3, pytest.approx(45.85))  # by hand
-    assert (by_user["u2"]["pre_orders"], by_user["u2"]["pre_revenue"]) == (2, pytest.approx(42.0))
+    assert (by_user["u2"]["pre_orders"], by_user["u2"]["pre_revenue"]) == (3, pytest.approx(141.0))
     u3 = by_user["u3"]  # no sessions, no orders
     assert (u3["tenure_days"], u3["sessions"], u3["orders"], u3["revenue"]) == (3, 0, 0, 0)
     assert u3["first_order_at"] is None and u3["last_order_at"] is None
@@ -269,8 +274,8 @@ EXPECTED_EXPERIMENT_USERS = [  # by hand from EVENTS, with pre_* from user_stats
         "checkouts": 1,
         "purchases": 1,
         "revenue": 40.0,
-        "pre_revenue": 42.0,
-        "pre_orders": 2,
+        "pre_revenue": 141.0,
+        "pre_orders": 3,
     },
     {
         **ZERO,

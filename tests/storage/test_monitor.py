@@ -14,9 +14,11 @@ from marts import monitor
 from marts.etl.build import build_all
 from marts.metrics import METRICS
 from marts.stats.sequential import SequentialConfig, always_valid_test
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from shop import repository
-from swarm import engine
+from swarm import engine, runs
+from swarm.history import generate
+from swarm.runs import RunSpec
 from swarm.switches import Switches
 
 KEY = "monitor-test"
@@ -68,8 +70,10 @@ def test_an_engine_runs_curves_match_an_independent_count_at_every_look_and_the_
     store, run_id = engine_run
     result = monitor.monitor_run(store, run_id)
     window = result.window
-    assert (result.run.kind, window.clock, result.metric.key) == ("engine", "simulated", "conversion")
-    assert 100 < window.looks <= monitor.MAX_LOOKS and window.width in monitor.WIDTHS
+    assert (result.run.kind, window.clock, result.metric.key) == ("engine", "calendar", "conversion")
+    plan = json.loads(store.scalar("SELECT params FROM runs WHERE run_id = :r", {"r": run_id}))["plan"]
+    # the run's two simulated days, in hourly looks: the calendar the Lab shows as day 1 and day 2
+    assert (window.origin, window.width, window.looks) == (datetime.fromisoformat(plan["start"]), 3600, 48)
 
     events = store.frame("SELECT user_id, name, ts, experiment_key FROM events WHERE run_id = :r", {"r": run_id})
     assigned = store.frame("SELECT user_id, variant FROM assignments WHERE experiment_key = :k", {"k": KEY})
@@ -283,3 +287,15 @@ def test_a_look_reads_one_snapshot_and_postgres_compiles_nothing(store):
         if store.backend == "postgres":
             assert reader.query("SHOW jit") == [{"jit": "off"}]
             assert reader.query("SHOW transaction_isolation") == [{"transaction_isolation": "repeatable read"}]
+
+
+def test_a_watched_run_reads_on_the_same_calendar_as_a_fast_forwarded_one(running):
+    spec = RunSpec(
+        "run-calendar0001", KEY, agents=10, concurrency=1, seed=0, days=5, think_time=0.0, switches=Switches()
+    )
+    watched = monitor.monitor_run(running, runs.create_run(running, spec).run_id)
+    forwarded = monitor.monitor_run(running, engine.run_engine(running, KEY, users=300, seed=1, days=5).run_id)
+    for result in (watched, forwarded):
+        assert (result.window.clock, result.window.width, result.window.looks) == ("calendar", 10800, 40)
+        assert result.window.end - result.window.origin == timedelta(days=5)
+    assert abs(watched.window.origin - forwarded.window.origin) < timedelta(minutes=5)  # both end when they were made

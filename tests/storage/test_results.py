@@ -21,12 +21,13 @@ from marts.stats.multiple import GoalComparison, adjust_goals
 from marts.stats.segments import ratio_stats_by_segment, sample_stats_by_segment
 from marts.stats.srm import check_srm
 from marts.stats.sufficient import CovariateStats, RatioStats, SampleStats
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from novarium_app.lab import recording, records, reveal, views
 from novarium_app.lab.decisions import RULE, judge
 from shop import adoptions, repository
 from shop.repository import ExperimentError
 from swarm import engine
+from swarm.history import generate
 from swarm.switches import Switches
 
 KEY = "results-test"
@@ -75,6 +76,7 @@ def _arm(frame: pd.DataFrame, variant: str) -> pd.DataFrame:
 def test_results_match_the_statistics_engine_on_the_mart_rows(simulated):
     results = experiment_results(simulated, KEY, **ARGS)
     report = results.to_dict()
+    with_cuped = experiment_results(simulated, KEY, **ARGS, cuped=True).to_dict()
     mart = _mart(simulated)
     control, treatment = _arm(mart, "control"), _arm(mart, "treatment")
 
@@ -102,13 +104,18 @@ def test_results_match_the_statistics_engine_on_the_mart_rows(simulated):
         assert row["abs_ci"] == pytest.approx(list(expected[key].abs_ci), rel=1e-7)
         assert row["rel_ci"] == pytest.approx(list(expected[key].rel_ci), rel=1e-7)
         assert row["p_value"] == pytest.approx(expected[key].p_value, rel=1e-6)
+        assert row["cuped"] is None and row["cuped_applied"] is False  # the readout is without CUPED
         cuped = cuped_test(
             CovariateStats.from_values(c_values, control["pre_revenue"]),
             CovariateStats.from_values(t_values, treatment["pre_revenue"]),
         )
-        assert row["cuped"]["abs_lift"] == pytest.approx(cuped.abs_lift, rel=1e-7)
-        assert row["cuped"]["abs_ci"] == pytest.approx([cuped.ci_lower, cuped.ci_upper], rel=1e-7)
-        assert row["cuped"]["variance_reduction"] == pytest.approx(cuped.variance_reduction, rel=1e-6, abs=1e-12)
+        adjusted = _metric(with_cuped, key)["comparisons"][0]
+        assert adjusted["cuped_applied"] is True
+        assert adjusted["abs_lift"] == pytest.approx(cuped.abs_lift, rel=1e-7)
+        assert adjusted["abs_ci"] == pytest.approx([cuped.ci_lower, cuped.ci_upper], rel=1e-7)
+        assert adjusted["rel_ci"] == pytest.approx([cuped.rel_ci_lower, cuped.rel_ci_upper], rel=1e-7)
+        assert adjusted["p_value"] == pytest.approx(cuped.p_value, rel=1e-6)
+        assert adjusted["cuped"]["variance_reduction"] == pytest.approx(cuped.variance_reduction, rel=1e-6, abs=1e-12)
 
     goals = [GoalComparison(key, "treatment", expected[key]) for key in columns]
     for adjusted in adjust_goals(goals, "holm"):
@@ -143,6 +150,8 @@ def test_results_match_the_statistics_engine_on_the_mart_rows(simulated):
             "reasons": guardrail.reasons,
             "margin": 0.1,
             "margin_type": "relative",
+            "relative": True,
+            "harm_p_value": pytest.approx(guardrail.harm_p_value, rel=1e-6, abs=1e-300),
             "estimate": pytest.approx(guardrail.estimate, rel=1e-7),
             "bound": pytest.approx(guardrail.bound, rel=1e-7),
             "bound_side": "lower",
@@ -186,7 +195,7 @@ def test_segments_by_persona_match_per_persona_tests(simulated):
 
 def test_cuped_off_and_no_segments_leave_them_out(simulated):
     report = experiment_results(simulated, KEY, **ARGS, cuped=False, segment_dimension=None).to_dict()
-    assert report["segments"] == [] and report["cuped_enabled"] is False
+    assert report["segments"] == [] and report["analysis"]["cuped"] is False
     assert all(c["cuped"] is None for m in report["metrics"] for c in m["comparisons"])
 
 
@@ -212,7 +221,8 @@ def test_no_users_yet_gives_a_message_not_an_error(store):
     assert report["srm"]["status"] == "unavailable"
     row = _metric(report, "conversion")["comparisons"][0]
     assert row["error"] == "no_data" and row["p_value"] is None and row["chance_to_beat"] is None
-    assert row["cuped"]["error"] == "no_data"
+    adjusted = _metric(experiment_results(store, KEY, **ARGS, cuped=True).to_dict(), "conversion")["comparisons"][0]
+    assert adjusted["cuped"]["error"] == "no_data" and adjusted["cuped_applied"] is False
     assert report["decisions"][0]["verdict"] == "inconclusive"
     json.dumps(report, allow_nan=False)
 
@@ -240,8 +250,8 @@ def test_an_empty_variant_is_named_and_nothing_crashes(store):
     assert report["warnings"] == ["variant 'treatment' has no exposed users yet"]
     conversion = _metric(report, "conversion")
     assert conversion["variants"] == [
-        {"variant": "control", "n": 6, "mean": pytest.approx(0.5)},
-        {"variant": "treatment", "n": 0, "mean": None},
+        {"variant": "control", "n": 6, "mean": pytest.approx(0.5), "std": pytest.approx(0.5477225575)},
+        {"variant": "treatment", "n": 0, "mean": None, "std": None},
     ]
     assert conversion["comparisons"][0]["error"] == "no_data"
     aov = _metric(report, "aov")

@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from shop import cache, group_commit
 from swarm import runner as runner_module
 from swarm import runs
+from swarm.agent_ids import parse_agent_event_id
 from swarm.behaviour import visit_model
 from swarm.personas import PERSONAS
 from swarm.recorder import HttpRecorder, StoreRecorder
@@ -117,14 +118,16 @@ def test_every_stored_variant_is_the_assignment_functions(store, make_manager):
     assert audit.events_stored == final.events_stored
 
 
-def test_warehouse_users_come_first_then_new_visitors(store, make_manager):
+def test_returning_visitors_are_warehouse_users_and_new_ones_get_a_users_row(store, make_manager):
     run_id, _ = run(start_and_wait(make_manager(), RunRequest(KEY, agents=40, seed=2)))
     users = {
         row["user_id"] for row in store.query("SELECT DISTINCT user_id FROM events WHERE run_id = :r", {"r": run_id})
     }
     warehouse = {u for u in users if u.startswith("w")}
-    assert len(warehouse) == 30 and len(users) == 40
+    assert len(users) == 40 and 0 < len(warehouse) <= 30
     assert all(u.startswith(f"{run_id}-v") for u in users - warehouse)
+    rows = store.frame("SELECT user_id, persona FROM users WHERE user_id LIKE :own", {"own": f"{run_id}-%"})
+    assert set(rows["user_id"]) == users - warehouse and rows["persona"].notna().all()
 
 
 def test_mark_interrupted_then_resume_replays_only_unfinished_agents(store, make_manager):
@@ -249,3 +252,33 @@ def test_a_progress_write_under_way_never_lands_over_the_final_counts(store, app
     stored = runs.get_run(store, run_id)
     assert final.status == stored.status == "completed"
     assert (stored.agents_done, stored.events_sent) == (final.agents_done, final.events_sent) == (12, final.events_sent)
+
+
+def test_a_watched_run_plays_its_days_in_calendar_order(store, make_manager, monkeypatch):
+    played: list[int] = []
+    play = runner_module.Agents.run_agent
+
+    async def recording(self, client, index, stopping, result):
+        played.append(index)
+        await play(self, client, index, stopping, result)
+
+    monkeypatch.setattr(runner_module.Agents, "run_agent", recording)
+    run_id, final = run(start_and_wait(make_manager(), RunRequest(KEY, agents=30, concurrency=1, seed=4, days=3)))
+    assert final.status == "completed" and sorted(played) == list(range(30))
+    firsts = store.query(
+        "SELECT user_id, MIN(ts) AS first FROM events WHERE run_id = :r AND name = 'page_view' GROUP BY user_id",
+        {"r": run_id},
+    )
+    first = {row["user_id"]: row["first"] for row in firsts}
+    seen = [first[user] for user in _agent_users(store, run_id, played)]
+    assert len(seen) == 30 and seen == sorted(seen) and played != list(range(30))
+
+
+def _agent_users(store, run_id: str, order: list[int]) -> list[str]:
+    """The user id of each agent, in ``order``, read from the agents' event ids."""
+    by_agent = {}
+    for row in store.query("SELECT user_id, event_id FROM events WHERE run_id = :r", {"r": run_id}):
+        parsed = parse_agent_event_id(run_id, row["event_id"], len(order))
+        if parsed is not None:
+            by_agent[parsed.agent] = row["user_id"]
+    return [by_agent[agent] for agent in order]

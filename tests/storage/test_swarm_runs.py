@@ -7,6 +7,8 @@ import pytest
 from shop import adoptions, cache, repository
 from swarm import runs
 from swarm.agent_ids import AgentEventId, parse_agent_event_id
+from swarm.crowd import crowd_rng, draw_crowd
+from swarm.personas import default_mix
 from swarm.switches import Switches
 from swarm.world import world_of
 from tests.storage.swarm_app import running_experiment, seed_users
@@ -33,14 +35,16 @@ def experiment(store):
     return running_experiment(store, KEY)
 
 
-def test_a_new_run_is_running_with_its_plan_and_the_warehouse_mix(store, experiment):
+def test_a_new_run_is_running_with_its_plan_the_worlds_arrivals_and_its_newcomers(store, experiment):
     seed_users(store, 10)
     row = runs.create_run(store, spec(switches=Switches(bot_share=0.1, seasonality=True), days=7))
     assert (row.status, row.agents_planned, row.agents_done, row.events_sent) == ("running", 10, 0, 0)
-    assert row.params["mix"] == {
-        name: 0.2 for name in ("impulsive", "rational", "window_shopper", "mission", "cautious")
-    }
+    assert row.params["mix"] == default_mix()  # the world's arrivals, which the warehouse was generated from
+    newcomers = store.frame("SELECT user_id FROM users WHERE user_id LIKE 'run-a-%'")
     plan = row.plan(world_of(store))
+    crowd = draw_crowd("run-a", plan, runs.roster(store, "run-a"), 10, crowd_rng(row.seed))
+    expected = {u for u, known in zip(crowd.user_ids, crowd.from_warehouse, strict=True) if not known}
+    assert expected and set(newcomers["user_id"]) == expected  # the agents who are not warehouse users
     assert plan.world == world_of(store) and not plan.world.nominal
     assert plan.days == 7 and plan.switches.bot_share == 0.1 and plan.mix["bot"] == pytest.approx(0.1)
     assert [arm.config for arm in plan.arms] == [{}, {"banner_color": "red", "discount_pct": 10}]

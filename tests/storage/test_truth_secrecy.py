@@ -17,10 +17,11 @@ from marts import schema
 from marts.etl.build import build_all
 from marts.storage import StorageError, migrations, open_store
 from marts.storage.readonly import QueryFailed, QueryRefused, run_readonly
-from marts.warehouse.generator import generate, load
+from marts.warehouse.generator import load
 from novarium_app.components import data_source
 from swarm import runs
 from swarm.engine import run_engine
+from swarm.history import generate
 from swarm.personas import SHOPPERS
 from swarm.plan import Plan
 from swarm.runner import RunRequest

@@ -8,7 +8,8 @@ import pytest
 
 from marts import schema
 from marts.storage import StorageError
-from marts.warehouse import Warehouse, generate, load
+from marts.warehouse import Warehouse, load
+from swarm.history import generate
 
 END = date(2026, 3, 2)
 

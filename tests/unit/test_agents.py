@@ -1,6 +1,7 @@
 """The HTTP agents' decisions (pure) and their retries (against an httpx MockTransport that fails on demand)."""
 
 import asyncio
+import functools
 import json
 import re
 from datetime import UTC, datetime, timedelta
@@ -22,9 +23,11 @@ KEY = "red-banner"
 END = datetime(2026, 11, 20, 12, 0, 0)
 CONTROL = Assignment("control", {}, True)
 TREATMENT = Assignment("treatment", {"banner_color": "red", "discount_pct": 10}, True)
+AGENTS = 5_000
 MIX = {"impulsive": 0.2, "rational": 0.25, "window_shopper": 0.25, "mission": 0.15, "cautious": 0.15}
 
 
+@functools.cache
 def context(seed: int = 7, *, days: int = 1, switches: Switches | None = None, users: int = 3) -> SwarmContext:
     plan = Plan.build(
         [Arm("control", {}), Arm("treatment", {"banner_color": "red", "discount_pct": 10})],
@@ -34,7 +37,7 @@ def context(seed: int = 7, *, days: int = 1, switches: Switches | None = None, u
         end=END,
     )
     roster = Roster([f"w{i}" for i in range(users)], ["mission", "rational", "cautious"][:users], MIX)
-    return SwarmContext(run_id="run-test", experiment_key=KEY, seed=seed, plan=plan, roster=roster)
+    return SwarmContext(run_id="run-test", experiment_key=KEY, seed=seed, plan=plan, roster=roster, agents=AGENTS)
 
 
 def shape(decisions) -> list[tuple]:
@@ -92,17 +95,25 @@ def test_agents_outside_the_allocation_log_no_exposure():
         assert all(e["name"] != "exposure" for e in decide_agent(context(), index, outside).events)
 
 
-def test_roster_users_first_then_new_visitors_and_bots_with_the_switch():
+def test_returning_visitors_are_roster_users_of_their_persona_new_ones_and_bots_get_fresh_ids():
     ctx = context(users=3)
-    ids = [decide_agent(ctx, i, CONTROL).identity for i in range(6)]
-    assert [i.user_id for i in ids[:3]] == ["w0", "w1", "w2"]
-    assert [i.persona for i in ids[:3]] == ["mission", "rational", "cautious"]
-    assert all(i.user_id == f"run-test-v{i.index:x}" for i in ids[3:])
+    crowd = ctx.crowd
+    ids = [decide_agent(ctx, i, CONTROL).identity for i in range(AGENTS)]
+    roster = dict(zip(ctx.roster.user_ids, ctx.roster.personas, strict=True))
+    for persona in ("mission", "rational", "cautious"):
+        returning = [i for i in range(AGENTS) if crowd.personas[i] == persona and not crowd.schedule.new[i]]
+        first = ids[returning[0]]
+        assert roster[first.user_id] == persona == first.persona  # the first returning one of the persona
+    assert sorted(i.user_id for i in ids if i.user_id in roster) == sorted(roster)  # each warehouse user once
+    others = [i for i in ids if i.user_id not in roster]
+    assert all(i.user_id == f"run-test-v{i.index:x}" for i in others)
+    assert sum(crowd.schedule.new) > 0 and len(others) > sum(crowd.schedule.new)  # new ones, and no one left
     bots = context(switches=Switches(bot_share=0.5))
     decided = [decide_agent(bots, i, CONTROL) for i in range(400)]
     share = sum(d.identity.persona == "bot" for d in decided) / 400
     assert 0.4 < share < 0.6
     assert all(d.purchases == 0 for d in decided if d.identity.persona == "bot")
+    assert all(d.identity.user_id == f"run-test-b{d.identity.index:x}" for d in decided if d.identity.persona == "bot")
 
 
 def test_the_exposure_bug_drops_only_bounced_exposures_of_its_variant():
@@ -199,7 +210,7 @@ def test_a_connection_to_a_closed_port_is_a_transport_error():
 def test_timestamps_are_never_in_the_future():
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     plan = Plan.build([Arm("control", {})], mix=MIX, days=1, end=now)
-    ctx = SwarmContext("run-now", KEY, 1, plan, Roster([], [], MIX))
+    ctx = SwarmContext("run-now", KEY, 1, plan, Roster([], [], MIX), agents=500)
     latest = max(datetime.fromisoformat(e["ts"]) for i in range(500) for e in decide_agent(ctx, i, CONTROL).events)
     assert latest < now
 
@@ -208,7 +219,9 @@ def test_with_think_time_events_are_paced_and_flushed_like_an_sdk(monkeypatch):
     monkeypatch.setattr(agents_module, "FLUSH_AT", 3)
     handler = Flaky([])
     ctx = context()
-    paced = SwarmContext(ctx.run_id, ctx.experiment_key, ctx.seed, ctx.plan, ctx.roster, think_time=0.001)
+    paced = SwarmContext(
+        ctx.run_id, ctx.experiment_key, ctx.seed, ctx.plan, ctx.roster, agents=AGENTS, think_time=0.001
+    )
     agents = Agents("http://shop.test", paced, transport=lambda: httpx.MockTransport(handler))
 
     async def go() -> AgentResult:
@@ -258,3 +271,11 @@ def test_agents_and_the_vectorised_engine_sample_the_same_process():
             ours, theirs = np.asarray(values, dtype=float), np.asarray(simulated[metric], dtype=float)
             error = np.sqrt(ours.var() / len(ours) + theirs.var() / len(theirs))
             assert abs(ours.mean() - theirs.mean()) < 4 * error, (assignment.variant, metric)
+
+
+def test_a_watched_run_plays_its_agents_in_the_order_of_their_first_visit():
+    crowd = context(days=5).crowd
+    order = crowd.arrival_order()
+    assert sorted(order.tolist()) == list(range(AGENTS))  # every agent, once
+    firsts = [int(crowd.visits(int(index))[1][0]) for index in order]
+    assert firsts == sorted(firsts) and firsts != [int(crowd.visits(i)[1][0]) for i in range(AGENTS)]

@@ -2,7 +2,7 @@
 
 from novarium_app.builder import draft as drafts
 from novarium_app.builder.evaluate import Situation, evaluate, split_rows, traffic_panel
-from novarium_app.builder.spec import payload
+from novarium_app.builder.spec import draft_from_spec, payload
 from shop.assignment import assign
 from tests.unit.test_builder_validation import valid_draft
 
@@ -44,9 +44,24 @@ def test_a_valid_draft_plans_and_checks_out():
     assert result.review_rows == []
 
 
+def test_the_analysis_plan_pre_registers_cuped_or_not():
+    assert evaluate(valid_draft(), SEEN).design["cuped"] is False  # without CUPED unless the learner chooses it
+    with_cuped = valid_draft()
+    with_cuped["form"]["cuped"] = "on"
+    result = evaluate(with_cuped, SEEN)
+    assert result.design["cuped"] is True and "cuped" not in result.problems
+    assert draft_from_spec({"key": "k", "design": result.design})["form"]["cuped"] == "on"
+    with_cuped["form"]["cuped"] = "maybe"
+    tampered = evaluate(with_cuped, SEEN)
+    assert "cuped" not in tampered.design and tampered.problems["cuped"][0] == "CUPED: must be on or off"
+
+
 def test_without_a_baseline_the_plan_waits_for_one():
     result = evaluate(valid_draft(), Situation(daily_visitors=1000.0))
-    assert result.plan is None and result.design == {"analysis_plan": "fixed"}  # the plan's choice stays
+    assert result.plan is None and result.design == {
+        "analysis_plan": "fixed",
+        "cuped": False,
+    }  # the plan's choice stays
     assert result.problems["baseline"][0].endswith("(the warehouse has no history for this metric)")
     assert result.baseline["available"] == ""
 

@@ -101,3 +101,40 @@ def test_the_design_keeps_the_choice():
     assert kept["alpha"] == 0.05 and kept["power"] == 0.8 and kept["mde"] == 0.1 and kept["mde_type"] == "relative"
     assert kept["planned_n_per_variant"] == plan.n_per_variant and kept["days"] == plan.days
     assert kept["baseline"] == 0.06 and kept["daily_visitors"] == 1000.0
+
+
+def test_the_design_keeps_the_window_the_warehouse_baseline_was_measured_over():
+    """The retrospective and the coach read which window the baseline came from; a typed baseline has none."""
+    draft = valid_draft()
+    warehouse = {"mean": 0.27, "std": None, "days": 28}
+    inputs = plan_inputs(draft["form"], draft["variants"], warehouse, 1352.0)
+    assert inputs.baseline_days == 28
+    assert design(make_plan(inputs), inputs)["baseline_window_days"] == 28
+    draft["form"]["baseline"] = "27"
+    typed = plan_inputs(draft["form"], draft["variants"], warehouse, 1352.0)
+    assert typed.baseline_days is None and "baseline_window_days" not in design(make_plan(typed), typed)
+
+
+def test_on_the_visitors_curve_the_days_are_the_first_window_that_brings_the_sample():
+    """People come back: a window's visitors grow slower than days; the plan reads the curve, not a daily rate."""
+    curve = tuple(round(400_000 * (1 - math.exp(-day / 12))) for day in range(1, MAX_HORIZON + 1))
+    draft = valid_draft()
+    draft["form"].update(mde="10", allocation="50")
+    inputs = plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, curve)
+    plan = make_plan(inputs)
+    needed = duration(
+        ProportionMetric(0.06), 0.1, Traffic(daily_units=1000.0, allocation=0.5, weights=(50.0, 50.0)), relative=True
+    ).sample_size.n_exact
+    in_control = [math.floor(v * 0.25) for v in curve]
+    assert in_control[plan.days - 1] >= needed > in_control[plan.days - 2]
+    linear = make_plan(_inputs(mde="10", allocation="50"))
+    assert plan.n_per_variant == linear.n_per_variant and plan.days != linear.days
+    assert [point.n_per_variant for point in plan.curve] == in_control[: len(plan.curve)]
+    reached = next(point.day for point in plan.curve if point.power is not None and point.power >= 0.8)
+    assert reached == plan.days
+    assert design(plan, inputs)["planned_visitors"] == curve[plan.days - 1]
+    short = make_plan(plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, curve[:2]))
+    step = (curve[1] - curve[0]) * 0.25  # past the curve, each day brings the last day's new visitors
+    assert short.days == 2 + math.ceil((needed - math.floor(curve[1] * 0.25)) / step) and short.problem is None
+    flat = plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, (5, 5))
+    assert make_plan(flat).problem[0] == "The plan needs more than 2 days of the shop's traffic"

@@ -40,10 +40,13 @@ def test_changes_read_naturally():
 
 
 def test_the_baseline_reads_in_the_metrics_units_or_says_why_it_is_missing():
-    rate = baseline_view("conversion", {"mean": 0.0617, "std": 0.2406, "n": 10032, "source": "daily_metrics"})
-    assert (rate["value"], rate["std"], rate["n"], rate["binary"]) == ("6.17%", "0.241", "10,032", "1")
+    rate = baseline_view("conversion", {"mean": 0.2707, "std": 0.4443, "n": 37860, "source": "orders", "days": 28})
+    assert (rate["value"], rate["std"], rate["n"], rate["binary"]) == ("27.07%", "0.444", "37,860", "1")
+    assert (rate["unit_en"], rate["unit_ko"]) == ("per visitor over 28 days", "28일간 방문자당")
+    assert rate["source_en"].startswith("sessions and orders: each visitor's orders in the window")
     money = baseline_view("aov", {"mean": 31.5, "std": 20.0, "n": 5, "source": "orders"})
     assert (money["value"], money["std"], money["binary"]) == ("$31.50", "$20.00", "")
+    assert money["unit_en"] == "per order"  # no window length given
     missing = baseline_view("banner_ctr", {"mean": None, "std": None, "n": 0, "missing": "no_banner_clicks"})
     assert missing["available"] == ""
     assert missing["missing_en"].startswith("The warehouse history has no banner clicks")

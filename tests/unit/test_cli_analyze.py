@@ -50,7 +50,7 @@ def test_cookie_cats_reproduces_the_published_figures():
     for metric in report["metrics"]:
         z, p, rel = figures[metric["metric"]]
         (comparison,) = metric["comparisons"]
-        assert metric["type"] == "binary"
+        assert metric["kind"] == "binary"
         assert comparison["statistic"] == pytest.approx(z, abs=5e-4)
         assert comparison["p_value"] == pytest.approx(p[0], abs=p[1])
         assert comparison["rel_lift"] == pytest.approx(rel, abs=5e-4)
@@ -85,21 +85,38 @@ def test_a_binary_result_matches_statsmodels_and_cuped_reduces_variance(tmp_path
     bought = (rng.random(n) < np.where(variant == "b", 0.12, 0.10)).astype(int)
     path = tmp_path / "units.csv"
     pd.DataFrame({"arm": variant, "bought": bought, "spend": spend, "pre": pre}).to_csv(path, index=False)
-    result = analyze(
-        str(path), "--variant-col", "arm", "--control", "a", "--metric", "bought", "--metric", "spend",
-        "--covariate", "pre", "--weights", "a=50,b=50", "--correction", "fdr_bh", "--json",
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    bought_report, spend_report = json.loads(result.stdout)["metrics"]
+
+    def run(*extra: str) -> dict:
+        result = analyze(
+            str(path), "--variant-col", "arm", "--control", "a", "--metric", "bought", "--metric", "spend",
+            "--covariate", "pre", "--weights", "a=50,b=50", "--correction", "fdr_bh", "--json", *extra,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    plain, adjusted = run("--no-cuped"), run()  # with a covariate, CUPED is the default analysis
+    assert plain["analysis"]["cuped"] is False and adjusted["analysis"] == {
+        "cuped": True, "covariate": "pre", "label": "with CUPED", "label_ko": "CUPED 적용",
+    }  # fmt: skip
+    bought_report, spend_report = plain["metrics"]
     counts = [int(bought[variant == v].sum()) for v in ("b", "a")]
     sizes = [int((variant == v).sum()) for v in ("b", "a")]
     _, expected_p = proportions_ztest(counts, sizes)
     assert bought_report["comparisons"][0]["p_value"] == pytest.approx(expected_p, rel=1e-9)
-    cuped = spend_report["comparisons"][0]["cuped"]
-    raw = spend_report["comparisons"][0]
-    assert cuped["variance_reduction"] > 0.5
+    assert spend_report["comparisons"][0]["cuped"] is None and not spend_report["comparisons"][0]["cuped_applied"]
+    raw, cuped = spend_report["comparisons"][0], adjusted["metrics"][1]["comparisons"][0]
+    assert cuped["cuped_applied"] and cuped["method"] == "cuped_z_test"
+    assert cuped["cuped"]["variance_reduction"] > 0.5
+    assert cuped["cuped"]["raw_abs_ci"] == pytest.approx(raw["abs_ci"], rel=1e-2)  # z against Welch's t
     assert cuped["abs_ci"][1] - cuped["abs_ci"][0] < raw["abs_ci"][1] - raw["abs_ci"][0]
-    assert math.isfinite(cuped["p_value"])
+    assert math.isfinite(cuped["p_value"]) and cuped["p_value"] < raw["p_value"]
+
+
+def test_cuped_without_a_covariate_is_refused_in_one_line():
+    result = analyze_in_process(
+        str(COOKIE_CATS), "--variant-col", "version", "--control", "gate_30", "--metric", "retention_1", "--cuped"
+    )
+    assert result.exit_code != 0 and "--cuped: needs a pre-period covariate" in result.output
 
 
 def test_the_table_is_readable_without_json():
@@ -158,7 +175,7 @@ def test_guardrails_the_ship_rule_sequential_and_power_reach_the_json():
     json.dumps(report, allow_nan=False)
     assert report["family_size"] == 2  # retention_1 and retention_7; sum_game_rounds is a guardrail only
     roles = {m["metric"]: m["role"] for m in report["metrics"]}
-    assert roles == {"retention_1": "goal", "retention_7": "goal", "sum_game_rounds": "guardrail"}
+    assert roles == {"retention_1": "primary", "retention_7": "secondary", "sum_game_rounds": "guardrail"}
     by_metric = {m["metric"]: m["comparisons"][0] for m in report["metrics"]}
     assert by_metric["sum_game_rounds"]["guardrail"]["verdict"] == "inconclusive"
     assert by_metric["sum_game_rounds"]["p_value_adjusted"] is None

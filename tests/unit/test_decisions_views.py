@@ -54,15 +54,8 @@ def _comparison(**changes):
         "p_value_adjusted": 0.002,
         "chance_to_beat": 0.9995,
         "expected_loss": 0.0001,
-        "cuped": {
-            "abs_lift": 0.021,
-            "abs_ci": [0.012, 0.03],
-            "rel_lift": 0.21,
-            "rel_ci": [0.12, 0.3],
-            "p_value": 0.0005,
-            "variance_reduction": 0.25,
-            "error": None,
-        },
+        "cuped_applied": False,
+        "cuped": None,
         "error": None,
         "message": "",
     }
@@ -73,7 +66,7 @@ RESULTS = {
     "alpha": 0.05,
     "correction": "holm",
     "users": 2000,
-    "cuped_enabled": True,
+    "analysis": {"cuped": False, "covariate": None, "label": "without CUPED", "label_ko": "CUPED 미적용"},
     "srm": {
         "status": "warning",
         "p_value": 0.0001,
@@ -154,6 +147,26 @@ RESULTS = {
 }
 
 
+CUPED_CONVERSION = _comparison(
+    abs_lift=0.021,
+    abs_ci=[0.012, 0.03],
+    rel_lift=0.21,
+    rel_ci=[0.12, 0.3],
+    p_value=0.0005,
+    p_value_adjusted=0.001,
+    cuped_applied=True,
+    cuped={"theta": 0.01, "variance_reduction": 0.25, "raw_abs_ci": [0.01, 0.03], "error": None, "message": ""},
+)
+RESULTS_CUPED = {
+    **RESULTS,
+    "analysis": {"cuped": True, "covariate": "pre_revenue", "label": "with CUPED", "label_ko": "CUPED 적용"},
+    "metrics": [
+        m | {"comparisons": [CUPED_CONVERSION]} if m["metric"] == "conversion" else m for m in RESULTS["metrics"]
+    ],
+}
+"""The same experiment read with CUPED: the readout's headline numbers are CUPED's (a ratio metric stays raw)."""
+
+
 def test_metric_cards_put_the_primary_first_and_format_each_row():
     cards = views.metric_cards(RESULTS)
     assert [(c.metric, c.role) for c in cards] == [
@@ -165,11 +178,32 @@ def test_metric_cards_put_the_primary_first_and_format_each_row():
     assert control.is_control and control.mean == "10.00%" and control.rel == "—"
     assert (treatment.rel, treatment.rel_ci, treatment.abs) == ("+20.00%", "[+10.0%, +30.0%]", "+2.00 pp")
     assert (treatment.p, treatment.p_adj, treatment.chance) == ("0.001", "0.002", "> 99.9%")
-    assert treatment.tone == "green" and treatment.has_cuped and treatment.cuped_vr == "25.0%"
-    assert cards[0].has_cuped and not cards[2].has_cuped
+    assert treatment.tone == "green" and not treatment.has_cuped and cards[0].analysis_en == ""
     empty = cards[1].rows[1]
     assert empty.mean == "—" and empty.note_en == "no users in a variant yet" and empty.note_ko
     assert cards[2].rows[1].tone == "red"  # a guardrail reads its raw p-value: significantly worse
+
+
+def test_each_result_says_its_unit_from_the_catalog():
+    """Conversion is per exposed visitor over the run, as the Overview's is per visitor over its window; the
+    average order value is per order."""
+    cards = {card.metric: card for card in views.metric_cards(RESULTS)}
+    assert cards["conversion"].unit_en.startswith("Share of exposed visitors over the run")
+    assert cards["conversion"].unit_ko.startswith("실험 기간 동안 노출된 방문자 중 비율")
+    assert cards["aov"].unit_en.startswith("Per order")
+    assert cards["aov"].unit_ko.startswith("노출된 방문자의 주문 1건당")
+    assert views.unit_words("revenue_per_visitor", "money")[0] == "Per exposed visitor over the run, in dollars"
+
+
+def test_metric_cards_of_a_cuped_readout_show_its_numbers_and_say_so():
+    cards = views.metric_cards(RESULTS_CUPED)
+    treatment = cards[0].rows[1]
+    assert (treatment.rel, treatment.rel_ci, treatment.p, treatment.p_adj) == (
+        "+21.00%", "[+12.0%, +30.0%]", "0.0005", "0.001",
+    )  # fmt: skip
+    assert treatment.has_cuped and treatment.cuped_vr == "25.0%"
+    assert (cards[0].has_cuped, cards[0].analysis_en, cards[0].analysis_ko) == (True, "CUPED-adjusted", "CUPED 보정")
+    assert not cards[2].has_cuped and cards[2].analysis_en.startswith("Without CUPED")  # a ratio metric
 
 
 def test_srm_guardrails_and_recommendation_in_plain_words():
@@ -198,8 +232,20 @@ def test_tiles_and_the_cuped_note():
     # the tile says which analysis it shows (the table may show CUPED) and which correction adjusted its p-value
     assert tiles["lift"]["label_en"] == "Conversion lift, without CUPED" and "CUPED" in tiles["lift"]["label_ko"]
     assert tiles["lift"]["detail_en"].startswith("treatment, Holm-adjusted p ")
-    english, korean = reveal.cuped_note(RESULTS)
+    assert reveal.cuped_note(RESULTS) == ("", "")
+    assert "without CUPED" in reveal.ship_rule(RESULTS)[0] and "적용하지 않은" in reveal.ship_rule(RESULTS)[1]
+
+    tiles = {tile["key"]: tile for tile in reveal.summary_tiles(RESULTS_CUPED)}
+    assert tiles["lift"]["label_en"] == "Conversion lift, with CUPED" and tiles["lift"]["value"] == "+21.00%"
+    assert tiles["lift"]["label_ko"] == "전환율 변화(CUPED 적용)" and tiles["lift"]["detail_en"].endswith("p 0.001")
+    assert "with CUPED" in reveal.ship_rule(RESULTS_CUPED)[0] and "CUPED를 적용한" in reveal.ship_rule(RESULTS_CUPED)[1]
+    english, korean = reveal.cuped_note(RESULTS_CUPED)
     assert "25.0%" in english and "25.0%" in korean
+
+
+def test_a_readout_stored_before_it_named_its_analysis_reads_without_cuped():
+    older = {key: value for key, value in RESULTS.items() if key != "analysis"}
+    assert reveal.summary_tiles(older)[1]["label_en"] == "Conversion lift, without CUPED"
 
 
 def test_the_users_tile_says_how_much_of_the_planned_sample_is_in():
@@ -209,12 +255,12 @@ def test_the_users_tile_says_how_much_of_the_planned_sample_is_in():
     assert users["detail_ko"] == "control 1,100 · treatment 900 · 변형당 계획 3,600명 중 25%"
 
 
-def test_forest_points_follow_cuped_and_truth():
+def test_forest_points_follow_the_readout_and_truth():
     from novarium_app.components.results_charts import forest
 
-    points = views.forest_points(RESULTS)
+    points = views.forest_points(RESULTS_CUPED)
     assert [p["key"] for p in points] == ["conversion|treatment", "banner_ctr|treatment", "aov|treatment"]
-    figure = forest(points, cuped=True, truth={"conversion|treatment": 0.15})
+    figure = forest(points, truth={"conversion|treatment": 0.15})
     estimates = next(trace for trace in figure.data if trace.name == "Primary")
     assert list(estimates.x) == [0.21]  # the CUPED estimate
     truth = next(trace for trace in figure.data if trace.name == "True effect")

@@ -95,3 +95,23 @@ def test_parse_mix():
     assert parse_mix("impulsive=0.3, rational=0.7") == {"impulsive": 0.3, "rational": 0.7}
     with pytest.raises(ValueError, match="--mix: 'rational=lots' must be persona=share"):
         parse_mix("impulsive=1,rational=lots")
+
+
+def test_without_users_or_days_a_run_plays_the_plans_days_of_traffic(tmp_path):
+    store = open_store(None, tmp_path / "data")
+    spec = {**SPEC, "design": {"days": 3, "planned_n_per_variant": 500}}
+    repository.create_experiment(store, spec)
+    repository.start_experiment(store, SPEC["key"])
+    store.close()
+    result = run(tmp_path, "--experiment", "red-banner", "--seed", "1")
+    assert result.returncode == 0, result.stderr
+    assert "3 days" in result.stdout
+    store = open_store(None, tmp_path / "data")
+    try:
+        params = json.loads(store.query("SELECT params FROM runs")[0]["params"])
+        plan = Plan.from_dict(params["plan"], world_of(store))
+        assert (params["days"], plan.days) == (3, 3)
+        expected = round(plan.expected_visitors(params["arrivals_per_day"]))
+        assert abs(params["users"] - expected) <= 1  # what three days bring, not a fixed count
+    finally:
+        store.close()

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from marts.insights import PERSONA_IDEAS, FunnelStep, PersonaShare, _alerts
+from marts.window_metrics import WindowSums
 from novarium_app.builder.knob_values import parse
 from novarium_app.builder.prefill import prefill
 from novarium_app.pages.overview import builder_link
@@ -22,7 +23,7 @@ def _personas():
     return tuple(PersonaShare(name, 500, 2000, 0.2, rate, 0.6) for name, rate in rows)
 
 
-ALERTS = _alerts(_funnel(10_000, 6_000, 1_500, 900, 500), _personas())
+ALERTS = _alerts(_funnel(10_000, 6_000, 1_500, 900, 500), _personas(), WindowSums(visitors=2_500, buyers=125), 28)
 
 
 def test_the_rules_fire_for_weak_personas_abandoned_carts_and_dropped_checkouts():

@@ -19,6 +19,7 @@ from novarium_app import services
 from novarium_app.components.admin_access import AdminAccessState, check_admin
 from novarium_app.components.builder_state import BuilderState
 from novarium_app.components.coach_writeup import CoachWriteupState
+from novarium_app.components.run_plan_state import RunPlanState
 from novarium_app.i18n import LocaleState
 from novarium_app.pages.adoptions import AdoptionsState
 from novarium_app.pages.experiments import ExperimentsState
@@ -39,6 +40,7 @@ GUARDED: dict[tuple[type, str], Action] = {
     (RunsState, "start_run"): Action.START_RUN,
     (RunsState, "stop_run"): Action.STOP_RUN,
     (RunsState, "resume_run"): Action.RESUME_RUN,
+    (RunPlanState, "fast_forward"): Action.START_RUN,
     (RetroDetailState, "save"): Action.SAVE_RETROSPECTIVE,
     (CoachWriteupState, "save"): Action.SAVE_RETROSPECTIVE,
 }
@@ -73,6 +75,7 @@ def policy(monkeypatch) -> Iterator[Any]:
         monkeypatch.setattr(f"novarium_app.pages.{module}.get_store", no_store)
     monkeypatch.setattr("novarium_app.components.builder_state.get_store", no_store)
     monkeypatch.setattr("novarium_app.components.coach_writeup.get_store", no_store)
+    monkeypatch.setattr("novarium_app.components.run_plan_state.get_store", no_store)
     yield use
 
 
@@ -93,6 +96,7 @@ def test_every_mutating_handler_carries_its_action():
     for (state_class, name), action in GUARDED.items():
         assert getattr(state_class.event_handlers[name].fn, "admin_action", None) == action, (state_class, name)
     assert RunsState.event_handlers["stop_run"].is_background  # the guard keeps a background task a background task
+    assert RunPlanState.event_handlers["fast_forward"].is_background
 
 
 @pytest.mark.parametrize(("state_class", "name"), list(GUARDED))

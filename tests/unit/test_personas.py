@@ -1,16 +1,19 @@
 """At large N the engine's shoppers do what their personas declare, within confidence intervals."""
 
 import math
+from datetime import datetime
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from swarm.personas import PERSONAS, SHOPPERS, check_mix, default_mix
 from swarm.plan import PERSONA_NAMES, Plan
-from swarm.sampling import MAX_VISITS, visit_count_distribution
 from swarm.simulation import draw_users, simulate_visits
+from swarm.traffic import ACTIVITY_SHAPE, span_classes
 
 USERS = 120_000
+END = datetime(2026, 11, 20, 12, 0, 0)
 
 
 def _close(observed_share: float, declared: float, n: int, what: str) -> None:
@@ -44,16 +47,25 @@ def test_observed_per_visit_rates_match_the_declared_parameters(name):
 
 
 @pytest.mark.parametrize("name", list(PERSONAS))
-def test_visits_per_user_follow_the_return_rate(name):
-    plan = Plan.build([("control", {})], mix={name: 1.0})
+@pytest.mark.parametrize("days", [1, 14])
+def test_visits_per_visitor_follow_the_traffic_model(name, days):
+    """Per span class a customer's visits are negative binomial (scipy's); visitors are those with at least one."""
+    plan = Plan.build([("control", {})], mix={name: 1.0}, days=days, end=END)
     codes = np.full(USERS, PERSONA_NAMES.index(name), dtype=np.int8)
     log = simulate_visits(plan, codes, np.zeros(USERS, dtype=np.int8), np.random.default_rng(8))
-    counts = np.bincount(np.bincount(log.user, minlength=USERS), minlength=MAX_VISITS + 1)[1:]
-    expected = USERS * visit_count_distribution(PERSONAS[name].return_rate)
+    counts = np.bincount(np.bincount(log.user, minlength=USERS))
+    classes = span_classes(PERSONAS[name], plan.day_rates)
+    k = np.arange(len(counts))
+    mean = classes.mean_visits[:, None]
+    pmf = stats.nbinom.pmf(k[None, :], ACTIVITY_SHAPE, ACTIVITY_SHAPE / (ACTIVITY_SHAPE + mean))
+    visitors = classes.weight @ (1 - pmf[:, 0])
+    expected = USERS * (classes.weight @ pmf) / visitors
+    expected[0] = 0
     seen = expected > 5
     chi2 = (((counts[seen] - expected[seen]) ** 2) / expected[seen]).sum()
-    assert chi2 < 25, f"chi-square {chi2:.1f} over {seen.sum()} visit counts"  # p < 0.001 for <= 5 dof
-    assert counts[~seen].sum() <= 10 * max(expected[~seen].sum(), 1)
+    limit = stats.chi2.ppf(0.999, seen.sum() - 1)
+    assert chi2 < limit, f"chi-square {chi2:.1f} over {seen.sum()} visit counts (limit {limit:.1f})"
+    assert counts[0] == 0 and counts[~seen].sum() <= 10 * max(expected[~seen].sum(), 1)
 
 
 def test_the_purchase_rate_per_visit_matches_the_documented_history():
@@ -66,7 +78,8 @@ def test_the_purchase_rate_per_visit_matches_the_documented_history():
 def test_users_are_drawn_with_the_mix_shares():
     plan = Plan.build([("a", {}), ("b", {})])
     persona, arm = draw_users(plan, 200_000, np.random.default_rng(3))
-    for name, share in default_mix().items():
+    assert plan.arrivals == default_mix() and plan.mix != default_mix()  # who visits follows from who arrives
+    for name, share in plan.mix.items():
         _close((persona == PERSONA_NAMES.index(name)).mean(), share, 200_000, name)
     _close(arm.mean(), 0.5, 200_000, "arm b")
 

@@ -6,6 +6,7 @@ from datetime import datetime
 import pytest
 
 from marts.retrospectives import Retrospective, compare, retro_view
+from marts.retrospectives.view import design_facts
 from novarium_app.components.retro_cards import card_from, route_id
 from novarium_app.components.retro_compare_rows import bilingual_rows
 from novarium_app.components.retro_slide import step
@@ -203,3 +204,11 @@ def test_the_safe_markdown_stays_markdown_without_entities():
     fenced = "Before\n```html\n<b>kept</b>\n```\n<b>after</b>"
     assert markdown_text_only(fenced) == "Before\n```html\n<b>kept</b>\n```\n\\<b>after\\</b>"
     assert markdown_text_only("<!-- x --> <?php") == "\\<!-- x --> \\<?php"
+
+
+def test_the_design_facts_say_which_window_the_baseline_was_measured_over():
+    design = {"baseline": 0.2707, "baseline_window_days": 28, "daily_visitors": 1352.1}
+    english = [(f.label, f.value) for f in design_facts(design)]
+    korean = [(f.label, f.value) for f in design_facts(design, "ko")]
+    assert ("Baseline window (per visitor, days)", "28") in english and ("Baseline", "27.07%") in english
+    assert ("기준값 기간(방문자당, 일)", "28") in korean

@@ -109,6 +109,7 @@ class FakeProgress:
     started_at: datetime = datetime(2026, 11, 2, 10, 0, 0, tzinfo=UTC)
     finished_at: datetime | None = None
     error: str | None = None
+    kind: str = "http"
 
 
 def test_a_running_row_shows_counts_rate_eta_and_elapsed_time():
@@ -265,3 +266,15 @@ def test_stop_and_resume_are_announced_with_the_counts_in_either_language():
     assert run_rows.action_message("resume", resumed) == "Run 3f2a9c0d resumed at 39 of 300 agents."
     assert "재개" in run_rows.action_message("resume", resumed, "ko")
     assert run_rows.action_message("stop", None) == "Run stop requested."
+
+
+def test_a_fast_forwarded_run_reads_as_such_and_is_never_offered_a_resume():
+    now = datetime(2026, 11, 2, 10, 1, 5, tzinfo=UTC)
+    row = progress_row(FakeProgress(run_id="eng-261102100000-abc123", status="interrupted", kind="engine"), now)
+    assert (row["kind"], row["resumable"], row["rate_detail"], row["rate_detail_ko"]) == (
+        "engine",
+        "",
+        "fast-forwarded",
+        "빨리 감기",
+    )
+    assert progress_row(FakeProgress(status="interrupted"), now)["resumable"] == "yes"

@@ -100,16 +100,16 @@ def test_guardrail_only_metrics_stay_out_of_the_family_and_a_guardrail_metric_st
     goal = comparison(only, "bought")
     assert goal.adjusted_p_value == pytest.approx(goal.comparison.p_value)  # Holm over a family of one
     assert comparison(only, "latency").adjusted_p_value is None
-    roles = {m["metric"]: (m["role"], m["guardrail_margin"]) for m in only.to_dict()["metrics"]}
+    roles = {m["metric"]: (m["role"], m["goal"], m["guardrail"]) for m in only.to_dict()["metrics"]}
     assert roles == {
-        "bought": ("goal", None),
-        "latency": ("guardrail", {"margin": 0.05, "relative": True, "text": "5%"}),
+        "bought": ("primary", True, None),
+        "latency": ("guardrail", False, {"margin": 0.05, "margin_type": "relative", "relative": True, "text": "5%"}),
     }
 
     both = analyse(frame, metrics=("bought", "latency"), guardrails=["latency=5%"])
     assert both.family_size == 2
     assert comparison(both, "bought").adjusted_p_value == pytest.approx(min(1.0, 2 * goal.comparison.p_value))
-    assert [m.role for m in both.metrics] == ["goal", "goal"]
+    assert [m.role for m in both.metrics] == ["primary", "secondary"]
     assert comparison(both, "latency").guardrail is not None
 
 

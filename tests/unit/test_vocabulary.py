@@ -10,7 +10,7 @@ import pytest
 from coach import rubric_writeup
 from coach.findings import metric_name as coach_metric_name
 from marts.insights import PersonaShare, _weak_persona_alert
-from marts.metrics import METRICS
+from marts.metrics import ALL_METRICS, METRICS
 from marts.retrospectives import Retrospective, retro_view, to_markdown
 from marts.retrospectives.record import GUARDRAIL_WORDS, OUTCOME_WORDS, VERDICT_WORDS
 from marts.stats.multiple import CORRECTIONS
@@ -70,7 +70,7 @@ def test_every_catalog_entry_has_both_languages_and_names_are_unique():
             names = [name[language] for name in catalog.values()]
             assert len(set(names)) == len(names)
     assert set(CORRECTION_NAMES) == set(CORRECTIONS)
-    assert set(METRIC_NAMES_KO) == set(METRICS) == set(METRIC_DESCRIPTIONS_KO)
+    assert set(METRIC_NAMES_KO) == set(ALL_METRICS) == set(METRIC_DESCRIPTIONS_KO)
 
 
 def test_a_persona_reads_the_same_in_the_swarm_the_builder_the_overview_ideas_and_the_coach():

@@ -1,6 +1,5 @@
 """The warehouse generator: catalog, personas, determinism, realism and integrity of the generated frames."""
 
-import dataclasses
 import os
 from datetime import date, datetime, timedelta
 
@@ -9,9 +8,13 @@ import pandas as pd
 import pytest
 
 from marts import schema
-from marts.warehouse import DEFAULT_PROFILES, RESTAURANTS, Warehouse, generate, load
+from marts.warehouse import RESTAURANTS, Warehouse, load
 from marts.warehouse.catalog import categories, menu_items_frame, restaurants_frame
-from marts.warehouse.personas import validate_profiles
+from shop.knobs import resolve
+from swarm.behaviour import DELIVERY_FEE
+from swarm.history import CANCEL_RATE, generate
+from swarm.personas import SHOPPERS
+from swarm.traffic import daily_churn
 
 SEED = int(os.environ.get("WAREHOUSE_TEST_SEED", "11"))
 END = date(2026, 3, 2)  # a Monday: the history ends on Sunday 2026-03-01
@@ -62,34 +65,6 @@ def test_catalog_ids_and_slugs_are_stable():
 def test_catalog_frames_use_the_schema_columns():
     assert list(restaurants_frame().columns) == list(schema.restaurants.c.keys())
     assert list(menu_items_frame().columns) == list(schema.menu_items.c.keys())
-
-
-# --- personas -----------------------------------------------------------------------------------------------
-
-
-def test_default_profiles_are_the_five_personas():
-    assert [p.name for p in DEFAULT_PROFILES] == ["impulsive", "rational", "window_shopper", "mission", "cautious"]
-    assert sum(p.share for p in DEFAULT_PROFILES) == pytest.approx(1.0)
-    by_name = {p.name: p for p in DEFAULT_PROFILES}
-    assert by_name["mission"].session_conversion > by_name["impulsive"].session_conversion
-    assert by_name["window_shopper"].visits_per_week == max(p.visits_per_week for p in DEFAULT_PROFILES)
-    assert by_name["rational"].price_sensitivity == max(p.price_sensitivity for p in DEFAULT_PROFILES)
-
-
-def test_profiles_are_validated():
-    impulsive = DEFAULT_PROFILES[0]
-    with pytest.raises(ValueError, match="shares must sum to 1"):
-        validate_profiles(DEFAULT_PROFILES[:-1])
-    with pytest.raises(ValueError, match="unique names"):
-        validate_profiles((dataclasses.replace(impulsive, share=0.5), dataclasses.replace(impulsive, share=0.5)))
-    with pytest.raises(ValueError, match=r"impulsive: purchase must be within \[0, 1\]"):
-        dataclasses.replace(impulsive, purchase=1.2)
-    with pytest.raises(ValueError, match="basket_items must be >= 1"):
-        dataclasses.replace(impulsive, basket_items=0.5)
-    with pytest.raises(ValueError, match="device_mix"):
-        dataclasses.replace(impulsive, device_mix=(0.5, 0.5, 0.5))
-    with pytest.raises(ValueError, match="shares must sum to 1"):
-        generate(100, 7, 1, END, profiles=DEFAULT_PROFILES[:2])
 
 
 # --- arguments ----------------------------------------------------------------------------------------------
@@ -164,7 +139,9 @@ def test_history_covers_the_days_before_end(warehouse):
         assert times.min() >= first and times.max() < stop, name
         assert (times.dt.floor("D").nunique()) == 42, name
     signups = warehouse.users["signup_at"]
-    assert (signups < first).mean() == pytest.approx(0.6, abs=0.05)  # a base of earlier customers
+    earlier = sum(p.share / daily_churn(p) for p in SHOPPERS)  # customers already there, per new one a day
+    expected = earlier / (earlier + 42 * sum(p.share for p in SHOPPERS))
+    assert (signups < first).mean() == pytest.approx(expected, abs=0.02)  # a base of earlier customers
     assert signups.max() < stop
     assert signups.is_monotonic_increasing  # user ids follow signup order
 
@@ -203,7 +180,9 @@ def test_order_items_come_from_the_orders_restaurant(warehouse):
     lines = lines.merge(warehouse.orders[["order_id", "restaurant_id"]], on="order_id", suffixes=("_item", ""))
     assert len(lines) == len(warehouse.order_items)
     assert (lines["restaurant_id_item"] == lines["restaurant_id"]).all()
-    assert (lines["unit_price"] == lines["price"]).all()
+    ratio = lines["unit_price"] / lines["price"]  # the menu's prices, scaled to the order (mark-ups and deals)
+    spread = ratio.groupby(lines["order_id"]).agg(lambda r: r.max() - r.min())
+    assert (spread <= 0.01 / lines["price"].min() + 1e-9).all()
 
 
 def test_money_adds_up_to_the_cent(warehouse):
@@ -216,13 +195,13 @@ def test_money_adds_up_to_the_cent(warehouse):
     assert np.allclose(orders["total"], orders["subtotal"] - orders["discount"] + orders["delivery_fee"], atol=0.005)
     assert (orders["items_count"] == orders["units"]).all()
     assert (orders["lines"] == warehouse.order_items.groupby("order_id").size()).all()  # line_no runs 1..n
-    assert orders["discount"].between(0, 8).all() and (orders["discount"] <= 0.2 * orders["subtotal"] + 0.005).all()
-    fees = orders["restaurant_id"].map(warehouse.restaurants.set_index("restaurant_id")["delivery_fee"])
-    assert (orders["delivery_fee"] == fees).all()
+    threshold = resolve()["free_delivery_threshold"]
+    assert (orders["discount"] == 0).all()  # the default shop has no discount
+    assert (orders["delivery_fee"] == np.where(orders["subtotal"] < threshold, DELIVERY_FEE, 0.0)).all()
     for column in ["subtotal", "discount", "delivery_fee", "total"]:
         assert np.allclose(orders[column], orders[column].round(2)), column
     assert set(orders["status"]) <= {"delivered", "cancelled"}
-    assert (orders["status"] == "cancelled").mean() < 0.06
+    assert (orders["status"] == "cancelled").mean() == pytest.approx(CANCEL_RATE, abs=0.015)
 
 
 # --- realism ------------------------------------------------------------------------------------------------
@@ -231,7 +210,7 @@ def test_money_adds_up_to_the_cent(warehouse):
 def test_shop_level_figures_are_plausible(warehouse):
     conversion = warehouse.sessions["ordered"].mean()
     aov = warehouse.orders["total"].mean()
-    assert 0.03 <= conversion <= 0.065
+    assert 0.04 <= conversion <= 0.09
     assert 25 <= aov <= 40
     assert warehouse.sessions["device"].value_counts(normalize=True).min() > 0.1
     repeaters = warehouse.orders.groupby("user_id").size()
@@ -252,34 +231,8 @@ def test_personas_behave_differently(warehouse):
     assert conversion["rational"] > conversion["cautious"] > conversion["window_shopper"]
     assert conversion.idxmin() == "window_shopper" and conversion["window_shopper"] < 0.015
     assert visits.idxmax() == "window_shopper" and visits.idxmin() == "mission"
-    assert basket.idxmax() == "impulsive" and basket["impulsive"] > 2.8
-    assert aov.idxmax() == "impulsive"
-    assert price_level["rational"] < min(price_level["impulsive"], price_level["mission"]) - 0.25
-    coupons = orders.assign(coupon=orders["discount"] > 0).groupby("persona")["coupon"].mean()
-    assert coupons["rational"] > coupons["impulsive"] > coupons["mission"]
-
-
-def test_mission_users_stick_to_their_restaurant(warehouse):
-    orders = _with_persona(warehouse.orders, warehouse)
-    repeat = orders[orders.duplicated("user_id", keep=False)]
-    top_share = repeat.groupby(["persona", "user_id"])["restaurant_id"].agg(lambda r: r.value_counts().iloc[0] / len(r))
-    by_persona = top_share.groupby("persona").mean()
-    assert by_persona["mission"] > by_persona["rational"] + 0.15
-
-
-def test_a_warmup_delays_first_purchases():
-    base = dataclasses.replace(DEFAULT_PROFILES[3], share=0.5)  # mission: converts well, no warm-up
-    profiles = (dataclasses.replace(base, name="eager"), dataclasses.replace(base, name="slow", warmup_days=20.0))
-    history = generate(users=3000, days=56, seed=5, end=END, profiles=profiles)
-    sessions = _with_persona(history.sessions, history).merge(history.users[["user_id", "signup_at"]], on="user_id")
-    new = sessions[sessions["signup_at"] >= pd.Timestamp(END - timedelta(days=56))]
-    first_week = (new["started_at"] - new["signup_at"]) < pd.Timedelta(days=7)
-    early = new[first_week].groupby("persona")["ordered"].mean()
-    assert early["slow"] < 0.5 * early["eager"]
-    settled = sessions[sessions["signup_at"] < pd.Timestamp(END - timedelta(days=120))]
-    assert settled.groupby("persona")["ordered"].mean()["slow"] == pytest.approx(
-        settled.groupby("persona")["ordered"].mean()["eager"], rel=0.25
-    )
+    assert basket.idxmax() == "impulsive" and aov.idxmax() == "impulsive"
+    assert price_level["rational"] < min(price_level["impulsive"], price_level["mission"]) - 0.1
 
 
 def test_weekends_are_busier_than_weekdays(warehouse):

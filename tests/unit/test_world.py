@@ -122,7 +122,7 @@ def test_the_agents_and_the_engine_sample_the_same_worlds_visit_models():
         switches=Switches(novelty=1.0, seasonality=True),
         world=world,
     )
-    context = SwarmContext("run-w", "exp", 1, plan, Roster([], [], dict(plan.mix)))
+    context = SwarmContext("run-w", "exp", 1, plan, Roster([], [], dict(plan.arrivals)), agents=4_000)
     for (persona, index, day), model in plan.models.items():
         assert context.model(persona, plan.arms[index].config, day) == model
     assert any(
