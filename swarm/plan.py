@@ -28,7 +28,7 @@ from shop.knobs import config_problems
 from swarm.behaviour import VisitModel, visit_model
 from swarm.personas import PERSONAS, check_mix, default_mix
 from swarm.switches import Switches
-from swarm.traffic import DAY_RHYTHM, expected_visitors
+from swarm.traffic import day_rates, expected_visitors
 from swarm.world import NOMINAL, World, plan_world
 
 PERSONA_NAMES: tuple[str, ...] = tuple(PERSONAS)
@@ -232,8 +232,8 @@ class Plan:
 
 def window_rates(start: datetime, days: int, switches: Switches) -> np.ndarray:
     """The day rates of a window starting at ``start``: a day's weekday is that of its midpoint."""
-    weekdays = [(start + day * DAY + DAY / 2).weekday() for day in range(days)]
-    return np.array([DAY_RHYTHM[w] * switches.volume(w) for w in weekdays])
+    volume = {weekday: switches.volume(weekday) for weekday in range(7)}
+    return day_rates((start + DAY / 2).date(), days, volume)
 
 
 def population_mix(mix: Mapping[str, float] | None, bot_share: float = 0.0) -> dict[str, float]:

@@ -140,8 +140,6 @@ class VisitorDraw:
 
     Attributes:
         new: per visitor, whether they became a customer during the window (no history before it).
-        first_day: per visitor, the first day they are a customer in the window.
-        activity: per visitor, their visit-rate multiplier.
         user: per visit, the visitor's index.
         day: per visit, its day (0-based) in the window.
         second: per visit, its start in seconds from the window's start.
@@ -149,8 +147,6 @@ class VisitorDraw:
     """
 
     new: np.ndarray
-    first_day: np.ndarray
-    activity: np.ndarray
     user: np.ndarray
     day: np.ndarray
     second: np.ndarray
@@ -186,7 +182,7 @@ def draw_visitors(persona: Persona, rates: np.ndarray, n: int, rng: np.random.Ge
     day, second = day[order], second[order]
     first = np.zeros(len(user), dtype=bool)
     first[np.cumsum(counts) - counts] = True
-    return VisitorDraw(classes.new[picked], classes.start[picked], activity, user, day, second, first)
+    return VisitorDraw(classes.new[picked], user, day, second, first)
 
 
 def _zero_truncated_poisson(lam: np.ndarray, rng: np.random.Generator) -> np.ndarray:
