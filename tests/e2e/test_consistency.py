@@ -84,10 +84,12 @@ def _check(shown: str, value: float | None, what: str, *, scale: float = 1.0) ->
 
 
 def _sql(page: Page, app_server, sql: str) -> list[str]:
+    """The one row a query in the SQL lab returns, cell by cell."""
     page.goto(f"{app_server.url}/data")
-    expect(page.locator("#table-detail")).to_be_visible(timeout=LOAD)
+    expect(page.get_by_role("tab", name="SQL lab")).to_be_visible(timeout=LOAD)
     page.get_by_role("tab", name="SQL lab").click()
     editor = page.locator("#sql-editor")
+    expect(editor).to_be_visible(timeout=LOAD)
     editor.fill(sql)
     editor.press("Control+Enter")
     row = page.locator("#sql-result .result-row")
@@ -95,19 +97,18 @@ def _sql(page: Page, app_server, sql: str) -> list[str]:
     return [cell.strip() for cell in row.first.locator("td").all_inner_texts()]
 
 
-def _window_conversion(page: Page, app_server, first: datetime, last: datetime) -> tuple[int, int]:
+def _window_sql(first: datetime, last: datetime) -> str:
     """(visitors, buyers) of a window, by the catalog's definition written out in SQL: a visitor has a session that
     started in it; a buyer placed an order in one of those sessions."""
     start, end = f"{first:%Y-%m-%d}", f"{last + timedelta(days=1):%Y-%m-%d}"
-    sql = (
-        f"WITH v AS (SELECT session_id, user_id FROM sessions WHERE started_at >= DATE '{start}' "
-        f"AND started_at < DATE '{end}') "
-        "SELECT (SELECT COUNT(DISTINCT user_id) FROM v) AS visitors, "
-        "(SELECT COUNT(DISTINCT v.user_id) FROM v JOIN orders AS o ON o.session_id = v.session_id "
-        "WHERE o.total >= 0) AS buyers"
+    visits = (
+        f"SELECT session_id, user_id FROM sessions WHERE started_at >= DATE '{start}' AND started_at < DATE '{end}'"
     )
-    visitors, buyers = _sql(page, app_server, sql)
-    return int(visitors), int(buyers)
+    return (
+        f"(SELECT COUNT(DISTINCT user_id) FROM ({visits}) AS v), "
+        f"(SELECT COUNT(DISTINCT v.user_id) FROM ({visits}) AS v JOIN orders AS o ON o.session_id = v.session_id "
+        "WHERE o.total >= 0)"
+    )
 
 
 def _window_of(text: str) -> tuple[datetime, datetime]:
@@ -142,11 +143,11 @@ def _overview_and_power_step(page: Page, app_server) -> None:
     days = int(re.search(r"over (\d+) days", unit)[1])
     first, last = _window_of(unit)
     assert (last - first).days + 1 == days, f"the power step names {days} days but shows {unit!r}"
-    visitors, buyers = _window_conversion(page, app_server, first, last)
+    # the Overview's 28-day window ends on the same last day of sessions
+    sql = f"SELECT {_window_sql(first, last)}, {_window_sql(last - timedelta(days=27), last)}"
+    visitors, buyers, visitors28, buyers28 = (int(cell.replace(",", "")) for cell in _sql(page, app_server, sql))
     assert parse(visitors_shown)[0] == visitors, f"the power step sized on {visitors_shown} visitors; SQL: {visitors}"
     _check(baseline, buyers / visitors, "the power step's baseline", scale=100)
-    # the Overview's 28-day window ends on the same last day of sessions
-    visitors28, buyers28 = _window_conversion(page, app_server, last - timedelta(days=27), last)
     _check(shown, buyers28 / visitors28, "the Overview's conversion against the SQL lab", scale=100)
 
 
@@ -201,8 +202,11 @@ def _table(page: Page) -> dict[tuple[str, str], dict[str, str]]:
 
 def _forest(page: Page) -> dict[str, tuple[float, float, float]]:
     """The forest plot's points as plotted: row label -> (lift, low, high)."""
-    traces = page.locator("#forest-chart .js-plotly-plot").evaluate(
-        "plot => plot.data.map(t => ({x: t.x, y: t.y, plus: t.error_x && t.error_x.array,"
+    chart = page.locator("#forest-chart")
+    expect(chart.locator(".main-svg").first).to_be_visible(timeout=LOAD)
+    traces = chart.evaluate(
+        "el => (el.data ? el : el.querySelector('.js-plotly-plot')).data.map(t => ({x: t.x, y: t.y,"
+        " plus: t.error_x && t.error_x.array,"
         " minus: t.error_x && t.error_x.arrayminus, name: t.name}))"
     )
     points = {}
@@ -298,7 +302,7 @@ def test_every_number_shown_for_one_experiment_agrees(app_server, page, tmp_path
         for variant, n in exposed.items():
             assert parse(monitor[variant]["exposed"])[0] == n, (monitor, exposed)
         smallest = min(exposed.values())
-        assert monitor["planned"]["text"].startswith(f"{smallest:,} of the planned {PLANNED:,} per variant")
+        assert f"{smallest:,} of the planned {PLANNED:,} per variant" in monitor["planned"]["text"], monitor
 
         page.goto(f"{app_server.url}/results/{key}")
         expect(page.locator(".metric-card")).to_have_count(4, timeout=LOAD)
