@@ -19,10 +19,13 @@ from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, status
+from fastapi.responses import PlainTextResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, WithJsonSchema
 
+from marts.etl import build_experiment_users
 from marts.storage import StorageError, Store
+from marts.units_export import units_csv
 from shop import adoptions, repository, run_secrets, summary, tracking
 from shop.access import Action, AdminPolicy, Caller, authorize
 from shop.api_errors import ADMIN_ERRORS, CONFLICT, ERROR_RESPONSES, NOT_FOUND, JsonRoute, documented
@@ -406,6 +409,26 @@ async def experiment_summary(key: ExperimentKey, store: StoreDep) -> SummaryOut:
     """Per variant: assigned, exposed, and attributed events by name."""
     counts = await _run(summary.summarize, store, key)
     return SummaryOut(key=counts.key, status=counts.status, variants=[asdict(v) for v in counts.variants])
+
+
+def _units(store: Store, key: str) -> str:
+    repository.get_experiment(store, key)  # an unknown key is a 404, not an empty file
+    build_experiment_users(store, experiment_key=key)
+    return units_csv(store, key)
+
+
+@router.get(
+    "/experiments/{key}/units",
+    response_class=PlainTextResponse,
+    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}, "description": "One row per exposed visitor."}},
+)
+async def experiment_units(key: ExperimentKey, store: StoreDep) -> PlainTextResponse:
+    """The experiment's exposed visitors as CSV, one row each (``marts.units_export``): the rows the results page
+    sums, for ``novarium analyze``. The mart is rebuilt first, as the results page rebuilds it."""
+    text = await _run(_units, store, key)
+    return PlainTextResponse(
+        text, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{key}-units.csv"'}
+    )
 
 
 # --- adoptions ----------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from typing import Any
 
 from marts.metrics import METRICS
 from marts.planned import planned_progress
-from marts.retrospectives.formatting import fmt_abs, fmt_ci, fmt_p, fmt_rel, fmt_share, fmt_value
+from marts.retrospectives.formatting import fmt_abs, fmt_chance, fmt_ci, fmt_p, fmt_rel, fmt_share, fmt_value, unit_for
 from marts.retrospectives.korean import DESIGN_LABELS, DESIGN_VALUES_KO, metric_label_ko, sentence_ko
 from marts.retrospectives.record import (
     DASH,
@@ -173,11 +173,24 @@ class _Words:
         return metric_label_ko(key, english) if self.korean else english
 
     def sentence(self, text: Any) -> str:
-        return sentence_ko(str(text)) if self.korean else str(text)
+        return sentence_ko(str(text)) if self.korean else english_sentence(str(text))
 
     def reasons(self, item: dict[str, Any]) -> str:
         reasons = item.get("reasons")
         return " ".join(self.sentence(r) for r in reasons) if isinstance(reasons, list) else ""
+
+
+_METRIC_IN = re.compile(r"^(?P<key>[a-z][a-z0-9_]*) in (?P<rest>.+)$", re.DOTALL)
+"""An engine sentence about one metric in one variant ("aov in treatment: ..."), which names the metric by its key."""
+
+
+def english_sentence(text: str) -> str:
+    """A sentence the engine wrote, with a metric key it starts with in the catalog's words ("aov in treatment" ->
+    "Average order value in treatment"), as the results page names it."""
+    found = _METRIC_IN.match(text.strip())
+    if found is None or found["key"] not in METRICS:
+        return text
+    return f"{metric_label(found['key'])} in {found['rest']}"
 
 
 def retro_view(retro: Retrospective, language: str = "en") -> RetroView:
@@ -321,6 +334,7 @@ def _tone(interval: Any, higher_is_better: bool) -> str:
 def _metric_block(metric: dict[str, Any], words: _Words) -> MetricBlock:
     kind = metric_kind(metric)
     key = str(metric.get("metric") or "")
+    unit = unit_for(key, kind)
     better = _higher_is_better(key, metric)
     comparisons = {c.get("variant"): c for c in as_dicts(metric.get("comparisons"))}
     rows = []
@@ -328,11 +342,11 @@ def _metric_block(metric: dict[str, Any], words: _Words) -> MetricBlock:
         name = summary.get("variant")
         n = summary.get("n")
         row = ResultRow(
-            str(name or ""), n=f"{n:,}" if isinstance(n, int) else DASH, mean=fmt_value(summary.get("mean"), kind)
+            str(name or ""), n=f"{n:,}" if isinstance(n, int) else DASH, mean=fmt_value(summary.get("mean"), unit)
         )
         c = comparisons.pop(name, None)
-        rows.append(_with_comparison(row, c, kind, better, words) if c else _as_control(row))
-    rows += [_with_comparison(ResultRow(str(name or "")), c, kind, better, words) for name, c in comparisons.items()]
+        rows.append(_with_comparison(row, c, unit, better, words) if c else _as_control(row))
+    rows += [_with_comparison(ResultRow(str(name or "")), c, unit, better, words) for name, c in comparisons.items()]
     return MetricBlock(key, words.metric(metric), kind, str(metric.get("role") or "goal"), rows)
 
 
@@ -341,11 +355,11 @@ def _as_control(row: ResultRow) -> ResultRow:
     return row
 
 
-def _with_comparison(row: ResultRow, c: dict[str, Any], kind: str, better: bool, words: _Words) -> ResultRow:
-    row.abs_lift, row.abs_ci = fmt_abs(c.get("abs_lift"), kind), fmt_ci(c.get("abs_ci"), kind)
+def _with_comparison(row: ResultRow, c: dict[str, Any], unit: str, better: bool, words: _Words) -> ResultRow:
+    row.abs_lift, row.abs_ci = fmt_abs(c.get("abs_lift"), unit), fmt_ci(c.get("abs_ci"), unit)
     row.rel_lift, row.rel_ci = fmt_rel(c.get("rel_lift")), fmt_ci(c.get("rel_ci"))
     row.p_value, row.p_adjusted = fmt_p(c.get("p_value")), fmt_p(c.get("p_value_adjusted"))
-    row.chance, row.loss = fmt_share(c.get("chance_to_beat")), fmt_share(c.get("expected_loss"), digits=2)
+    row.chance, row.loss = fmt_chance(c.get("chance_to_beat")), fmt_share(c.get("expected_loss"), digits=2)
     row.tone = _tone(c.get("rel_ci") if pair(c.get("rel_ci")) != (None, None) else c.get("abs_ci"), better)
     row.message = words.sentence(c.get("message") or "")
     return row
@@ -383,14 +397,13 @@ def _truth_rows(retro: Retrospective, words: _Words) -> list[TruthRow]:
         for metric in (m for m in shown if m in by_metric):
             effect = by_metric[metric]
             hit = as_dict(covered.get(metric)).get(variant)
-            kind = METRICS[metric].kind if metric in METRICS else "continuous"
             rows.append(
                 TruthRow(
                     metric,
                     words.metric(metric),
                     variant,
                     fmt_rel(effect["relative"]),
-                    fmt_abs(effect["absolute"], kind),
+                    fmt_abs(effect["absolute"], unit_for(metric)),
                     {True: "yes", False: "no"}.get(hit, "") if isinstance(hit, bool) else "",
                 )
             )

@@ -112,7 +112,8 @@ def build_readout(
         cuped: read every comparison CUPED can adjust from the CUPED-adjusted metric.
         covariate: the covariate's name, for the readout's label.
         planned_units: units per comparison (control + treatment) planned. It tunes the always-valid test, and
-            below it an undecided verdict reads keep_running. None takes the observed units as complete.
+            until each arm holds half of it (``horizon_reached``) an undecided verdict reads keep_running. None
+            takes the observed units as complete.
         segment_dimension: the breakdown's dimension (``MetricInput.segments`` holds its statistics), or None.
 
     Raises:
@@ -144,7 +145,7 @@ def build_readout(
             adjusted,
             guardrails,
             srm,
-            horizon_reached=planned_units is None or counts.get(control, 0) + counts.get(name, 0) >= planned_units,
+            horizon_reached=horizon_reached(counts.get(control, 0), counts.get(name, 0), planned_units),
         )
         for name in variants[1:]
     )
@@ -170,6 +171,13 @@ def build_readout(
         message=message,
         warnings=tuple(warnings),
     )
+
+
+def horizon_reached(control: int, treatment: int, planned_units: int | None) -> bool:
+    """Whether the planned sample is in for one comparison: each arm holds its half of ``planned_units`` (the
+    builder's users per variant), as the results page and the retrospective state it (``marts.planned``: the
+    smallest variant against the plan). None plans nothing, so the data is complete."""
+    return planned_units is None or min(control, treatment) >= planned_units // 2
 
 
 def _check(variants: Sequence[str], alpha: float, correction: str, planned_units: int | None) -> None:

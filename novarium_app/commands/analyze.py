@@ -65,8 +65,8 @@ GUARDRAIL_STYLE = {"non_inferior": "green", "inconclusive": "yellow", "harmed": 
     "--planned-units",
     type=click.IntRange(min=2),
     default=None,
-    help="Units per comparison (control + treatment) you planned: tunes the always-valid test, and while fewer are "
-    "in an undecided verdict reads keep running [default: the observed units, data complete].",
+    help="Units per comparison (control + treatment) you planned: tunes the always-valid test, and until each arm "
+    "holds half of them an undecided verdict reads keep running [default: the observed units, data complete].",
 )
 @click.option("--segment", default=None, metavar="COL", help="Break every comparison down by this column's values.")
 @click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.05, show_default=True)

@@ -95,10 +95,10 @@ def role_badge(role: rx.Var) -> rx.Component:
     )
 
 
-def _two_lines(top: rx.Var, *bottom: rx.Var) -> list[rx.Component]:
+def _two_lines(top: rx.Var, *bottom: rx.Var, names: tuple[str, str] = ("", "")) -> list[rx.Component]:
     return [
-        rx.text(top, class_name="tabular-nums"),
-        rx.text(*bottom, size="1", color=rx.color("gray", 10), class_name="tabular-nums"),
+        rx.text(top, class_name=f"tabular-nums {names[0]}".strip()),
+        rx.text(*bottom, size="1", color=rx.color("gray", 10), class_name=f"tabular-nums {names[1]}".strip()),
     ]
 
 
@@ -115,15 +115,15 @@ def _row(row: rx.Var) -> rx.Component:
             row.rel_ci,
             size="1",
             color=rx.color("gray", 10),
-            class_name="tabular-nums",
+            class_name="tabular-nums rel-ci",
         ),
         spacing="2",
         align="center",
     )
     absolute = rx.text(
-        row.abs,
+        rx.text.span(row.abs, class_name="abs-lift"),
         " ",
-        row.abs_ci,
+        rx.text.span(row.abs_ci, class_name="abs-ci"),
         size="1",
         color=rx.color("gray", 10),
         class_name="tabular-nums",
@@ -136,16 +136,34 @@ def _row(row: rx.Var) -> rx.Component:
                 spacing="2",
                 align="center",
             ),
-            rx.text(row.n, t((" users", "명")), size="1", color=rx.color("gray", 10), class_name="tabular-nums"),
+            rx.text(
+                rx.text.span(row.n, class_name="n-cell"),
+                t((" users", "명")),
+                size="1",
+                color=rx.color("gray", 10),
+                class_name="tabular-nums",
+            ),
         ),
-        rx.table.cell(row.mean, class_name="tabular-nums"),
+        rx.table.cell(row.mean, class_name="tabular-nums mean-cell"),
         rx.cond(
             row.is_control,
             rx.table.cell(t(("Baseline", "기준")), col_span=3, color=rx.color("gray", 10), font_style="italic"),
             rx.fragment(
                 rx.table.cell(lift, absolute),
-                rx.table.cell(*_two_lines(row.p, t(("adj. ", "보정 ")), row.p_adj), class_name="p-cell"),
-                rx.table.cell(*_two_lines(row.chance, t(("loss ", "손실 ")), row.loss)),
+                rx.table.cell(
+                    *_two_lines(
+                        row.p, t(("adj. ", "보정 ")), rx.text.span(row.p_adj, class_name="p-adj"), names=("p-raw", "")
+                    ),
+                    class_name="p-cell",
+                ),
+                rx.table.cell(
+                    *_two_lines(
+                        row.chance,
+                        t(("loss ", "손실 ")),
+                        rx.text.span(row.loss, class_name="loss"),
+                        names=("chance", ""),
+                    )
+                ),
             ),
         ),
         custom_attrs={"data-variant": row.variant},

@@ -174,14 +174,14 @@ def _variant(variant: rx.Var) -> rx.Component:
 
 
 def _result_row(row: rx.Var) -> rx.Component:
-    def cell(*children: rx.Component | rx.Var, **props) -> rx.Component:
-        return rx.table.cell(*children, class_name="tabular-nums", white_space="nowrap", **props)
+    def cell(*children: rx.Component | rx.Var, name: str = "", **props) -> rx.Component:
+        return rx.table.cell(*children, class_name=f"tabular-nums {name}".strip(), white_space="nowrap", **props)
 
-    def lift(value: rx.Var, interval: rx.Var, **props) -> rx.Component:
+    def lift(value: rx.Var, interval: rx.Var, name: str, **props) -> rx.Component:
         return cell(
             rx.vstack(
-                rx.text(value, **props),
-                rx.cond(~row.control, rx.text(interval, size="1", color=FAINT)),
+                rx.text(value, class_name=name, **props),
+                rx.cond(~row.control, rx.text(interval, size="1", color=FAINT, class_name=f"{name}-ci")),
                 spacing="0",
             )
         )
@@ -195,14 +195,14 @@ def _result_row(row: rx.Var) -> rx.Component:
                 align="center",
             )
         ),
-        cell(row.n),
-        cell(row.mean),
-        lift(row.abs_lift, row.abs_ci),
-        lift(row.rel_lift, row.rel_ci, weight="bold", color=tone_color(row.tone)),
-        cell(row.p_value),
-        cell(row.p_adjusted),
-        cell(row.chance),
-        cell(row.loss),
+        cell(row.n, name="n"),
+        cell(row.mean, name="mean"),
+        lift(row.abs_lift, row.abs_ci, "abs"),
+        lift(row.rel_lift, row.rel_ci, "rel", weight="bold", color=tone_color(row.tone)),
+        cell(row.p_value, name="p"),
+        cell(row.p_adjusted, name="p-adj"),
+        cell(row.chance, name="chance"),
+        cell(row.loss, name="loss"),
         custom_attrs={"data-variant": row.variant},
     )
 

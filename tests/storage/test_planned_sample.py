@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from marts.monitor import read_run
+from marts.stats.orchestrator import horizon_reached
 from novarium_app.lab.recording import analyse, planned_units
 from shop import repository
 from tests.storage.swarm_app import run_row, running_experiment
@@ -48,3 +49,23 @@ def test_the_run_monitor_reads_the_plan_from_the_stored_design(store, design, pl
     running_experiment(store, KEY, design=design)
     run_row(store, "run-1", KEY)
     assert read_run(store, "run-1").planned_per_variant == planned
+
+
+def test_the_planned_sample_is_in_only_when_every_arm_holds_its_share(store):
+    """41 users against a plan of 20 per variant: 21 + 20 are in, 22 + 19 are not (though 41 >= 40), as the users
+    tile and the retrospective say it (the smallest variant against the plan)."""
+    design = {"planned_n_per_variant": 20, "planned_n_total": 40}
+    running_experiment(store, KEY, design=design)
+    _exposed(store, 40)
+    extra = pd.DataFrame({"experiment_key": [KEY], "user_id": ["late"], "variant": ["control"], "assigned_at": [DAY]})
+    store.bulk_insert("assignments", extra)
+    exposure = pd.DataFrame(
+        {"event_id": ["x-late"], "user_id": ["late"], "name": ["exposure"], "value": [None], "experiment_key": [KEY]}
+    )
+    exposure["ts"] = exposure["received_at"] = DAY
+    store.bulk_insert("events", exposure)
+    readout = analyse(store, repository.get_experiment(store, KEY)).to_dict()
+    assert readout["srm"]["observed"] == {"control": 21, "treatment": 20}
+    assert readout["decisions"][0]["verdict"] == "inconclusive"
+    assert horizon_reached(21, 20, 40) and not horizon_reached(22, 19, 40)
+    assert horizon_reached(0, 0, None)

@@ -20,6 +20,7 @@ from marts.stats.cuped import cuped_test
 from marts.stats.decision import decide
 from marts.stats.multiple import GoalComparison, adjust_goals, adjust_p_values
 from marts.stats.sufficient import CovariateStats
+from marts.units_export import experiment_units, units_csv
 from novarium_app.commands.analyze import analyze
 from novarium_app.lab import formatting as fmt
 from novarium_app.lab import recording, reveal, views
@@ -160,3 +161,24 @@ def test_the_plan_sets_the_analysis_the_lab_reads_by_default(simulated):  # noqa
     with_plan = dataclasses.replace(record, design=planned)
     assert recording.planned_cuped(with_plan) is True
     assert recording.analyse(simulated, with_plan, refresh=False).analysis.cuped is True
+
+
+@pytest.mark.parametrize("cuped", [False, True])
+def test_the_exported_units_give_the_labs_numbers(simulated, tmp_path, cuped):  # noqa: F811
+    """The units the API exports (``marts.units_export``) are the rows the Lab sums: ``novarium analyze`` on them
+    reads the Lab's readout."""
+    units = experiment_units(simulated, KEY)
+    assert len(units) == 4_000 and {"variant", "persona", "pre_revenue", *GOALS} <= set(units.columns)
+    assert "aov" not in units.columns  # a ratio of sums has no value per unit
+    path = tmp_path / "units.csv"
+    path.write_text(units_csv(simulated, KEY))
+    args = [str(path), "--variant-col", "variant", "--control", "control", "--covariate", "pre_revenue"]
+    args += [option for key in GOALS for option in ("--metric", key)]
+    args += ["--guardrail", "revenue_per_visitor=10%", "--weights", "control=1,treatment=1", "--segment", "persona"]
+    result = CliRunner().invoke(analyze, [*args, "--cuped" if cuped else "--no-cuped", "--json"])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    lab = experiment_results(simulated, KEY, **SAME_DATA, cuped=cuped).to_dict()
+    lab_goals = {**lab, "metrics": [m for m in lab["metrics"] if m["metric"] in GOALS]}
+    lab_goals["segments"] = [s for s in lab["segments"] if s["metric"] in GOALS]
+    _close(lab_goals, cli)

@@ -69,12 +69,12 @@ def test_results_table_shows_estimates_intervals_and_p_values_per_metric():
     assert "### Average order value (`aov`, ratio, guardrail)" in results
     # binary: means as percentages, absolute lift in percentage points
     assert (
-        "| treatment | 5,988 | 10.75% | +0.63 pp | [+0.12 pp, +1.14 pp] | +6.2% | [+1.2%, +11.3%] | 0.0153 | 0.0306 "
+        "| treatment | 5,988 | 10.75% | +0.63 pp | [+0.12, +1.14] pp | +6.20% | [+1.2%, +11.3%] | 0.0153 | 0.0306 "
         "| 99.2% | 0.04% |" in results
     )
     assert "| control | 6,012 | 10.12% | — | — | — | — | — | — | — | — |" in results
-    # continuous: plain numbers
-    assert "| treatment | 5,988 | 3.50 | +0.089 | [-0.050, +0.228] | +2.6% | [-1.5%, +6.7%] | 0.21 |" in results
+    # money: dollars, as the results page shows them
+    assert "| treatment | 5,988 | $3.50 | +$0.09 | [−$0.05, +$0.23] | +2.60% | [−1.5%, +6.7%] | 0.21 |" in results
 
 
 def test_guardrails_srm_decision_and_truth_are_spelled_out():
@@ -91,8 +91,8 @@ def test_guardrails_srm_decision_and_truth_are_spelled_out():
     truth = _section(text, "The truth")
     assert "- **Was the decision right?** Wrong" in truth
     assert "The true lift on conversion is +5.0% and the guardrail held." in truth
-    assert "| Conversion | treatment | +5.0% | +0.51 pp | yes |" in truth
-    assert "| Average order value | treatment | -1.8% | -0.600 | no |" in truth
+    assert "| Conversion | treatment | +5.00% | +0.51 pp | yes |" in truth
+    assert "| Average order value | treatment | −1.80% | −$0.60 | no |" in truth
     assert "Items viewed" not in truth  # only the metrics that were analysed
 
 

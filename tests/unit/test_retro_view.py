@@ -35,13 +35,13 @@ def test_the_view_formats_the_headline_and_keeps_codes_for_words():
         "win",
     )
     assert (view.lift, view.lift_ci, view.lift_p, view.lift_variant) == (
-        "+6.2%",
+        "+6.20%",
         "[+1.2%, +11.3%]",
         "0.0153",
         "treatment",
     )
     assert view.lift_tone == "good"
-    assert view.true_lift == "+5.0%"
+    assert view.true_lift == "+5.00%"
     assert view.correct == "wrong"
     assert (view.primary_label, view.secondary, view.allocation, view.alpha) == (
         "Conversion",
@@ -64,7 +64,7 @@ def test_result_rows_mark_the_control_and_colour_lifts_by_the_metrics_good_direc
     control, treatment = conversion.rows
     assert control.control and control.rel_lift == "—" and control.mean == "10.12%"
     assert not treatment.control
-    assert (treatment.abs_lift, treatment.abs_ci, treatment.rel_lift) == ("+0.63 pp", "[+0.12 pp, +1.14 pp]", "+6.2%")
+    assert (treatment.abs_lift, treatment.abs_ci, treatment.rel_lift) == ("+0.63 pp", "[+0.12, +1.14] pp", "+6.20%")
     assert (treatment.p_value, treatment.p_adjusted, treatment.chance, treatment.loss) == (
         "0.0153",
         "0.0306",
@@ -96,9 +96,9 @@ def test_guardrails_srm_rule_and_truth_rows():
     assert [(r.variant, r.verdict) for r in view.rule] == [("treatment", "ship")]
     assert view.truth_revealed
     assert [(r.metric_key, r.relative, r.covered) for r in view.truth_rows] == [
-        ("conversion", "+5.0%", "yes"),
-        ("revenue_per_visitor", "+2.0%", ""),
-        ("aov", "-1.8%", "no"),
+        ("conversion", "+5.00%", "yes"),
+        ("revenue_per_visitor", "+2.00%", ""),
+        ("aov", "−1.80%", "no"),
     ]
 
 
@@ -121,7 +121,7 @@ def test_compare_rows_are_worded_in_both_languages_and_flag_differences():
     assert (rows["decision_correct"].a_en, rows["decision_correct"].b_ko) == ("Right call", "판정 없음")
     assert (rows["primary_lift"].label_ko, rows["primary_lift"].a_en) == (
         "주요 지표 변화",
-        "+6.2% (treatment vs control)",
+        "+6.20% (treatment vs control)",
     )
     assert rows["primary_lift"].a_ko == rows["primary_lift"].a_en  # without compare's Korean result, as given
     assert not rows["decision"].same
@@ -129,7 +129,7 @@ def test_compare_rows_are_worded_in_both_languages_and_flag_differences():
     worded = {row.key: row for row in bilingual_rows(compare(a, b), compare(a, b, "ko"))}
     assert (worded["primary_metric"].a_en, worded["primary_metric"].a_ko) == ("Conversion", "전환율")
     assert (worded["guardrails"].a_en, worded["guardrails"].a_ko) == ("1 non-inferior", "비열등 1개")
-    assert worded["primary_lift"].a_ko == "+6.2% (control 대비 treatment)"
+    assert worded["primary_lift"].a_ko == "+6.20% (control 대비 treatment)"
 
 
 def test_the_korean_view_words_metrics_and_keeps_the_numbers():
@@ -174,12 +174,12 @@ def test_the_headline_follows_the_shipped_then_the_recommended_variant():
     conversion = snapshot["results"]["metrics"][0]
     other = {**conversion["comparisons"][0], "variant": "b", "rel_lift": 0.3, "rel_ci": [0.1, 0.5]}
     conversion["comparisons"].insert(0, other)
-    assert retro_view(_retro(snapshot)).lift == "+6.2%"  # the shipped variant
+    assert retro_view(_retro(snapshot)).lift == "+6.20%"  # the shipped variant
     snapshot["decision"]["variant"] = None
-    assert retro_view(_retro(snapshot)).lift == "+6.2%"  # the recommended one
+    assert retro_view(_retro(snapshot)).lift == "+6.20%"  # the recommended one
     del snapshot["decision"]["recommended_variant"]
     view = retro_view(_retro(snapshot))
-    assert (view.lift, view.lift_variant) == ("+30.0%", "b")  # the first treatment
+    assert (view.lift, view.lift_variant) == ("+30.00%", "b")  # the first treatment
 
 
 def test_warnings_and_the_truths_explanation_are_kept():
