@@ -19,7 +19,7 @@ from dataclasses import asdict
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, Header, HTTPException, Path, status
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, WithJsonSchema
 
@@ -419,14 +419,17 @@ def _units(store: Store, key: str) -> str:
 
 @router.get(
     "/experiments/{key}/units",
-    response_class=PlainTextResponse,
-    responses={**NOT_FOUND, 200: {"content": {"text/csv": {}}, "description": "One row per exposed visitor."}},
+    response_class=Response,  # no media type of its own, so the refusals stay documented as JSON
+    responses={
+        **NOT_FOUND,
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "One row per exposed visitor."},
+    },
 )
-async def experiment_units(key: ExperimentKey, store: StoreDep) -> PlainTextResponse:
+async def experiment_units(key: ExperimentKey, store: StoreDep) -> Response:
     """The experiment's exposed visitors as CSV, one row each (``marts.units_export``): the rows the results page
     sums, for ``novarium analyze``. The mart is rebuilt first, as the results page rebuilds it."""
     text = await _run(_units, store, key)
-    return PlainTextResponse(
+    return Response(
         text, media_type="text/csv", headers={"Content-Disposition": f'attachment; filename="{key}-units.csv"'}
     )
 

@@ -17,7 +17,7 @@ COMPARE_ROWS = (
     ("outcome", "Outcome"),
     ("primary_lift", "Primary metric lift"),
     ("primary_ci", "Lift interval"),
-    ("p_value", "p-value"),
+    ("p_value", "Adjusted p-value"),
     ("srm", "Sample ratio"),
     ("guardrails", "Guardrails"),
     ("true_effect", "True effect"),

@@ -21,6 +21,7 @@ DESIGN_LABELS = {
     "daily_visitors": ("Daily visitors", "일 방문자 수"),
     "planned_n_per_variant": ("Planned users per variant", "변형당 계획 사용자 수"),
     "planned_n_total": ("Planned users in total", "계획 사용자 수 합계"),
+    "planned_visitors": ("Planned visitors (the planned days' traffic)", "계획 방문자 수(계획 기간의 방문)"),
     "days": ("Planned days", "계획 기간(일)"),
     "analysis_plan": ("Analysis plan", "분석 계획"),
 }

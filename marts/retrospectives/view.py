@@ -13,12 +13,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from marts.display import percent
 from marts.metrics import METRICS
 from marts.planned import planned_progress
 from marts.retrospectives.formatting import fmt_abs, fmt_chance, fmt_ci, fmt_p, fmt_rel, fmt_share, fmt_value, unit_for
 from marts.retrospectives.korean import DESIGN_LABELS, DESIGN_VALUES_KO, metric_label_ko, sentence_ko
 from marts.retrospectives.record import (
     DASH,
+    Headline,
     Retrospective,
     as_dict,
     as_dicts,
@@ -141,6 +143,7 @@ class RetroView:
     lift: str = DASH
     lift_ci: str = DASH
     lift_p: str = DASH
+    """The headline comparison's p-value as the results page's lift tile shows it: adjusted for multiple testing."""
     lift_variant: str = ""
     lift_tone: str = "neutral"
     true_lift: str = ""
@@ -233,7 +236,7 @@ def retro_view(retro: Retrospective, language: str = "en") -> RetroView:
         variants=_variants(exp),
         lift=fmt_rel(head.rel_lift) if head else DASH,
         lift_ci=fmt_ci(head.rel_ci) if head else DASH,
-        lift_p=fmt_p(head.p_value) if head else DASH,
+        lift_p=fmt_p(_deciding_p(head)) if head else DASH,
         lift_variant=head.variant if head else "",
         lift_tone=_tone(head.rel_ci, _higher_is_better(head.metric, {})) if head else "neutral",
         true_lift=true_lift,
@@ -265,7 +268,7 @@ def guardrail_text(item: Any, language: str = "en") -> str:
     margin = number(item.get("margin"))
     relative = item.get("margin_type", "relative") == "relative" and item.get("relative", True) is not False
     if margin is not None:
-        amount = f"{margin:.1%}" if relative else f"{margin:g}"
+        amount = percent(margin) if relative else f"{margin:g}"  # as the guardrail's verdict writes its margin
         text += f" (하락 ≤ {amount})" if words.korean else f" (≤ {amount} drop)"
     return text
 
@@ -296,7 +299,8 @@ def _design_number(key: str, value: Any, *, relative: bool, binary: bool) -> str
         return f"{found * 100:.4g}%"
     if key == "mde" and binary:
         return f"{found * 100:.4g} pp"
-    if key in ("planned_n_per_variant", "planned_n_total", "days", "daily_visitors", "baseline_window_days"):
+    counts = ("planned_n_per_variant", "planned_n_total", "planned_visitors", "days", "daily_visitors")
+    if key in (*counts, "baseline_window_days"):
         return f"{found:,.0f}"
     return f"{found:g}"
 
@@ -433,6 +437,11 @@ def markdown_text_only(text: str) -> str:
         done = code.end()
     out.append(_TAG_START.sub(r"\\<", text[done:]))
     return "".join(out)
+
+
+def _deciding_p(head: Headline) -> float | None:
+    """The p-value the results page's lift tile shows: the adjusted one (the raw one when none was saved)."""
+    return head.p_value_adjusted if head.p_value_adjusted is not None else head.p_value
 
 
 def _correction(key: Any, language: str) -> str:

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from marts.display import MINUS, percent
 from marts.stats.frequentist import Comparison, cdf, quantile
 from marts.stats.results import ErrorCode, finite_or_none
 from marts.vocabulary import p_phrase
@@ -147,7 +148,8 @@ def check_guardrail(
 
 
 def _amount(value: float, relative: bool) -> str:
-    return f"{value:+.2%}" if relative else f"{value:+.4g}"
+    """A signed bound or margin as the results page writes numbers ("−10.00%", "+0.25"), minus sign included."""
+    return percent(value, signed=True) if relative else f"{value:+.4g}".replace("-", MINUS)
 
 
 def _reason(

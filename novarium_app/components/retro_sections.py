@@ -97,7 +97,7 @@ def headline_tiles(view: rx.Var) -> rx.Component:
         tile(
             ("The truth", "실제 효과"),
             badge(view.correct, CORRECT, CORRECT_COLORS, size="3", default=("Not judged", "판정 없음")),
-            rx.text(t(("p-value ", "p-값 ")), view.lift_p, size="1", color=FAINT, class_name="tabular-nums"),
+            rx.text(t(("adjusted p ", "보정 p ")), view.lift_p, size="1", color=FAINT, class_name="tabular-nums"),
             tile_id="retro-truth-tile",
         ),
         tile(

@@ -58,7 +58,14 @@ def _figures(view: rx.Var) -> rx.Component:
             ("Primary metric", "주요 지표"),
             rx.text(view.primary_label, size="5", weight="medium"),
             rx.text(view.lift, size="9", weight="bold", color=tone_color(view.lift_tone), class_name="tabular-nums"),
-            rx.text(view.lift_ci, " · p ", view.lift_p, size="3", color=MUTED, class_name="tabular-nums"),
+            rx.text(
+                view.lift_ci,
+                t((" · adjusted p ", " · 보정 p ")),
+                view.lift_p,
+                size="3",
+                color=MUTED,
+                class_name="tabular-nums",
+            ),
             figure_id="review-lift",
         ),
         _figure(

@@ -53,7 +53,7 @@ def test_design_and_variants_name_the_metrics_margin_and_knobs():
     design = _section(text, "Design")
     assert "- **Primary metric:** Conversion (`conversion`)" in design
     assert "- **Secondary metrics:** Revenue per visitor" in design
-    assert "- **Guardrails:** Average order value (≤ 5.0% drop)" in design
+    assert "- **Guardrails:** Average order value (≤ 5.00% drop)" in design
     assert "- **Traffic in the experiment:** 100%" in design
     assert "- **Planned units:** 12000" in design
     assert "- **Multiple-testing correction:** Holm" in design

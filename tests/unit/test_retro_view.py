@@ -37,7 +37,7 @@ def test_the_view_formats_the_headline_and_keeps_codes_for_words():
     assert (view.lift, view.lift_ci, view.lift_p, view.lift_variant) == (
         "+6.20%",
         "[+1.2%, +11.3%]",
-        "0.0153",
+        "0.0306",  # the adjusted p, as the results page's lift tile shows it
         "treatment",
     )
     assert view.lift_tone == "good"
@@ -49,7 +49,7 @@ def test_the_view_formats_the_headline_and_keeps_codes_for_words():
         "100%",
         "0.05",
     )
-    assert view.guardrail_design == "Average order value (≤ 5.0% drop)"
+    assert view.guardrail_design == "Average order value (≤ 5.00% drop)"
     assert [(f.label, f.value) for f in view.facts] == [("Planned units", "12000"), ("Duration days", "14")]
     assert [(v.name, v.config) for v in view.variants] == [
         ("control", ""),
@@ -136,7 +136,7 @@ def test_the_korean_view_words_metrics_and_keeps_the_numbers():
     retro = _retro(full_snapshot())
     english, korean = retro_view(retro), retro_view(retro, "ko")
     assert (english.primary_label, korean.primary_label) == ("Conversion", "전환율")
-    assert korean.guardrail_design == "평균 주문 금액 (하락 ≤ 5.0%)"
+    assert korean.guardrail_design == "평균 주문 금액 (하락 ≤ 5.00%)"
     assert [m.label for m in korean.metrics] == ["전환율", "방문자당 매출", "평균 주문 금액"]
     assert [r.metric for r in korean.truth_rows] == ["전환율", "방문자당 매출", "평균 주문 금액"]
     assert [[r.rel_ci for r in m.rows] for m in korean.metrics] == [[r.rel_ci for r in m.rows] for m in english.metrics]
@@ -212,3 +212,11 @@ def test_the_design_facts_say_which_window_the_baseline_was_measured_over():
     korean = [(f.label, f.value) for f in design_facts(design, "ko")]
     assert ("Baseline window (per visitor, days)", "28") in english and ("Baseline", "27.07%") in english
     assert ("기준값 기간(방문자당, 일)", "28") in korean
+
+
+def test_the_planned_visitors_fact_is_named_and_counted_like_the_other_counts():
+    facts = dict((f.label, f.value) for f in design_facts({"planned_visitors": 41190, "planned_n_per_variant": 20595}))
+    assert facts == {
+        "Planned visitors (the planned days' traffic)": "41,190",
+        "Planned users per variant": "20,595",
+    }
