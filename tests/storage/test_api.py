@@ -113,6 +113,8 @@ def test_experiment_life_cycle_assign_exposure_and_summary(client, store):
     assert client.post("/api/experiments/red-banner/stop").json()["status"] == "stopped"
     assert client.post("/api/experiments/red-banner/stop").status_code == 409
     assert client.get("/api/experiments/nope/summary").status_code == 404
+    missing = client.get("/api/experiments/nope/units")
+    assert missing.status_code == 404 and missing.headers["content-type"].startswith("application/json")
 
 
 def test_a_failing_spec_is_a_422_listing_every_field_and_stores_nothing(client, store):

@@ -147,6 +147,7 @@ def test_the_admin_population_endpoint_carries_the_world_and_open_reads_do_not(s
             api.get("/api/experiments").text,
             api.get(f"/api/experiments/{KEY}").text,
             api.get(f"/api/experiments/{KEY}/summary").text,
+            api.get(f"/api/experiments/{KEY}/units").text,
             api.get("/api/adoptions").text,
         ]
     for text in open_reads:
