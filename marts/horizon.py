@@ -9,7 +9,7 @@ experiment of ``D`` days meets ``visitors(D)`` people who convert at ``buyers(D)
 revenue per visitor, average order value), so the horizon keeps all their sums, each ``D`` equal to what
 ``marts.window_metrics.measure`` gives the window of the last ``D`` days. One pass over each user's days gives them
 all: a day adds to every window that reaches back to it the users whose newest visit (order, cart) it is, and the
-growth of each user's running totals, squared.
+products of a user's ordering days whose older day it is.
 """
 
 from collections.abc import Mapping
@@ -31,44 +31,43 @@ WITH placed AS (
     WHERE {valid_amount("o.total")}
     GROUP BY o.session_id
 ),
-user_days AS (
-    SELECT s.user_id,
-           CAST(s.started_at AS DATE) AS day,
-           MAX(CASE WHEN s.added_to_cart THEN 1 ELSE 0 END) AS carted,
-           MAX(CASE WHEN s.started_checkout THEN 1 ELSE 0 END) AS checked,
-           COALESCE(SUM(p.orders), 0) AS orders,
-           COALESCE(SUM(p.revenue), 0) AS revenue
+newest AS (
+    SELECT MAX(CAST(s.started_at AS DATE)) AS visit,
+           MAX(CASE WHEN s.added_to_cart THEN CAST(s.started_at AS DATE) END) AS cart,
+           MAX(CASE WHEN s.started_checkout THEN CAST(s.started_at AS DATE) END) AS checkout,
+           MAX(CASE WHEN p.session_id IS NOT NULL THEN CAST(s.started_at AS DATE) END) AS buy
     FROM sessions AS s
     LEFT JOIN placed AS p ON p.session_id = s.session_id
     WHERE s.started_at >= :start_at
+    GROUP BY s.user_id
+),
+buying AS (
+    SELECT s.user_id, CAST(s.started_at AS DATE) AS day, SUM(p.orders) AS orders, SUM(p.revenue) AS revenue
+    FROM placed AS p
+    JOIN sessions AS s ON s.session_id = p.session_id
+    WHERE s.started_at >= :start_at
     GROUP BY s.user_id, CAST(s.started_at AS DATE)
 ),
-running AS (
-    SELECT day, carted, checked, orders, revenue,
-           ROW_NUMBER() OVER newest_first AS nth,
-           SUM(carted) OVER newest_first AS run_carted,
-           SUM(checked) OVER newest_first AS run_checked,
-           SUM(orders) OVER newest_first AS run_orders,
-           SUM(revenue) OVER newest_first AS run_revenue
-    FROM user_days
-    WINDOW newest_first AS (PARTITION BY user_id ORDER BY day DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+parts AS (
+    SELECT visit AS day, 1 AS visitors, 0 AS buyers, 0 AS carted_visitors, 0 AS checkout_visitors,
+           0 AS orders, 0 AS revenue, 0 AS orders_sq, 0 AS revenue_sq, 0 AS revenue_orders FROM newest
+    UNION ALL SELECT buy, 0, 1, 0, 0, 0, 0, 0, 0, 0 FROM newest WHERE buy IS NOT NULL
+    UNION ALL SELECT cart, 0, 0, 1, 0, 0, 0, 0, 0, 0 FROM newest WHERE cart IS NOT NULL
+    UNION ALL SELECT checkout, 0, 0, 0, 1, 0, 0, 0, 0, 0 FROM newest WHERE checkout IS NOT NULL
+    UNION ALL SELECT day, 0, 0, 0, 0, orders, revenue, 0, 0, 0 FROM buying
+    UNION ALL
+    SELECT LEAST(a.day, b.day), 0, 0, 0, 0, 0, 0, a.orders * b.orders, a.revenue * b.revenue, a.revenue * b.orders
+    FROM buying AS a JOIN buying AS b ON a.user_id = b.user_id
 )
-SELECT day,
-       SUM(CASE WHEN nth = 1 THEN 1 ELSE 0 END) AS visitors,
-       SUM(CASE WHEN orders > 0 AND run_orders = orders THEN 1 ELSE 0 END) AS buyers,
-       SUM(CASE WHEN carted = 1 AND run_carted = 1 THEN 1 ELSE 0 END) AS carted_visitors,
-       SUM(CASE WHEN checked = 1 AND run_checked = 1 THEN 1 ELSE 0 END) AS checkout_visitors,
-       SUM(orders) AS orders,
-       SUM(revenue) AS revenue,
-       SUM(run_orders * run_orders - (run_orders - orders) * (run_orders - orders)) AS orders_sq,
-       SUM(run_revenue * run_revenue - (run_revenue - revenue) * (run_revenue - revenue)) AS revenue_sq,
-       SUM(run_revenue * run_orders - (run_revenue - revenue) * (run_orders - orders)) AS revenue_orders
-FROM running
+SELECT day, SUM(visitors) AS visitors, SUM(buyers) AS buyers, SUM(carted_visitors) AS carted_visitors,
+       SUM(checkout_visitors) AS checkout_visitors, SUM(orders) AS orders, SUM(revenue) AS revenue,
+       SUM(orders_sq) AS orders_sq, SUM(revenue_sq) AS revenue_sq, SUM(revenue_orders) AS revenue_orders
+FROM parts
 GROUP BY day
 """
-"""Per day, what it adds to a window that grows back to it from the last day: the users whose newest visit (order,
-cart, checkout) it is, its orders and revenue, and how much it grows the sums of squares over visitors (each user's
-running totals from the newest day back, squared, minus the same before the day)."""
+"""Per day, what it adds to every window that reaches back to it: the users whose newest visit (cart, checkout,
+order) it is, its orders and revenue, and, for the sums of squares over visitors, each pair of a user's ordering
+days counted on the older day of the two (a user's total over a window, squared, is the sum over its pairs)."""
 _LAST_DAY = "SELECT MAX(started_at) FROM sessions"
 
 
