@@ -1,6 +1,7 @@
-"""How much of the planned sample is in: the smallest variant against the plan's users per variant.
+"""How much of the planned sample is in: the smallest variant against the plan's users per variant, and the plan's
+horizon in days.
 
-The results page's users tile and the retrospective both state it from the same readout, so they agree.
+The monitor, the results page's users tile and the retrospective state them with these words, so they agree.
 """
 
 from __future__ import annotations
@@ -39,3 +40,10 @@ def planned_progress(results: dict[str, Any], planned_per_variant: Any = None) -
     if not isinstance(per_variant, int) or per_variant < 1 or not observed:
         return None
     return PlannedProgress(int(min(observed.values())), per_variant)
+
+
+def planned_horizon(days: Any) -> tuple[str, str]:
+    """ "Planned horizon: 22 days", in (English, Korean); ("", "") without a plan's days."""
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        return "", ""
+    return f"Planned horizon: {days:,} days", f"계획 기간: {days:,}일"
