@@ -22,6 +22,7 @@ from marts.stats.power import (
     PowerConfig,
     PowerPoint,
     ProportionMetric,
+    SampleSizeResult,
     Traffic,
     duration,
     power_at_n,
@@ -32,6 +33,7 @@ from marts.stats.sufficient import RatioStats, SampleStats
 from novarium_app.builder.validation import is_binary, number
 
 Pair = tuple[str, str]
+WindowMetric = ProportionMetric | MeanMetric
 MIN_HORIZON = 14
 MAX_HORIZON = 120
 
@@ -206,7 +208,11 @@ def make_plan(inputs: PlanInputs) -> Plan:
 def _plan_on_windows(inputs: PlanInputs, daily: float) -> Plan | None:
     """The first day D whose visitors reach the sample size the last D days' baseline needs, with power over days
     each on its own window's baseline; None when no window gives a plan (the fixed baseline then plans and says
-    why)."""
+    why).
+
+    The search reads power, one evaluation a day (the power at D reaches the target exactly when D's visitors reach
+    D's sample size), and solves for the sample size only around the day it finds.
+    """
     try:
         config = PowerConfig(alpha=inputs.alpha, power=inputs.power)
         traffic = Traffic(daily_units=inputs.daily_visitors, allocation=inputs.allocation, weights=inputs.weights)
@@ -214,52 +220,94 @@ def _plan_on_windows(inputs: PlanInputs, daily: float) -> Plan | None:
         return None
     share = traffic.shares[0] * inputs.allocation
     in_control = [math.floor(v * share) for v in inputs.visitors]
-    sized: dict[int, tuple[ProportionMetric | MeanMetric, Any] | None] = {}
-
-    def at(day: int) -> tuple[ProportionMetric | MeanMetric, Any] | None:
-        """The metric and sample size on the window of ``day`` days (the longest one past the history)."""
-        window = min(day, len(inputs.windows))
-        if window not in sized:
-            sized[window] = _sized(inputs, inputs.windows[window - 1], config, traffic.ratio)
-        return sized[window]
-
-    days = next((d for d, n in enumerate(in_control, start=1) if (s := at(d)) and n >= s[1].n_exact), None)
-    if days is None:  # past the curve, each day brings the last day's new visitors, at the longest window's rate
-        last = at(len(in_control))
+    windows = _Windows(inputs, config, traffic.ratio)
+    powers = [windows.power(day, n) for day, n in enumerate(in_control, start=1)]
+    days = next((day for day, power in enumerate(powers, start=1) if power is not None and power >= config.power), None)
+    if days is not None:
+        while days <= len(in_control) and not windows.reached(days, in_control[days - 1]):
+            days += 1  # the solver's tolerance, at the edge
+        while 1 < days <= len(in_control) and windows.reached(days - 1, in_control[days - 2]):
+            days -= 1
+    if days is None or days > len(in_control):  # past the curve, each day brings the last day's new visitors
+        last = windows.size(len(in_control))
         step = (inputs.visitors[-1] - inputs.visitors[-2]) * share if len(inputs.visitors) > 1 else 0.0
         if last is None or step <= 0:
             return None
-        days = len(in_control) + math.ceil((last[1].n_exact - in_control[-1]) / step)
-    metric, size = at(days)
+        days = len(in_control) + max(1, math.ceil((last.n_exact - in_control[-1]) / step))
+    size, metric = windows.size(days), windows.metric(days)
+    if size is None or metric is None:
+        return None
     horizon = min(max(math.ceil(days * 1.5), MIN_HORIZON), len(in_control))
-    curve = []
-    for day, n_control in enumerate(in_control[:horizon], start=1):
-        found, power = at(day), None
-        if found is not None and n_control >= 2:
-            power = power_at_n(
-                found[0], inputs.mde, n_control, relative=inputs.relative, ratio=traffic.ratio, config=config
-            ).power
-        curve.append(PowerPoint(day, n_control, power))
+    curve = tuple(PowerPoint(day, in_control[day - 1], powers[day - 1]) for day in range(1, horizon + 1))
     n_total = math.ceil(size.n_exact / traffic.shares[0] * (1 - 1e-12))
-    window = min(days, len(inputs.windows))
     std = None if inputs.binary else metric.std
     return Plan(
-        size.n_per_variant, n_total, days, daily, size.mde_abs, size.mde_rel, tuple(curve), None,
-        metric.baseline, std, window,
+        size.n_per_variant, n_total, days, daily, size.mde_abs, size.mde_rel, curve, None,
+        metric.baseline, std, windows.days(days),
     )  # fmt: skip
 
 
-def _sized(inputs: PlanInputs, window: tuple[float | None, float | None], config: PowerConfig, ratio: float):
-    """(metric, sample size) on one window's baseline; None when it gives no plan (no mean, a degenerate metric)."""
+class _Windows:
+    """Each window's metric, its power at a number of control units and its sample size, each computed once."""
+
+    def __init__(self, inputs: PlanInputs, config: PowerConfig, ratio: float) -> None:
+        self._inputs, self._config, self._ratio = inputs, config, ratio
+        self._metrics: dict[int, WindowMetric | None] = {}
+        self._sizes: dict[int, Any] = {}
+
+    def days(self, day: int) -> int:
+        """The window a run of ``day`` days is sized on: its own, or the longest one past the history."""
+        return min(day, len(self._inputs.windows))
+
+    def metric(self, day: int) -> WindowMetric | None:
+        """The metric on that window's baseline, or None when it gives none."""
+        window = self.days(day)
+        if window not in self._metrics:
+            self._metrics[window] = _window_metric(self._inputs, self._inputs.windows[window - 1])
+        return self._metrics[window]
+
+    def power(self, day: int, n_control: int) -> float | None:
+        """The power after ``day`` days on that window's baseline; None without one or with too few units."""
+        metric, inputs = self.metric(day), self._inputs
+        if metric is None or n_control < 2:
+            return None
+        try:
+            return power_at_n(
+                metric, inputs.mde, n_control, relative=inputs.relative, ratio=self._ratio, config=self._config
+            ).power
+        except ValueError:
+            return None
+
+    def size(self, day: int) -> SampleSizeResult | None:
+        """The sample size on that window's baseline, or None when it gives none."""
+        window = self.days(day)
+        if window not in self._sizes:
+            metric, inputs, found = self.metric(day), self._inputs, None
+            if metric is not None:
+                try:
+                    found = sample_size(
+                        metric, inputs.mde, relative=inputs.relative, ratio=self._ratio, config=self._config
+                    )
+                except ValueError:
+                    found = None
+            self._sizes[window] = found if found is not None and found.n_exact is not None else None
+        return self._sizes[window]
+
+    def reached(self, day: int, n_control: int) -> bool:
+        """Whether ``n_control`` units reach the sample size of that window."""
+        size = self.size(day)
+        return size is not None and n_control >= size.n_exact
+
+
+def _window_metric(inputs: PlanInputs, window: tuple[float | None, float | None]) -> WindowMetric | None:
+    """One window's metric; None without a mean (or, for a mean metric, a spread) or with an invalid baseline."""
     mean, std = window
     if mean is None or (not inputs.binary and (std is None or std <= 0)):
         return None
     try:
-        metric = ProportionMetric(mean) if inputs.binary else MeanMetric(mean, std or 0.0)
-        size = sample_size(metric, inputs.mde, relative=inputs.relative, ratio=ratio, config=config)
+        return ProportionMetric(mean) if inputs.binary else MeanMetric(mean, std or 0.0)
     except ValueError:
         return None
-    return (metric, size) if size.n_exact is not None else None
 
 
 def _plan_on_visitors(inputs: PlanInputs, metric, config, traffic: Traffic, size, n_total: int, daily: float) -> Plan:
