@@ -154,25 +154,26 @@ def _growing(days: int = 90) -> list[list[float | None]]:
     return [[0.02 + 0.1 * (1 - math.exp(-day / 10)), None] for day in range(1, days + 1)]
 
 
-def _needed(baseline: float, **options) -> float:
-    return sample_size(ProportionMetric(baseline), 0.1, relative=True, **options).n_exact
+def _needed(baseline: float, mde: float = 0.1) -> float:
+    return sample_size(ProportionMetric(baseline), mde, relative=True).n_exact
 
 
-def test_the_plan_is_the_first_window_whose_visitors_reach_the_sample_its_own_baseline_needs():
+@pytest.mark.parametrize("mde", [10, 4, 30])
+def test_the_plan_is_the_first_window_whose_visitors_reach_the_sample_its_own_baseline_needs(mde):
     """A D-day run's control converts at the D-day window's rate, so the plan is sized on that window."""
     curve = tuple(round(400_000 * (1 - math.exp(-day / 12))) for day in range(1, MAX_HORIZON + 1))
     windows = _growing()
     draft = valid_draft()
-    draft["form"].update(mde="10", allocation="50")
+    draft["form"].update(mde=str(mde), allocation="50")
     warehouse = {"mean": windows[27][0], "std": None, "days": 28, "windows": windows}
     inputs = plan_inputs(draft["form"], draft["variants"], warehouse, 1000.0, curve)
     plan = make_plan(inputs)
     in_control = [math.floor(v * 0.25) for v in curve]
-    first = next(day for day in range(1, 91) if in_control[day - 1] >= _needed(windows[day - 1][0]))
+    first = next(day for day in range(1, 91) if in_control[day - 1] >= _needed(windows[day - 1][0], mde / 100))
     assert plan.days == first and plan.baseline_days == first and plan.baseline == windows[first - 1][0]
-    assert plan.n_per_variant == math.ceil(_needed(windows[first - 1][0]) * (1 - 1e-12))
+    assert plan.n_per_variant == math.ceil(_needed(windows[first - 1][0], mde / 100) * (1 - 1e-12))
     on_28 = make_plan(replace(inputs, windows=()))  # what the builder planned before: the 28-day rate for any D
-    assert on_28.baseline_days == 28 and on_28.days != plan.days
+    assert on_28.baseline_days == 28 and on_28.n_per_variant != plan.n_per_variant
     reached = next(point.day for point in plan.curve if point.power is not None and point.power >= 0.8)
     assert reached == plan.days  # each day's power on its own window's baseline
     kept = design(plan, inputs)
