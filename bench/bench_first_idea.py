@@ -252,6 +252,8 @@ def bench(backend: str, args: argparse.Namespace) -> None:
         f"{planned.window_days} days), 95% Wilson interval [{check.low:.2%}, {check.high:.2%}]: "
         f"{'inside' if check.inside else 'OUTSIDE'}"
     )
+    own_low, own_high = proportion_confint(round(check.control * check.control_n), check.control_n, method="wilson")
+    print(f"  (the run's control has its own 95% Wilson interval [{own_low:.2%}, {own_high:.2%}])")
     shown = planned.baseline
     assert shown == f"{check.baseline:.2%}", f"the page showed {shown}, the window's buyers/visitors give another"
 

@@ -25,9 +25,15 @@ class PlannedProgress:
     def complete(self) -> bool:
         return self.smallest >= self.per_variant
 
+    @property
+    def percent(self) -> str:
+        """The share in whole percent, at most 99% while the plan is not complete ("99%" for 17,029 of 17,033)."""
+        whole = round(self.share * 100) if self.complete else min(round(self.share * 100), 99)
+        return f"{whole}%"
+
     def words(self) -> tuple[str, str]:
         """ "5,988 of the planned 10,000 per variant (60%)", in (English, Korean)."""
-        n, planned, share = f"{self.smallest:,}", f"{self.per_variant:,}", f"{self.share:.0%}"
+        n, planned, share = f"{self.smallest:,}", f"{self.per_variant:,}", self.percent
         return f"{n} of the planned {planned} per variant ({share})", f"변형당 계획 {planned}명 중 {n}명({share})"
 
 

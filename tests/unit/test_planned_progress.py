@@ -43,3 +43,12 @@ def test_without_a_plan_or_users_nothing_is_claimed():
     assert "In at the decision" not in {fact.label for fact in retro_view(_retro(snapshot)).facts}
     assert planned_progress({"planned_units": 100, "srm": {"observed": {}}}) is None
     assert planned_progress({"srm": {"observed": {"a": 5, "b": 7}}}, planned_per_variant=5).complete
+
+
+def test_a_sample_just_short_of_the_plan_never_reads_as_all_of_it():
+    """17,029 of 17,033 is 99.98%: "100%" would say the planned sample is in when it is not."""
+    observed = {"control": 17_029, "treatment": 17_342}
+    short = planned_progress({"srm": {"observed": observed}}, planned_per_variant=17_033)
+    assert not short.complete and short.words()[0] == "17,029 of the planned 17,033 per variant (99%)"
+    done = planned_progress({"srm": {"observed": {**observed, "control": 17_033}}}, planned_per_variant=17_033)
+    assert done.complete and done.words()[1] == "변형당 계획 17,033명 중 17,033명(100%)"
