@@ -59,6 +59,7 @@ class PlanInputs:
         windows: the warehouse baseline of the last 1, 2, ... days, as (mean, std) (std None for a rate; mean None
             where the window has none); empty when the baseline was typed. With ``visitors``, the plan sizes itself
             on the window it plans (``baseline`` and ``baseline_days`` are then only the 28-day fallback).
+        baseline_end: the last day of the warehouse's windows (ISO), "" when typed.
     """
 
     binary: bool
@@ -74,6 +75,7 @@ class PlanInputs:
     baseline_days: int | None = None
     visitors: tuple[int, ...] = ()
     windows: tuple[tuple[float | None, float | None], ...] = ()
+    baseline_end: str = ""
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ def plan_inputs(
         baseline_days=baseline_days,
         visitors=tuple(visitors),
         windows=windows,
+        baseline_end=str(warehouse.get("last_day") or "") if baseline_days and warehouse else "",
     )
 
 
@@ -372,4 +375,5 @@ def design(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
         ),
         **({} if inputs.binary or std is None else {"std": round(std, 6)}),
         **({"baseline_window_days": plan.baseline_days} if plan.baseline_days else {}),
+        **({"baseline_window_end": inputs.baseline_end} if plan.baseline_days and inputs.baseline_end else {}),
     }

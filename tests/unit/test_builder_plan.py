@@ -165,7 +165,7 @@ def test_the_plan_is_the_first_window_whose_visitors_reach_the_sample_its_own_ba
     windows = _growing()
     draft = valid_draft()
     draft["form"].update(mde=str(mde), allocation="50")
-    warehouse = {"mean": windows[27][0], "std": None, "days": 28, "windows": windows}
+    warehouse = {"mean": windows[27][0], "std": None, "days": 28, "windows": windows, "last_day": "2026-10-31"}
     inputs = plan_inputs(draft["form"], draft["variants"], warehouse, 1000.0, curve)
     plan = make_plan(inputs)
     in_control = [math.floor(v * 0.25) for v in curve]
@@ -178,6 +178,7 @@ def test_the_plan_is_the_first_window_whose_visitors_reach_the_sample_its_own_ba
     assert reached == plan.days  # each day's power on its own window's baseline
     kept = design(plan, inputs)
     assert kept["baseline"] == round(windows[first - 1][0], 6) and kept["baseline_window_days"] == first
+    assert kept["baseline_window_end"] == "2026-10-31"  # the window: its last ``first`` days up to that day
 
 
 def test_past_the_history_the_longest_window_stands_in_and_a_typed_baseline_has_no_window():
