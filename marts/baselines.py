@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from marts.horizon import Horizon
 from marts.metrics import METRICS, MetricKind
 from marts.stats.sufficient import RatioStats, SampleStats
 from marts.storage import Store
@@ -107,13 +108,7 @@ def metric_baselines(store: Store, window_days: int = DEFAULT_WINDOW_DAYS) -> Ba
     total = measure(store, window).total
     if total.visitors == 0:
         return _empty(window_days)
-    metrics = {}
-    for key, metric in METRICS.items():
-        found = _found(total).get(key)
-        if found is not None:
-            metrics[key] = Baseline(key, metric.kind, found[0], found[1])
-        else:
-            metrics[key] = Baseline(key, metric.kind, None, missing=_MISSING.get(key, NO_HISTORY))
+    metrics = _metrics(total)
     return Baselines(
         window_days=window_days,
         first_day=window.first_day,
@@ -122,6 +117,29 @@ def metric_baselines(store: Store, window_days: int = DEFAULT_WINDOW_DAYS) -> Ba
         daily_visitors=total.visitors / window.days,
         metrics=metrics,
     )
+
+
+def window_baselines(horizon: Horizon, days: int) -> dict[str, Baseline]:
+    """Every catalog metric's baseline over the warehouse's last ``days`` days (at most its history), from the
+    horizon's one pass: what ``metric_baselines(store, days)`` reads, without a query per window.
+
+    Raises:
+        ValueError: when days is not an integer of at least 1.
+    """
+    if isinstance(days, bool) or not isinstance(days, int) or days < 1:
+        raise ValueError(f"days: must be an integer of at least 1, got {days!r}")
+    return _metrics(horizon.window(min(days, horizon.days)))
+
+
+def _metrics(total: WindowSums) -> dict[str, Baseline]:
+    metrics = {}
+    for key, metric in METRICS.items():
+        found = _found(total).get(key)
+        if found is not None:
+            metrics[key] = Baseline(key, metric.kind, found[0], found[1])
+        else:
+            metrics[key] = Baseline(key, metric.kind, None, missing=_MISSING.get(key, NO_HISTORY))
+    return metrics
 
 
 def _found(total: WindowSums) -> dict[str, tuple[SampleStats | RatioStats, str]]:

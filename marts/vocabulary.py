@@ -147,6 +147,16 @@ def metric_unit(key: Any, days: int | None = None) -> Name:
     }[metric.unit]
 
 
+def over_last_days(key: Any, days: int) -> Name:
+    """A metric over the warehouse's last ``days`` days, for a baseline's source.
+
+    ("conversion", 14) -> ("Conversion over the last 14 days", "최근 14일 전환율").
+    """
+    english, korean = metric_name(key)
+    span_en = "the last day" if days == 1 else f"the last {days} days"
+    return f"{english} over {span_en}", f"최근 {days}일 {korean}"
+
+
 def correction_name(key: Any) -> Name:
     """A multiple-testing correction's name ("holm" -> "Holm")."""
     return name_in(CORRECTION_NAMES, key)

@@ -4,7 +4,7 @@ many visitors D days of its traffic bring."""
 import numpy as np
 
 from marts.horizon import MAX_DAYS as HORIZON_DAYS
-from marts.horizon import warehouse_horizon
+from marts.horizon import Horizon, warehouse_horizon
 from marts.storage import Store
 from swarm.personas import PERSONAS
 from swarm.plan import MAX_DAYS as MAX_PLAN_DAYS
@@ -54,12 +54,14 @@ def arrivals_per_day(store: Store) -> float:
     return arrived / days if arrived else DEFAULT_ARRIVALS_PER_DAY
 
 
-def visitors_curve(store: Store, days: int) -> tuple[int, ...]:
+def visitors_curve(store: Store, days: int, horizon: Horizon | None = None) -> tuple[int, ...]:
     """Visitors the shop's traffic brings in 1 .. ``days`` days: the warehouse's own counts over its last D days
-    (``marts.horizon``) as far as its history goes, then the world's expectation at its arrival rate, joined where
-    the history ends. The power step plans on this curve and a run of D days brings its D-th value.
+    (``marts.horizon``; ``horizon`` when the caller read it already) as far as its history goes, then the world's
+    expectation at its arrival rate, joined where the history ends. The power step plans on this curve and a run of
+    D days brings its D-th value.
     """
-    horizon = warehouse_horizon(store, min(days, HORIZON_DAYS))
+    if horizon is None:
+        horizon = warehouse_horizon(store, min(days, HORIZON_DAYS))
     observed = [int(v) for v in horizon.visitors] if horizon is not None else []
     if len(observed) >= days:
         return tuple(observed[:days])

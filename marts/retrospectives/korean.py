@@ -18,6 +18,7 @@ DESIGN_LABELS = {
     "mde_type": ("MDE scale", "MDE 기준"),
     "baseline": ("Baseline", "기준값"),
     "baseline_window_days": ("Baseline window (per visitor, days)", "기준값 기간(방문자당, 일)"),
+    "baseline_window_end": ("Baseline window's last day", "기준값 기간 마지막 날"),
     "daily_visitors": ("Daily visitors", "일 방문자 수"),
     "planned_n_per_variant": ("Planned users per variant", "변형당 계획 사용자 수"),
     "planned_n_total": ("Planned users in total", "계획 사용자 수 합계"),

@@ -148,7 +148,7 @@ def evaluate(draft: Mapping[str, Any], situation: Situation) -> Evaluation:
         guardrail_rows=view.guardrail_rows(draft["guardrails"], shown),
         knob_errors=knob_errors,
         preview_config=None if knob_errors else config,
-        baseline=view.baseline_view(metric, warehouse),
+        baseline=view.baseline_view(metric, warehouse, planned),
         plan_text=view.plan_view(planned, metric),
     )
 

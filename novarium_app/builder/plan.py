@@ -3,12 +3,17 @@
 It reads the wizard's text fields, takes the baseline from the warehouse (``marts.baselines``) unless the learner
 typed one, and asks ``marts.stats.power`` for the numbers. Rates are typed in percent (baseline) and percentage
 points (absolute MDE); the statistics engine takes proportions.
+
+A warehouse baseline is the baseline **of the window the plan runs**: conversion per visitor over a window grows
+with its length (people come back), so a D-day run's control converts at the D-day window's rate. The plan is the
+first D whose visitors (the visitors curve, times allocation and weights) reach the sample size computed from the
+last D days' baseline (``_plan_on_windows``); past the warehouse's history the longest window stands in.
 """
 
 import functools
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from marts.baselines import Baseline
@@ -17,15 +22,18 @@ from marts.stats.power import (
     PowerConfig,
     PowerPoint,
     ProportionMetric,
+    SampleSizeResult,
     Traffic,
     duration,
     power_at_n,
     power_over_days,
+    sample_size,
 )
 from marts.stats.sufficient import RatioStats, SampleStats
 from novarium_app.builder.validation import is_binary, number
 
 Pair = tuple[str, str]
+WindowMetric = ProportionMetric | MeanMetric
 MIN_HORIZON = 14
 MAX_HORIZON = 120
 
@@ -48,6 +56,10 @@ class PlanInputs:
         baseline_days: the window the warehouse's baseline was measured over (per visitor), None when typed.
         visitors: visitors the shop's traffic brings in 1, 2, ... days (people come back, so a window is not a sum
             of days); empty: ``daily_visitors`` a day.
+        windows: the warehouse baseline of the last 1, 2, ... days, as (mean, std) (std None for a rate; mean None
+            where the window has none); empty when the baseline was typed. With ``visitors``, the plan sizes itself
+            on the window it plans (``baseline`` and ``baseline_days`` are then only the 28-day fallback).
+        baseline_end: the last day of the warehouse's windows (ISO), "" when typed.
     """
 
     binary: bool
@@ -62,11 +74,17 @@ class PlanInputs:
     weights: tuple[float, ...]
     baseline_days: int | None = None
     visitors: tuple[int, ...] = ()
+    windows: tuple[tuple[float | None, float | None], ...] = ()
+    baseline_end: str = ""
 
 
 @dataclass(frozen=True)
 class Plan:
-    """What the power step shows, and what the spec's ``design`` keeps."""
+    """What the power step shows, and what the spec's ``design`` keeps.
+
+    ``baseline``, ``std`` and ``baseline_days`` are what the plan was sized on: the window's baseline and its
+    length (None for a typed baseline).
+    """
 
     n_per_variant: int | None
     n_total: int | None
@@ -76,6 +94,9 @@ class Plan:
     mde_rel: float | None
     curve: tuple[PowerPoint, ...]
     problem: Pair | None = None
+    baseline: float | None = None
+    std: float | None = None
+    baseline_days: int | None = None
 
 
 def warehouse_std(baseline: Baseline) -> float | None:
@@ -111,6 +132,7 @@ def plan_inputs(
         days = warehouse.get("days")
         baseline_days = days if isinstance(days, int) and not isinstance(days, bool) and days > 0 else None
     std = number(form["std"]) if form["std"].strip() else None
+    std_typed = std
     if std is None and warehouse and not binary:
         std = warehouse.get("std")
     mde = number(form["mde"], percent=True)
@@ -123,6 +145,7 @@ def plan_inputs(
         return None
     if mde is not None and (relative or binary):
         mde = mde / 100
+    windows = () if typed is not None or not warehouse else _windows(warehouse.get("windows"), binary, std_typed)
     return PlanInputs(
         binary=binary,
         baseline=float(baseline),
@@ -136,7 +159,22 @@ def plan_inputs(
         weights=tuple(float(w) for w in weights),
         baseline_days=baseline_days,
         visitors=tuple(visitors),
+        windows=windows,
+        baseline_end=str(warehouse.get("last_day") or "") if baseline_days and warehouse else "",
     )
+
+
+def _windows(found: Any, binary: bool, std: float | None) -> tuple[tuple[float | None, float | None], ...]:
+    """The warehouse's per-window (mean, std) pairs, with a typed std in every window of a mean metric."""
+    if not isinstance(found, list | tuple):
+        return ()
+    windows = []
+    for entry in found:
+        mean, own_std = (entry[0], entry[1]) if isinstance(entry, list | tuple) and len(entry) >= 2 else (None, None)
+        mean = float(mean) if isinstance(mean, int | float) and not isinstance(mean, bool) else None
+        own_std = float(own_std) if isinstance(own_std, int | float) and not isinstance(own_std, bool) else None
+        windows.append((mean, None if binary else std if std is not None else own_std))
+    return tuple(windows)
 
 
 @functools.lru_cache(maxsize=128)
@@ -144,6 +182,11 @@ def make_plan(inputs: PlanInputs) -> Plan:
     """Sample size, days and the power curve; ``problem`` says why a plan is impossible (cached: the wizard
     re-plans after every keystroke, and most keystrokes change nothing the plan reads)."""
     daily = inputs.daily_visitors * inputs.allocation
+    if inputs.windows and inputs.visitors and inputs.daily_visitors > 0:
+        planned = _plan_on_windows(inputs, daily)
+        if planned is not None:
+            return planned
+    fixed = {"baseline": inputs.baseline, "std": inputs.std, "baseline_days": inputs.baseline_days}
     try:
         config = PowerConfig(alpha=inputs.alpha, power=inputs.power)
         metric = ProportionMetric(inputs.baseline) if inputs.binary else MeanMetric(inputs.baseline, inputs.std or 0.0)
@@ -159,10 +202,115 @@ def make_plan(inputs: PlanInputs) -> Plan:
         return Plan(None, None, None, daily, size.mde_abs, size.mde_rel, (), (message, message))
     n_total = math.ceil(size.n_exact / traffic.shares[0] * (1 - 1e-12))
     if inputs.visitors:
-        return _plan_on_visitors(inputs, metric, config, traffic, size, n_total, daily)
+        return replace(_plan_on_visitors(inputs, metric, config, traffic, size, n_total, daily), **fixed)
     horizon = min(max(math.ceil(result.days * 1.5), MIN_HORIZON), MAX_HORIZON)
     curve = power_over_days(metric, inputs.mde, traffic, horizon, relative=inputs.relative, config=config)
-    return Plan(size.n_per_variant, n_total, result.days, daily, size.mde_abs, size.mde_rel, tuple(curve))
+    return Plan(size.n_per_variant, n_total, result.days, daily, size.mde_abs, size.mde_rel, tuple(curve), **fixed)
+
+
+def _plan_on_windows(inputs: PlanInputs, daily: float) -> Plan | None:
+    """The first day D whose visitors reach the sample size the last D days' baseline needs, with power over days
+    each on its own window's baseline; None when no window gives a plan (the fixed baseline then plans and says
+    why).
+
+    The search reads power, one evaluation a day (the power at D reaches the target exactly when D's visitors reach
+    D's sample size), and solves for the sample size only around the day it finds.
+    """
+    try:
+        config = PowerConfig(alpha=inputs.alpha, power=inputs.power)
+        traffic = Traffic(daily_units=inputs.daily_visitors, allocation=inputs.allocation, weights=inputs.weights)
+    except ValueError:  # the fixed baseline's plan names the problem
+        return None
+    share = traffic.shares[0] * inputs.allocation
+    in_control = [math.floor(v * share) for v in inputs.visitors]
+    windows = _Windows(inputs, config, traffic.ratio)
+    powers = [windows.power(day, n) for day, n in enumerate(in_control, start=1)]
+    days = next((day for day, power in enumerate(powers, start=1) if power is not None and power >= config.power), None)
+    if days is not None:
+        while days <= len(in_control) and not windows.reached(days, in_control[days - 1]):
+            days += 1  # the solver's tolerance, at the edge
+        while 1 < days <= len(in_control) and windows.reached(days - 1, in_control[days - 2]):
+            days -= 1
+    if days is None or days > len(in_control):  # past the curve, each day brings the last day's new visitors
+        last = windows.size(len(in_control))
+        step = (inputs.visitors[-1] - inputs.visitors[-2]) * share if len(inputs.visitors) > 1 else 0.0
+        if last is None or step <= 0:
+            return None
+        days = len(in_control) + max(1, math.ceil((last.n_exact - in_control[-1]) / step))
+    size, metric = windows.size(days), windows.metric(days)
+    if size is None or metric is None:
+        return None
+    horizon = min(max(math.ceil(days * 1.5), MIN_HORIZON), len(in_control))
+    curve = tuple(PowerPoint(day, in_control[day - 1], powers[day - 1]) for day in range(1, horizon + 1))
+    n_total = math.ceil(size.n_exact / traffic.shares[0] * (1 - 1e-12))
+    std = None if inputs.binary else metric.std
+    return Plan(
+        size.n_per_variant, n_total, days, daily, size.mde_abs, size.mde_rel, curve, None,
+        metric.baseline, std, windows.days(days),
+    )  # fmt: skip
+
+
+class _Windows:
+    """Each window's metric, its power at a number of control units and its sample size, each computed once."""
+
+    def __init__(self, inputs: PlanInputs, config: PowerConfig, ratio: float) -> None:
+        self._inputs, self._config, self._ratio = inputs, config, ratio
+        self._metrics: dict[int, WindowMetric | None] = {}
+        self._sizes: dict[int, Any] = {}
+
+    def days(self, day: int) -> int:
+        """The window a run of ``day`` days is sized on: its own, or the longest one past the history."""
+        return min(day, len(self._inputs.windows))
+
+    def metric(self, day: int) -> WindowMetric | None:
+        """The metric on that window's baseline, or None when it gives none."""
+        window = self.days(day)
+        if window not in self._metrics:
+            self._metrics[window] = _window_metric(self._inputs, self._inputs.windows[window - 1])
+        return self._metrics[window]
+
+    def power(self, day: int, n_control: int) -> float | None:
+        """The power after ``day`` days on that window's baseline; None without one or with too few units."""
+        metric, inputs = self.metric(day), self._inputs
+        if metric is None or n_control < 2:
+            return None
+        try:
+            return power_at_n(
+                metric, inputs.mde, n_control, relative=inputs.relative, ratio=self._ratio, config=self._config
+            ).power
+        except ValueError:
+            return None
+
+    def size(self, day: int) -> SampleSizeResult | None:
+        """The sample size on that window's baseline, or None when it gives none."""
+        window = self.days(day)
+        if window not in self._sizes:
+            metric, inputs, found = self.metric(day), self._inputs, None
+            if metric is not None:
+                try:
+                    found = sample_size(
+                        metric, inputs.mde, relative=inputs.relative, ratio=self._ratio, config=self._config
+                    )
+                except ValueError:
+                    found = None
+            self._sizes[window] = found if found is not None and found.n_exact is not None else None
+        return self._sizes[window]
+
+    def reached(self, day: int, n_control: int) -> bool:
+        """Whether ``n_control`` units reach the sample size of that window."""
+        size = self.size(day)
+        return size is not None and n_control >= size.n_exact
+
+
+def _window_metric(inputs: PlanInputs, window: tuple[float | None, float | None]) -> WindowMetric | None:
+    """One window's metric; None without a mean (or, for a mean metric, a spread) or with an invalid baseline."""
+    mean, std = window
+    if mean is None or (not inputs.binary and (std is None or std <= 0)):
+        return None
+    try:
+        return ProportionMetric(mean) if inputs.binary else MeanMetric(mean, std or 0.0)
+    except ValueError:
+        return None
 
 
 def _plan_on_visitors(inputs: PlanInputs, metric, config, traffic: Traffic, size, n_total: int, daily: float) -> Plan:
@@ -208,13 +356,14 @@ def _engine_problem(message: str) -> Pair:
 
 
 def design(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
-    """The chosen design as the spec's ``design`` keeps it."""
+    """The chosen design as the spec's ``design`` keeps it: the baseline the plan was sized on and its window."""
+    std = plan.std if plan.std is not None else inputs.std
     return {
         "alpha": inputs.alpha,
         "power": inputs.power,
         "mde": inputs.mde,
         "mde_type": "relative" if inputs.relative else "absolute",
-        "baseline": round(inputs.baseline, 6),
+        "baseline": round(plan.baseline if plan.baseline is not None else inputs.baseline, 6),
         "daily_visitors": round(inputs.daily_visitors, 1),
         "planned_n_per_variant": plan.n_per_variant,
         "planned_n_total": plan.n_total,
@@ -224,6 +373,7 @@ def design(plan: Plan, inputs: PlanInputs) -> dict[str, Any]:
             if inputs.visitors and plan.days and plan.days <= len(inputs.visitors)
             else {}
         ),
-        **({} if inputs.binary or inputs.std is None else {"std": round(inputs.std, 6)}),
-        **({"baseline_window_days": inputs.baseline_days} if inputs.baseline_days else {}),
+        **({} if inputs.binary or std is None else {"std": round(std, 6)}),
+        **({"baseline_window_days": plan.baseline_days} if plan.baseline_days else {}),
+        **({"baseline_window_end": inputs.baseline_end} if plan.baseline_days and inputs.baseline_end else {}),
     }

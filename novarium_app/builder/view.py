@@ -5,10 +5,11 @@ a learner reads comes as an English and a Korean field (``..._en``, ``..._ko``).
 """
 
 from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from marts.baselines import NO_BANNER_CLICKS, NO_ITEM_COUNTS, NO_TRAFFIC
-from marts.vocabulary import metric_unit
+from marts.vocabulary import metric_unit, over_last_days
 from novarium_app.builder import knob_values, numbers
 from novarium_app.builder.draft import knobs_of
 from novarium_app.builder.labels import choice_label, knob_label, metric_label
@@ -162,25 +163,42 @@ def guardrail_text(row: Mapping[str, str]) -> Pair:
     return f"{metric_en} may drop at most {margin}%", f"{metric_ko} 최대 {margin}% 하락 허용"
 
 
-def baseline_view(metric: str, warehouse: Mapping[str, Any] | None) -> dict[str, str]:
-    """The primary metric's warehouse baseline as the power step shows it, with its unit and window length."""
+def baseline_view(metric: str, warehouse: Mapping[str, Any] | None, plan: Plan | None = None) -> dict[str, str]:
+    """The primary metric's warehouse baseline as the power step shows it: the window the plan was sized on (its
+    length, dates, value and visitors: "Conversion over the last 14 days: 31.20%"), else the default window."""
     entry = warehouse or {}
-    mean, std = entry.get("mean"), entry.get("std")
+    days = entry.get("days") if isinstance(entry.get("days"), int) and entry.get("days") > 0 else None
+    mean, std, n = entry.get("mean"), entry.get("std"), entry.get("n")
+    windows = entry.get("windows") or []
+    if plan is not None and plan.baseline_days and plan.baseline_days <= len(windows):
+        days = plan.baseline_days
+        found = windows[days - 1]
+        mean, n = plan.baseline, found[2] if len(found) > 2 else None
+        std = plan.std if plan.std is not None else found[1] if len(found) > 1 else None
     available = mean is not None
     source_en, source_ko = SOURCES.get(entry.get("source", ""), ("", ""))
-    days = entry.get("days")
-    unit_en, unit_ko = metric_unit(metric, days if isinstance(days, int) and days > 0 else None)
+    unit_en, unit_ko = metric_unit(metric, days)
     missing_en, missing_ko = ("", "") if available else MISSING.get(entry.get("missing", ""), NO_HISTORY)
+    value = numbers.metric_value(metric, mean)
+    named_en, named_ko = over_last_days(metric, days) if days and available else ("", "")
+    longest_en, longest_ko = "", ""
+    if plan is not None and plan.days and days and plan.baseline_days == days and plan.days > days:
+        longest_en = f" (the warehouse's longest window; the plan runs {plan.days:,} days)"
+        longest_ko = f"(웨어하우스의 가장 긴 기간, 계획은 {plan.days:,}일)"
     return {
         "available": "1" if available else "",
         "binary": "1" if numbers.unit(metric) == "percent" else "",
-        "value": numbers.metric_value(metric, mean),
+        "value": value,
         "std": "—"
         if std is None
         else f"{std:.3f}"
         if numbers.unit(metric) == "percent"
         else numbers.metric_value(metric, std),
-        "n": numbers.count(entry.get("n")) if available else "—",
+        "n": numbers.count(n) if available else "—",
+        "days": str(days or ""),
+        "named_en": f"{named_en}: {value}{longest_en}" if named_en else "",
+        "named_ko": f"{named_ko}: {value}{longest_ko}" if named_ko else "",
+        "window": _window_dates(entry.get("last_day"), days),
         "source_en": source_en,
         "source_ko": source_ko,
         "unit_en": unit_en,
@@ -188,6 +206,17 @@ def baseline_view(metric: str, warehouse: Mapping[str, Any] | None) -> dict[str,
         "missing_en": missing_en,
         "missing_ko": missing_ko,
     }
+
+
+def _window_dates(last_day: Any, days: int | None) -> str:
+    """ "Oct 18 – Oct 31, 2026": the last ``days`` days to the warehouse's last day ("" without both)."""
+    if not days or not isinstance(last_day, str):
+        return ""
+    try:
+        last = date.fromisoformat(last_day)
+    except ValueError:
+        return ""
+    return f"{last - timedelta(days=days - 1):%b %d} – {last:%b %d, %Y}"
 
 
 def plan_view(plan: Plan | None, metric: str) -> dict[str, str]:

@@ -175,10 +175,10 @@ def _cuped_plan() -> rx.Component:
 
 
 WINDOW_NOTE = (
-    "Measured as an experiment measures it: per visitor over the window. A much shorter experiment gives each "
-    "visitor fewer days to order, so expect a lower conversion there.",
-    "실험과 같은 방식(기간 내 방문자당)으로 측정했습니다. 기준 기간보다 훨씬 짧은 실험에서는 방문자가 주문할 기회가 "
-    "적어 전환율이 더 낮게 나옵니다.",
+    "Measured as the experiment will measure it: per visitor over a window as long as the run the plan asks for. "
+    "A longer window gives each visitor more days to order, so the plan takes the baseline of the days it plans.",
+    "실험과 같은 방식으로, 계획한 실행 기간만큼의 기간 동안 방문자당으로 측정했습니다. 기간이 길수록 방문자가 "
+    "주문할 날이 많아지므로, 계획은 자신이 계획한 기간의 기준값을 씁니다.",
 )
 """Which window the baseline uses, said plainly (``marts.baselines``)."""
 
@@ -205,9 +205,16 @@ def _baseline() -> rx.Component:
                     width="100%",
                 ),
                 rx.text(
+                    bi_fields(BuilderState.baseline, "named"),
+                    size="2",
+                    weight="medium",
+                    id="baseline-window",
+                    data_days=BuilderState.baseline["days"],
+                ),
+                rx.text(
                     bi_fields(BuilderState.baseline, "unit"),
                     " · ",
-                    BuilderState.window,
+                    BuilderState.baseline["window"],
                     " · ",
                     bi_fields(BuilderState.baseline, "source"),
                     size="1",
@@ -356,10 +363,12 @@ def _results() -> rx.Component:
         rx.text(
             t(
                 (
-                    "New visitors per day (the baseline window's distinct visitors ÷ its days): ",
-                    "하루 신규 방문자(기준 기간의 서로 다른 방문자 ÷ 일수): ",
+                    "Visitors per day over the warehouse's last days (their distinct visitors ÷ ",
+                    "웨어하우스 최근 기간의 하루 방문자(서로 다른 방문자 ÷ ",
                 )
             ),
+            BuilderState.daily_days,
+            t((" days): ", "일): ")),
             BuilderState.daily_visitors,
             size="1",
             color=rx.color("gray", 10),

@@ -15,7 +15,8 @@ import plotly.graph_objects as go
 import reflex as rx
 import sqlalchemy as sa
 
-from marts.baselines import Baselines, metric_baselines
+from marts.baselines import Baselines, metric_baselines, window_baselines
+from marts.horizon import Horizon, warehouse_horizon
 from marts.storage import StorageError
 from novarium_app import routes
 from novarium_app.builder import draft as drafts
@@ -45,10 +46,14 @@ TO_STEPPER = rx.scroll_to("builder-stepper")
 """Every step change scrolls the stepper to the top of the window: a step opens at its start, not mid-page."""
 
 
-def _read_store() -> tuple[Baselines, tuple[int, ...], list[repository.ExperimentRecord], dict[str, str]]:
+def _read_store() -> tuple[
+    Baselines, Horizon | None, tuple[int, ...], list[repository.ExperimentRecord], dict[str, str]
+]:
     store = get_store()
-    visitors = visitors_curve(store, plan.MAX_HORIZON)
-    return metric_baselines(store), visitors, repository.list_experiments(store), adoption_note(list_adoptions(store))
+    horizon = warehouse_horizon(store)
+    visitors = visitors_curve(store, plan.MAX_HORIZON, horizon)
+    records = repository.list_experiments(store)
+    return metric_baselines(store), horizon, visitors, records, adoption_note(list_adoptions(store))
 
 
 def _save(spec: dict[str, Any], launch: bool) -> saving.Saved:
@@ -69,7 +74,13 @@ def _first_line(error: BaseException) -> str:
     return (str(error).strip() or type(error).__name__).splitlines()[0]
 
 
-def _warehouse(baselines: Baselines) -> dict[str, dict[str, Any]]:
+def _warehouse(baselines: Baselines, horizon: Horizon | None) -> dict[str, dict[str, Any]]:
+    """Each metric's default-window baseline, with its baseline over the last 1, 2, ... days (``windows``: mean,
+    std, visitors) for the plan to size itself on the window it plans."""
+    windows: dict[str, list[list[Any]]] = {key: [] for key in baselines.metrics}
+    for days in range(1, (horizon.days if horizon is not None else 0) + 1):
+        for key, found in window_baselines(horizon, days).items():
+            windows[key].append([found.mean, plan.warehouse_std(found), found.n])
     return {
         key: {
             "mean": found.mean,
@@ -78,6 +89,7 @@ def _warehouse(baselines: Baselines) -> dict[str, dict[str, Any]]:
             "source": found.source,
             "missing": found.missing,
             "days": baselines.days,
+            **({"windows": windows[key], "last_day": horizon.last_day.isoformat()} if found.available else {}),
         }
         for key, found in baselines.metrics.items()
     }
@@ -112,7 +124,7 @@ class BuilderState(BuilderEdits, rx.State):
     existing_keys: list[str] = []
 
     daily_visitors: str = "—"
-    window: str = ""
+    daily_days: str = "—"
     baseline: dict[str, str] = {}
     plan_text: dict[str, str] = {}
     probe_id: str = DEFAULT_PROBE
@@ -148,13 +160,13 @@ class BuilderState(BuilderEdits, rx.State):
         params = dict(self.router.url.query_parameters)
         notice: tuple[str, Text] | None = None
         try:
-            baselines, visitors, records, self.adopted = await asyncio.to_thread(_read_store)
+            baselines, horizon, visitors, records, self.adopted = await asyncio.to_thread(_read_store)
         except STORE_ERRORS as error:
             log.exception("the builder could not read the warehouse")
             self.load_error = _first_line(error)
-            baselines, visitors, records = None, (), []
+            baselines, horizon, visitors, records = None, None, (), []
         self.existing_keys = [record.key for record in records]
-        self._set_baselines(baselines)
+        self._set_baselines(baselines, horizon)
         self._visitors = list(visitors) if baselines is not None and not baselines.is_empty else []
         self.own_key, self._own_spec = "", ""
         draft = drafts.loads(self.saved)
@@ -193,17 +205,16 @@ class BuilderState(BuilderEdits, rx.State):
     def _draft_keys(records: list[repository.ExperimentRecord]) -> set[str]:
         return {record.key for record in records if record.status == "draft"}
 
-    def _set_baselines(self, baselines: Baselines | None) -> None:
+    def _set_baselines(self, baselines: Baselines | None, horizon: Horizon | None) -> None:
         if baselines is None or baselines.is_empty:
-            self._warehouse_json = "" if baselines is None else json.dumps(_warehouse(baselines))
+            self._warehouse_json = "" if baselines is None else json.dumps(_warehouse(baselines, None))
             self._daily = 0.0
-            self.daily_visitors = "—"
-            self.window = ""
+            self.daily_visitors = self.daily_days = "—"
             return
-        self._warehouse_json = json.dumps(_warehouse(baselines))
+        self._warehouse_json = json.dumps(_warehouse(baselines, horizon))
         self._daily = baselines.daily_visitors
         self.daily_visitors = f"{baselines.daily_visitors:,.0f}"
-        self.window = f"{baselines.first_day:%b %d} – {baselines.last_day:%b %d, %Y}"
+        self.daily_days = str(baselines.days)
 
     def _use(self, draft: dict[str, Any]) -> None:
         self.form = dict(draft["form"])

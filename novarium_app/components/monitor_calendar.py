@@ -10,6 +10,7 @@ import math
 from datetime import datetime, timedelta
 
 from marts.monitor import DAY, MonitoredRun, Window
+from marts.planned import planned_horizon
 
 Text = tuple[str, str]
 """(English, Korean)."""
@@ -60,9 +61,7 @@ def horizon_words(run: MonitoredRun, window: Window) -> Text:
     """The run's days and dates against the plan's horizon: "Days 1–22 (2026-11-09 to 2026-11-30) of the planned 22"."""
     planned = run.planned_days
     if window.clock != "calendar":
-        if planned is None:
-            return "", ""
-        return f"Planned horizon: {planned:,} days", f"계획 기간: {planned:,}일"
+        return planned_horizon(planned)
     days = window.looks * window.width // DAY
     first, last = date_of(1, window.origin), date_of(days, window.origin)
     span_en = f"Day 1 ({first})" if days == 1 else f"Days 1–{days} ({first} to {last})"

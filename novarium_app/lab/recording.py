@@ -58,6 +58,12 @@ def planned_units(record: ExperimentRecord) -> int | None:
     return None
 
 
+def planned_days(record: ExperimentRecord) -> int | None:
+    """The plan's horizon in days, when the design says so."""
+    days = (record.design.get("design") or {}).get("days")
+    return days if isinstance(days, int) and not isinstance(days, bool) and days >= 1 else None
+
+
 def planned_cuped(record: ExperimentRecord) -> bool:
     """The analysis the design pre-registered: CUPED (True) or not; a design that says nothing reads without it."""
     design = record.design.get("design") or {}

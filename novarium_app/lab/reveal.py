@@ -5,7 +5,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from marts.planned import planned_progress
+from marts.planned import planned_horizon, planned_progress
 from marts.stats.readout import analysis_of
 from marts.vocabulary import SRM_STATUS_NAMES, correction_name, format_p, metric_name, p_phrase
 from novarium_app import routes
@@ -30,12 +30,13 @@ def _primary(results: dict[str, Any]) -> dict[str, Any] | None:
     return next((m for m in results.get("metrics", []) if m["role"] == "primary"), None)
 
 
-def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
-    """Four headline figures: exposed users, the primary metric's lift, its chance to beat control and the SRM."""
+def summary_tiles(results: dict[str, Any], planned_days: int | None = None) -> list[dict[str, str]]:
+    """Four headline figures: exposed users (against the plan's sample and days), the primary metric's lift, its
+    chance to beat control and the SRM."""
     srm = results.get("srm", {})
     observed = srm.get("observed", {})
     split = " · ".join(f"{name} {n:,}" for name, n in observed.items())
-    planned_en, planned_ko = planned_sample(results)
+    planned_en, planned_ko = planned_sample(results, planned_days)
     users = fmt.count(results.get("users", 0))
     tiles = [_tile("users", "Exposed users", "노출 사용자", users, split + planned_en, split + planned_ko, "gray")]
     primary = _primary(results)
@@ -81,16 +82,14 @@ def summary_tiles(results: dict[str, Any]) -> list[dict[str, str]]:
     return tiles
 
 
-def planned_sample(results: dict[str, Any]) -> tuple[str, str]:
-    """ " · 46% of the planned 96,837 per variant": the smallest variant against the plan ("" without a plan)."""
+def planned_sample(results: dict[str, Any], planned_days: int | None = None) -> tuple[str, str]:
+    """ " · 5,988 of the planned 10,000 per variant (60%) · Planned horizon: 22 days": the smallest variant against
+    the plan and the plan's days, in the monitor's and the retrospective's words ("" without a plan)."""
     progress = planned_progress(results)
-    if progress is None:
-        return "", ""
-    share = fmt.percent(progress.share, digits=0)
-    return (
-        f" · {share} of the planned {progress.per_variant:,} per variant",
-        f" · 변형당 계획 {progress.per_variant:,}명 중 {share}",
-    )
+    parts = [progress.words()] if progress is not None else []
+    horizon = planned_horizon(planned_days)
+    parts += [horizon] if horizon[0] else []
+    return "".join(f" · {en}" for en, _ in parts), "".join(f" · {ko}" for _, ko in parts)
 
 
 def _tile(

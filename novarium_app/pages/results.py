@@ -165,6 +165,7 @@ class ResultsState(rx.State):
     treatments: list[str] = []
     _points: list[dict[str, Any]] = []
     _readouts: dict[str, dict[str, Any]] = {}
+    _planned_days: int = 0  # the plan's horizon (0 without one)
 
     choice: str = ""
     ship_variant: str = ""
@@ -223,6 +224,7 @@ class ResultsState(rx.State):
             decided = past is not None and past.final and bool(past.snapshot)
             self.cuped_on = analysis_of(past.snapshot.get("results", {}))["cuped"] if decided else loaded.planned_cuped
         self._readouts = loaded.readouts or {}
+        self._planned_days = recording.planned_days(loaded.record) or 0
         self._show(self._readouts.get(_analysis_key(self.cuped_on), loaded.results))
         if past is not None and past.final and past.snapshot:
             self._reveal_from(past.snapshot, past.learnings, past.retrospective_id)
@@ -246,7 +248,7 @@ class ResultsState(rx.State):
         self.users = int(results["users"])
         primary = next((m for m in results["metrics"] if m["role"] == "primary"), None)
         self.empty_variants = [v["variant"] for v in primary["variants"] if not v["n"]] if primary else []
-        self.summary = reveal.summary_tiles(results)
+        self.summary = reveal.summary_tiles(results, self._planned_days or None)
         self.srm = views.srm_lines(results)
         self.cards = views.metric_cards(results)
         self._points = views.forest_points(results)

@@ -134,15 +134,23 @@ def test_a_learner_designs_and_launches_an_experiment(app_server, page):
 
     # Step 4: the plan from the warehouse's baseline, with inline rules.
     expect(page.locator("#baseline-value")).to_have_text(re.compile(r"^\d+\.\d\d%$"))
-    expect(page.locator("#baseline-unit")).to_contain_text("per visitor over 28 days")  # the Overview's unit
+    # The baseline is the one of the window the plan runs (a longer window converts more), and says which.
+    expect(page.locator("#baseline-unit")).to_contain_text(re.compile(r"per visitor over \d+ days"))
+    expect(page.locator("#baseline-window")).to_have_text(re.compile(r"^Conversion over the last \d+ days: \d+\.\d\d%"))
     page.fill("#builder-alpha", "0.7")
     expect(page.locator("#error-alpha")).to_have_text("Alpha: must be a number above 0 and below 0.5")
     expect(page.locator("#plan-waiting")).to_be_visible()
     page.fill("#builder-alpha", "0.05")
-    page.fill("#builder-mde", "40")
     expect(page.locator("#plan-days")).to_have_text(re.compile(r"^\d[\d,]*$"))
+    long_plan = page.locator("#plan-days").inner_text()
+    page.fill("#builder-mde", "40")
+    expect(page.locator("#plan-days")).not_to_have_text(long_plan)
     expect(page.locator("#power-chart .main-svg").first).to_be_visible(timeout=LOAD)
     days = page.locator("#plan-days").inner_text()
+    expect(page.locator("#baseline-window")).to_have_attribute("data-days", days)  # a short plan: its own window
+    expect(page.locator("#baseline-window")).to_have_text(
+        re.compile(rf"^Conversion over the last {days} days: \d+\.\d\d%$")
+    )
     page.click("#builder-next")
     _step(page, 5)
 

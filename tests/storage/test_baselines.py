@@ -4,13 +4,15 @@ Expected values are computed independently with pandas from the same frames, per
 catalog's unit, an experiment's), with every placed order counting, cancelled or not.
 """
 
+from dataclasses import astuple
 from datetime import date
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from marts.baselines import NO_BANNER_CLICKS, NO_ITEM_COUNTS, NO_TRAFFIC, metric_baselines
+from marts.baselines import NO_BANNER_CLICKS, NO_ITEM_COUNTS, NO_TRAFFIC, metric_baselines, window_baselines
+from marts.horizon import warehouse_horizon
 from marts.metrics import METRICS
 
 T = pd.Timestamp
@@ -123,6 +125,23 @@ def test_a_wider_window_takes_in_older_days(store):
     assert wide.days == 12 and wide.daily_visitors == pytest.approx(5 / 12)
     assert wide.metrics["conversion"].n == narrow.metrics["conversion"].n + 1
     assert wide.metrics["revenue_per_visitor"].stats.sum == pytest.approx(184.0 + 50.0)
+
+
+@pytest.mark.parametrize("days", [1, 2, 3, 12, 28])
+def test_each_windows_baseline_from_the_one_pass_is_that_windows_measure(store, days):
+    """The power step plans on the last D days' baseline: the horizon's sums give what measuring D days gives."""
+    _seed(store)
+    measured = metric_baselines(store, window_days=days).metrics
+    found = window_baselines(warehouse_horizon(store, 28), days)
+    assert set(found) == set(measured)
+    for key, baseline in measured.items():
+        assert (found[key].available, found[key].source, found[key].missing) == (
+            baseline.available,
+            baseline.source,
+            baseline.missing,
+        ), key
+        if baseline.available:
+            assert astuple(found[key].stats) == pytest.approx(astuple(baseline.stats)), key
 
 
 def test_metrics_the_warehouse_cannot_measure_say_why(store):

@@ -7,6 +7,7 @@ import pytest
 
 from marts.horizon import warehouse_horizon
 from marts.warehouse.generator import load
+from marts.window_metrics import last_window, measure
 from swarm.history import generate
 from swarm.world_check import warehouse_figures
 
@@ -29,6 +30,19 @@ def test_each_window_counts_its_visitors_and_buyers_as_a_window_does(warehouse):
     assert (horizon.visitors[1:] >= horizon.visitors[:-1]).all()
     assert horizon.visitors[27] < 28 * horizon.visitors[0]  # visitors come back: a window is not a sum of days
     assert horizon.conversion(28) > 2 * horizon.conversion(1)  # a longer window gives more chances to order
+
+
+def test_each_window_keeps_every_per_visitor_sum_a_window_measure_gives(warehouse):
+    """The plan sizes itself on the D-day window's baseline: the one pass must give each D what measuring it does."""
+    horizon = warehouse_horizon(warehouse, 40)
+    for days in (1, 2, 7, 14, 28, 40):
+        measured = measure(warehouse, last_window(warehouse, days)).total
+        found = horizon.window(days)
+        for name in ("visitors", "buyers", "carted_visitors", "checkout_visitors", "orders"):
+            assert getattr(found, name) == getattr(measured, name), (days, name)
+        for name in ("revenue", "orders_sq", "revenue_sq", "revenue_orders"):
+            assert getattr(found, name) == pytest.approx(getattr(measured, name), rel=1e-9), (days, name)
+    assert horizon.window(7).revenue < horizon.window(28).revenue
 
 
 def test_a_longer_window_than_the_history_stops_at_its_first_day(warehouse):

@@ -1,10 +1,19 @@
 """The power step's plan: typed units to the engine's, the same numbers as marts.stats.power, and the design kept."""
 
 import math
+from dataclasses import replace
 
 import pytest
 
-from marts.stats.power import MeanMetric, PowerConfig, ProportionMetric, Traffic, duration, power_over_days
+from marts.stats.power import (
+    MeanMetric,
+    PowerConfig,
+    ProportionMetric,
+    Traffic,
+    duration,
+    power_over_days,
+    sample_size,
+)
 from novarium_app.builder.plan import MAX_HORIZON, design, make_plan, plan_inputs
 from tests.unit.test_builder_validation import valid_draft
 
@@ -138,3 +147,64 @@ def test_on_the_visitors_curve_the_days_are_the_first_window_that_brings_the_sam
     assert short.days == 2 + math.ceil((needed - math.floor(curve[1] * 0.25)) / step) and short.problem is None
     flat = plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, (5, 5))
     assert make_plan(flat).problem[0] == "The plan needs more than 2 days of the shop's traffic"
+
+
+def _growing(days: int = 90) -> list[list[float | None]]:
+    """A warehouse's conversion over its last D days: longer windows give visitors more days to order."""
+    return [[0.02 + 0.1 * (1 - math.exp(-day / 10)), None] for day in range(1, days + 1)]
+
+
+def _needed(baseline: float, mde: float = 0.1) -> float:
+    return sample_size(ProportionMetric(baseline), mde, relative=True).n_exact
+
+
+@pytest.mark.parametrize("mde", [10, 4, 30])
+def test_the_plan_is_the_first_window_whose_visitors_reach_the_sample_its_own_baseline_needs(mde):
+    """A D-day run's control converts at the D-day window's rate, so the plan is sized on that window."""
+    curve = tuple(round(400_000 * (1 - math.exp(-day / 12))) for day in range(1, MAX_HORIZON + 1))
+    windows = _growing()
+    draft = valid_draft()
+    draft["form"].update(mde=str(mde), allocation="50")
+    warehouse = {"mean": windows[27][0], "std": None, "days": 28, "windows": windows, "last_day": "2026-10-31"}
+    inputs = plan_inputs(draft["form"], draft["variants"], warehouse, 1000.0, curve)
+    plan = make_plan(inputs)
+    in_control = [math.floor(v * 0.25) for v in curve]
+    first = next(day for day in range(1, 91) if in_control[day - 1] >= _needed(windows[day - 1][0], mde / 100))
+    assert plan.days == first and plan.baseline_days == first and plan.baseline == windows[first - 1][0]
+    assert plan.n_per_variant == math.ceil(_needed(windows[first - 1][0], mde / 100) * (1 - 1e-12))
+    on_28 = make_plan(replace(inputs, windows=()))  # what the builder planned before: the 28-day rate for any D
+    assert on_28.baseline_days == 28 and on_28.n_per_variant != plan.n_per_variant
+    reached = next(point.day for point in plan.curve if point.power is not None and point.power >= 0.8)
+    assert reached == plan.days  # each day's power on its own window's baseline
+    kept = design(plan, inputs)
+    assert kept["baseline"] == round(windows[first - 1][0], 6) and kept["baseline_window_days"] == first
+    assert kept["baseline_window_end"] == "2026-10-31"  # the window: its last ``first`` days up to that day
+
+
+def test_past_the_history_the_longest_window_stands_in_and_a_typed_baseline_has_no_window():
+    curve = tuple(round(40_000 * (1 - math.exp(-day / 30))) for day in range(1, MAX_HORIZON + 1))
+    windows = _growing(20)
+    draft = valid_draft()
+    draft["form"].update(mde="10")
+    warehouse = {"mean": windows[-1][0], "std": None, "days": 20, "windows": windows}
+    plan = make_plan(plan_inputs(draft["form"], draft["variants"], warehouse, 1000.0, curve))
+    assert plan.days > 20 and plan.baseline_days == 20 and plan.baseline == windows[-1][0]
+    draft["form"]["baseline"] = "5"
+    typed = plan_inputs(draft["form"], draft["variants"], warehouse, 1000.0, curve)
+    assert typed.windows == () and make_plan(typed).baseline_days is None and make_plan(typed).baseline == 0.05
+
+
+def test_a_mean_metric_plans_on_its_windows_mean_and_std_unless_the_std_is_typed():
+    curve = tuple(round(400_000 * (1 - math.exp(-day / 12))) for day in range(1, MAX_HORIZON + 1))
+    windows = [[2.0 + day / 10, 9.5 + day / 5] for day in range(1, 91)]
+    draft = valid_draft()
+    draft["form"].update(metric="revenue_per_visitor", mde="10")
+    warehouse = {"mean": windows[27][0], "std": windows[27][1], "days": 28, "windows": windows}
+    plan = make_plan(plan_inputs(draft["form"], draft["variants"], warehouse, 400.0, curve))
+    mean, std = windows[plan.days - 1]
+    assert (plan.baseline, plan.std, plan.baseline_days) == (mean, std, plan.days)
+    needed = sample_size(MeanMetric(mean, std), 0.1, relative=True).n_exact
+    assert math.floor(curve[plan.days - 1] * 0.5) >= needed
+    draft["form"]["std"] = "4"
+    typed = make_plan(plan_inputs(draft["form"], draft["variants"], warehouse, 400.0, curve))
+    assert typed.std == 4.0 and typed.baseline == windows[typed.days - 1][0]

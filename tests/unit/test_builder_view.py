@@ -70,3 +70,21 @@ def test_review_rows_add_only_the_spec_problems_the_wizard_missed():
     rows = review_rows(found, ["key: must match", "design.days: must be a number"])
     assert [(row["field"], row["step"]) for row in rows] == [("key", "0"), ("design.days", "3")]
     assert rows[1]["en"] == rows[1]["ko"] == "design.days: must be a number"
+
+
+def test_the_baseline_names_the_window_the_plan_was_sized_on():
+    windows = [[0.05 * day / 14, 0.2, 1000 * day] for day in range(1, 29)]
+    entry = {"mean": 0.1, "std": 0.3, "n": 28000, "source": "orders", "days": 28, "windows": windows}
+    entry["last_day"] = "2026-10-31"
+    plan = Plan(5000, 10000, 14, 500.0, 0.005, 0.1, (), baseline=0.05, baseline_days=14)
+    shown = baseline_view("conversion", entry, plan)
+    assert (shown["value"], shown["n"], shown["days"]) == ("5.00%", "14,000", "14")
+    assert shown["named_en"] == "Conversion over the last 14 days: 5.00%"
+    assert shown["named_ko"] == "최근 14일 전환율: 5.00%"
+    assert shown["unit_en"] == "per visitor over 14 days" and shown["window"] == "Oct 18 – Oct 31, 2026"
+    longer = Plan(5000, 10000, 40, 500.0, 0.005, 0.1, (), baseline=0.1, baseline_days=28)
+    assert baseline_view("conversion", entry, longer)["named_en"] == (
+        "Conversion over the last 28 days: 10.00% (the warehouse's longest window; the plan runs 40 days)"
+    )
+    unplanned = baseline_view("conversion", entry)
+    assert unplanned["named_en"] == "Conversion over the last 28 days: 10.00%" and unplanned["days"] == "28"

@@ -251,8 +251,11 @@ def test_a_readout_stored_before_it_named_its_analysis_reads_without_cuped():
 def test_the_users_tile_says_how_much_of_the_planned_sample_is_in():
     assert "planned" not in reveal.summary_tiles(RESULTS)[0]["detail_en"]  # no plan, no claim
     (users, *_) = reveal.summary_tiles({**RESULTS, "planned_units": 2 * 3_600})
-    assert users["detail_en"] == "control 1,100 · treatment 900 · 25% of the planned 3,600 per variant"
-    assert users["detail_ko"] == "control 1,100 · treatment 900 · 변형당 계획 3,600명 중 25%"
+    assert users["detail_en"] == "control 1,100 · treatment 900 · 900 of the planned 3,600 per variant (25%)"
+    assert users["detail_ko"] == "control 1,100 · treatment 900 · 변형당 계획 3,600명 중 900명(25%)"
+    (users, *_) = reveal.summary_tiles({**RESULTS, "planned_units": 2 * 3_600}, planned_days=22)
+    assert users["detail_en"].endswith("(25%) · Planned horizon: 22 days")
+    assert users["detail_ko"].endswith("(25%) · 계획 기간: 22일")
 
 
 def test_forest_points_follow_the_readout_and_truth():
