@@ -16,6 +16,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+from scipy.stats import binom
+
 from marts.baselines import Baseline
 from marts.stats.power import (
     MeanMetric,
@@ -222,7 +225,7 @@ def _plan_on_windows(inputs: PlanInputs, daily: float) -> Plan | None:
     except ValueError:  # the fixed baseline's plan names the problem
         return None
     share = traffic.shares[0] * inputs.allocation
-    in_control = [math.floor(v * share) for v in inputs.visitors]
+    in_control = control_units(inputs.visitors, share)
     windows = _Windows(inputs, config, traffic.ratio)
     powers = [windows.power(day, n) for day, n in enumerate(in_control, start=1)]
     days = next((day for day, power in enumerate(powers, start=1) if power is not None and power >= config.power), None)
@@ -248,6 +251,21 @@ def _plan_on_windows(inputs: PlanInputs, daily: float) -> Plan | None:
         size.n_per_variant, n_total, days, daily, size.mde_abs, size.mde_rel, curve, None,
         metric.baseline, std, windows.days(days),
     )  # fmt: skip
+
+
+SPLIT_RISK = 0.01
+"""The chance a run of the planned days falls short of the planned sample because of the random split."""
+
+
+def control_units(visitors: Sequence[int], share: float) -> list[int]:
+    """The control's units a window of each length brings in all but ``SPLIT_RISK`` of runs.
+
+    Each visitor lands in the control with probability ``share`` (its weight times the allocation), so the control
+    holds Binomial(visitors, share) units; planning on the expected count would leave a full run short of its
+    sample about half the time the plan is tight. This is the binomial's ``SPLIT_RISK`` quantile.
+    """
+    counts = binom.ppf(SPLIT_RISK, np.asarray(visitors, dtype=np.int64), share)
+    return [int(count) for count in np.nan_to_num(counts)]
 
 
 class _Windows:
@@ -316,7 +334,7 @@ def _window_metric(inputs: PlanInputs, window: tuple[float | None, float | None]
 def _plan_on_visitors(inputs: PlanInputs, metric, config, traffic: Traffic, size, n_total: int, daily: float) -> Plan:
     """Days and power on the visitors curve: the first day whose window brings the planned sample."""
     share = traffic.shares[0] * inputs.allocation
-    in_control = [math.floor(v * share) for v in inputs.visitors]
+    in_control = control_units(inputs.visitors, share)
     days = next((day for day, n in enumerate(in_control, start=1) if n >= size.n_exact), None)
     if days is None:  # past the curve, each day brings the last day's new visitors
         step = (inputs.visitors[-1] - inputs.visitors[-2]) * share if len(inputs.visitors) > 1 else 0.0

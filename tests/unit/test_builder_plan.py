@@ -3,6 +3,7 @@
 import math
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from marts.stats.power import (
@@ -14,7 +15,7 @@ from marts.stats.power import (
     power_over_days,
     sample_size,
 )
-from novarium_app.builder.plan import MAX_HORIZON, design, make_plan, plan_inputs
+from novarium_app.builder.plan import MAX_HORIZON, SPLIT_RISK, control_units, design, make_plan, plan_inputs
 from tests.unit.test_builder_validation import valid_draft
 
 WAREHOUSE = {"mean": 0.06, "std": None}
@@ -134,7 +135,7 @@ def test_on_the_visitors_curve_the_days_are_the_first_window_that_brings_the_sam
     needed = duration(
         ProportionMetric(0.06), 0.1, Traffic(daily_units=1000.0, allocation=0.5, weights=(50.0, 50.0)), relative=True
     ).sample_size.n_exact
-    in_control = [math.floor(v * 0.25) for v in curve]
+    in_control = control_units(curve, 0.25)
     assert in_control[plan.days - 1] >= needed > in_control[plan.days - 2]
     linear = make_plan(_inputs(mde="10", allocation="50"))
     assert plan.n_per_variant == linear.n_per_variant and plan.days != linear.days
@@ -144,7 +145,7 @@ def test_on_the_visitors_curve_the_days_are_the_first_window_that_brings_the_sam
     assert design(plan, inputs)["planned_visitors"] == curve[plan.days - 1]
     short = make_plan(plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, curve[:2]))
     step = (curve[1] - curve[0]) * 0.25  # past the curve, each day brings the last day's new visitors
-    assert short.days == 2 + math.ceil((needed - math.floor(curve[1] * 0.25)) / step) and short.problem is None
+    assert short.days == 2 + math.ceil((needed - control_units(curve[:2], 0.25)[1]) / step) and short.problem is None
     flat = plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, (5, 5))
     assert make_plan(flat).problem[0] == "The plan needs more than 2 days of the shop's traffic"
 
@@ -168,7 +169,7 @@ def test_the_plan_is_the_first_window_whose_visitors_reach_the_sample_its_own_ba
     warehouse = {"mean": windows[27][0], "std": None, "days": 28, "windows": windows, "last_day": "2026-10-31"}
     inputs = plan_inputs(draft["form"], draft["variants"], warehouse, 1000.0, curve)
     plan = make_plan(inputs)
-    in_control = [math.floor(v * 0.25) for v in curve]
+    in_control = control_units(curve, 0.25)
     first = next(day for day in range(1, 91) if in_control[day - 1] >= _needed(windows[day - 1][0], mde / 100))
     assert plan.days == first and plan.baseline_days == first and plan.baseline == windows[first - 1][0]
     assert plan.n_per_variant == math.ceil(_needed(windows[first - 1][0], mde / 100) * (1 - 1e-12))
@@ -204,7 +205,21 @@ def test_a_mean_metric_plans_on_its_windows_mean_and_std_unless_the_std_is_typed
     mean, std = windows[plan.days - 1]
     assert (plan.baseline, plan.std, plan.baseline_days) == (mean, std, plan.days)
     needed = sample_size(MeanMetric(mean, std), 0.1, relative=True).n_exact
-    assert math.floor(curve[plan.days - 1] * 0.5) >= needed
+    assert control_units(curve, 0.5)[plan.days - 1] >= needed
     draft["form"]["std"] = "4"
     typed = make_plan(plan_inputs(draft["form"], draft["variants"], warehouse, 400.0, curve))
     assert typed.std == 4.0 and typed.baseline == windows[typed.days - 1][0]
+
+
+def test_a_full_run_of_the_plan_brings_the_planned_sample_in_all_but_one_run_in_a_hundred():
+    """The split is random: the plan counts on the control's 1% quantile, not on its expected half."""
+    curve = tuple(round(90_000 * (1 - math.exp(-day / 20))) for day in range(1, MAX_HORIZON + 1))
+    draft = valid_draft()
+    draft["form"].update(mde="10")
+    plan = make_plan(plan_inputs(draft["form"], draft["variants"], WAREHOUSE, 1000.0, curve))
+    visitors = curve[plan.days - 1]
+    control = np.random.default_rng(12).binomial(visitors, 0.5, size=20_000)
+    assert (control < plan.n_per_variant).mean() <= SPLIT_RISK + 0.003
+    expected = [math.floor(v * 0.5) for v in curve]
+    on_expectation = next(day for day, n in enumerate(expected, start=1) if n >= plan.n_per_variant)
+    assert plan.days >= on_expectation  # never shorter than planning on the expected half
