@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from marts.baselines import Baseline
+from marts.baselines import Baseline, Baselines
 from marts.stats.power import (
     MeanMetric,
     PowerConfig,
@@ -88,6 +88,22 @@ def warehouse_std(baseline: Baseline) -> float | None:
         return None if metric.error else metric.std
     assert isinstance(stats, SampleStats)
     return stats.std
+
+
+def warehouse_inputs(baselines: Baselines) -> dict[str, dict[str, Any]]:
+    """Per metric, what the power step reads from the warehouse: its mean and std, n, source, why it is missing and
+    the window's days (the ``warehouse`` that ``plan_inputs`` takes for the primary metric)."""
+    return {
+        key: {
+            "mean": found.mean,
+            "std": warehouse_std(found),
+            "n": found.n,
+            "source": found.source,
+            "missing": found.missing,
+            "days": baselines.days,
+        }
+        for key, found in baselines.metrics.items()
+    }
 
 
 def plan_inputs(

@@ -69,20 +69,6 @@ def _first_line(error: BaseException) -> str:
     return (str(error).strip() or type(error).__name__).splitlines()[0]
 
 
-def _warehouse(baselines: Baselines) -> dict[str, dict[str, Any]]:
-    return {
-        key: {
-            "mean": found.mean,
-            "std": plan.warehouse_std(found),
-            "n": found.n,
-            "source": found.source,
-            "missing": found.missing,
-            "days": baselines.days,
-        }
-        for key, found in baselines.metrics.items()
-    }
-
-
 class BuilderState(BuilderEdits, rx.State):
     """The experiment builder wizard; its edit handlers come from ``BuilderEdits``."""
 
@@ -195,12 +181,12 @@ class BuilderState(BuilderEdits, rx.State):
 
     def _set_baselines(self, baselines: Baselines | None) -> None:
         if baselines is None or baselines.is_empty:
-            self._warehouse_json = "" if baselines is None else json.dumps(_warehouse(baselines))
+            self._warehouse_json = "" if baselines is None else json.dumps(plan.warehouse_inputs(baselines))
             self._daily = 0.0
             self.daily_visitors = "—"
             self.window = ""
             return
-        self._warehouse_json = json.dumps(_warehouse(baselines))
+        self._warehouse_json = json.dumps(plan.warehouse_inputs(baselines))
         self._daily = baselines.daily_visitors
         self.daily_visitors = f"{baselines.daily_visitors:,.0f}"
         self.window = f"{baselines.first_day:%b %d} – {baselines.last_day:%b %d, %Y}"
