@@ -5,6 +5,10 @@ amount (an event's value, an order's total) is at most ``MAX_MONEY``: the marts 
 User and visitor ids are strings everywhere, so warehouse users, shop visitors and swarm agents join.
 JSON documents (configs, designs, run parameters) are TEXT holding JSON, identical on both backends.
 
+``events`` is a view (schema step 7): the keyed ``tracked_events`` that idempotent HTTP ingest writes, and the
+unkeyed ``engine_events`` the engine writes a run into (see ``EVENT_VIEW``). Readers name ``events``; writes of
+``events`` rows go to ``tracked_events`` (``WRITE_TARGETS``).
+
 Each table carries ``info={"since": N}``: the schema version (see ``marts.storage.migrations``) that created it.
 A column added to an existing table later also gets its own ``add_column`` step there, which skips a table that
 was created with the column already.
@@ -150,22 +154,32 @@ assignments = sa.Table(
     info=_since(2),
 )
 
+
+def _event_columns() -> list[sa.Column]:
+    """The columns of an event, keyed by ``event_id`` (``events`` of step 2 and ``tracked_events``)."""
+    return [
+        sa.Column("event_id", sa.String(80), primary_key=True),
+        sa.Column("user_id", sa.String(80), nullable=False),
+        sa.Column("name", sa.String(40), nullable=False),
+        sa.Column("ts", sa.DateTime, nullable=False),
+        sa.Column("experiment_key", sa.String(80), nullable=True),
+        sa.Column("variant", sa.String(80), nullable=True),
+        sa.Column("value", sa.Double, nullable=True),
+        sa.Column("props", sa.Text, nullable=True),
+        sa.Column("run_id", sa.String(40), nullable=True),
+        sa.Column("received_at", sa.DateTime, nullable=False),
+    ]
+
+
 events = sa.Table(
     "events",
     metadata,
-    sa.Column("event_id", sa.String(80), primary_key=True),
-    sa.Column("user_id", sa.String(80), nullable=False),
-    sa.Column("name", sa.String(40), nullable=False),
-    sa.Column("ts", sa.DateTime, nullable=False),
-    sa.Column("experiment_key", sa.String(80), nullable=True),
-    sa.Column("variant", sa.String(80), nullable=True),
-    sa.Column("value", sa.Double, nullable=True),
-    sa.Column("props", sa.Text, nullable=True),
-    sa.Column("run_id", sa.String(40), nullable=True),
-    sa.Column("received_at", sa.DateTime, nullable=False),
+    *_event_columns(),
     sa.Index("ix_events_experiment_user", "experiment_key", "user_id"),
     info=_since(2),
 )
+"""Every event, as readers see it. Created as this table by step 2 and turned into a view by step 7 (``EVENT_VIEW``);
+the definition stays here for its columns (the catalog, the SQL lab, column checks of bulk loads)."""
 
 runs = sa.Table(
     "runs",
@@ -313,6 +327,57 @@ world_secret = sa.Table(
 )
 """This deployment's world secret (one row, 32 random bytes in hex), created once by its schema step. The swarm
 draws each persona's knob sensitivities from it (``swarm.world``), so a knob's true effect is not open data."""
+
+# --- version 7: events in two tables behind the ``events`` view ------------------------------------------------
+
+storage_metadata = sa.MetaData()
+"""Tables that only hold rows for a view of ``metadata``: no reader names them (the catalog and the SQL lab list
+``metadata`` only); the view's sources (``VIEW_SOURCES``)."""
+
+tracked_events = sa.Table(
+    "tracked_events",
+    storage_metadata,
+    *_event_columns(),
+    sa.Index("ix_tracked_events_experiment_user", "experiment_key", "user_id"),
+    info=_since(7),
+)
+"""Events sent to the tracking API (and every event stored before step 7), unique by ``event_id`` so that ingest is
+idempotent: a repeated id is stored once."""
+
+engine_events = sa.Table(
+    "engine_events",
+    storage_metadata,
+    sa.Column("run_id", sa.String(40), nullable=False),
+    sa.Column("number", sa.BigInteger, nullable=False),
+    sa.Column("event_id", sa.String(80), nullable=True),
+    sa.Column("user_id", sa.String(80), nullable=False),
+    sa.Column("name", sa.String(40), nullable=False),
+    sa.Column("ts", sa.DateTime, nullable=False),
+    sa.Column("experiment_key", sa.String(80), nullable=True),
+    sa.Column("variant", sa.String(80), nullable=True),
+    sa.Column("value", sa.Double, nullable=True),
+    sa.Column("received_at", sa.DateTime, nullable=False),
+    info=_since(7),
+)
+"""The engine's runs' events: no key and no index, so a run of millions of events loads in seconds. The engine is
+the only writer of its run's rows and writes a run in one transaction, so nothing needs the key. An event's id is
+``event_id`` when stored (exposures: ``shop.tracking.exposure_event_id``), else ``"{run_id}:{number}"``; the rows of
+one run are stored together (one bulk load per block)."""
+
+EVENT_VIEW = """
+CREATE VIEW events AS
+SELECT event_id, user_id, name, ts, experiment_key, variant, value, props, run_id, received_at
+FROM tracked_events
+UNION ALL
+SELECT COALESCE(event_id, run_id || ':' || CAST(number AS VARCHAR(20))) AS event_id, user_id, name, ts,
+       experiment_key, variant, value, CAST(NULL AS TEXT) AS props, run_id, received_at
+FROM engine_events
+"""
+"""The ``events`` view: the same columns as the ``events`` table of step 2, in the same order."""
+VIEW_SOURCES = {"events": ("tracked_events", "engine_events")}
+"""Each view of ``metadata`` and the tables it reads."""
+WRITE_TARGETS = {"events": "tracked_events"}
+"""Where rows written to a view go: ``events`` rows are tracked events (keyed by ``event_id``)."""
 
 WAREHOUSE_TABLES = ("restaurants", "menu_items", "users", "sessions", "orders", "order_items")
 EXPERIMENT_TABLES = ("experiments", "variants", "assignments", "events", "runs", "adoptions", "retrospectives")

@@ -5,6 +5,9 @@ are slow, and concurrent ones conflict). Here every write is queued; whoever fin
 the flush writes everything queued so far, then whatever arrived meanwhile, until the queue is empty. Under load
 flushes are spaced ``MIN_FLUSH_INTERVAL`` apart, so each carries hundreds of requests.
 
+Events are tracked events: ``bulk_insert("events")`` writes them to ``tracked_events``, unique by ``event_id``
+(``marts.schema``); the engine's runs live in the unkeyed ``engine_events`` and are never compared with them.
+
 Each caller still gets its own exact result. Inside a flush the first occurrence of an event id (in queue order) is
 the one kept; an id already stored counts as a duplicate of the request that sent it. Events go in with a plain bulk
 insert, optimistically: ``INSERT ... ON CONFLICT DO NOTHING`` costs embedded DuckDB several times more on a large
@@ -49,7 +52,11 @@ at once."""
 QUIET_SECONDS = 0.01
 LOOKUP_CHUNK = 500
 
-_STORED = sa.text("SELECT event_id FROM events WHERE event_id IN :ids").bindparams(sa.bindparam("ids", expanding=True))
+_STORED = sa.text("SELECT event_id FROM tracked_events WHERE event_id IN :ids").bindparams(
+    sa.bindparam("ids", expanding=True)
+)
+"""Ids already stored, looked up in the keyed table behind ``events`` (its index; the view's engine part is unkeyed
+and never written here)."""
 
 
 @dataclass

@@ -54,8 +54,11 @@ def name_visitors(
         rows = np.flatnonzero((persona == code) & ~new)[: len(pool)]
         ids[rows] = pool[: len(rows)]
         known[rows] = True
-    for index in np.flatnonzero(~known):
-        ids[index] = f"{bot if persona[index] == BOT else fresh}{index:x}"
+    for prefix, rows in (
+        (bot, np.flatnonzero(~known & (persona == BOT))),
+        (fresh, np.flatnonzero(~known & (persona != BOT))),
+    ):
+        ids[rows] = [f"{prefix}{index:x}" for index in rows.tolist()]
     return ids, known
 
 

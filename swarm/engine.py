@@ -15,10 +15,12 @@ Returning visitors are warehouse users; new visitors (and bots) get fresh ids an
 (``swarm.customers``), so every segment knows who they are.
 
 All of a run's rows are written in one transaction, so a failed or interrupted run stores no partial data (its
-``runs`` row says what happened). Users are simulated and loaded in blocks of ``BLOCK_USERS``, which bounds the
-frames held in memory (the database's own transaction state still grows with the run). Loading a block in a
-background thread while the next one is simulated was measured slower on two cores: DuckDB already uses both, and
-its scan of string columns needs the GIL.
+``runs`` row says what happened). Events go to the unkeyed ``engine_events`` behind the ``events`` view
+(``marts.schema``): the engine is the only writer of its run's ids, so no key is checked; the events stored must
+equal the events generated, checked before the commit. Users are simulated and loaded in blocks of
+``BLOCK_USERS``, which bounds the frames held in memory (the database's own transaction state still grows with the
+run). Loading a block in a background thread while the next one is simulated was measured slower on two cores:
+DuckDB already uses both, and its scan of string columns needs the GIL.
 """
 
 import json
@@ -31,12 +33,12 @@ from typing import Any
 
 import numpy as np
 
-from marts.storage import Store
+from marts.storage import StorageError, Store
 from shop.adoptions import adopted_config
 from shop.assignment import assign_indices
 from shop.repository import ExperimentRecord, get_experiment
 from swarm.crowd import draw_personas, name_visitors, newcomers
-from swarm.event_log import Chunk, assignment_frame, event_frame
+from swarm.event_log import ENGINE_COLUMNS, ENGINE_SELECT, Chunk, assignment_frame, engine_load
 from swarm.plan import PERSONA_NAMES, Arm, Plan
 from swarm.population import arrivals_per_day, visitors_in, warehouse_pools
 from swarm.simulation import Schedule, draw_schedule, exposure_dropped, sample_schedule
@@ -76,7 +78,7 @@ class EngineRun:
         visits: visits simulated.
         events: events written.
         seconds: wall-clock seconds: draw (the population), generate (hash, sample and frame the blocks), write
-            (the bulk loads and the commit), total.
+            (the bulk loads and the commit), analyze (the events' planner statistics, after the commit), total.
     """
 
     run_id: str
@@ -227,18 +229,22 @@ def _simulate_and_write(
             totals["exposed"] += int(chunk.exposed.sum())
             totals["visits"] += len(chunk.visits)
             totals["returning"] += int(known.sum())
-            events = event_frame(chunk, **common, received_at=received_at, first_number=totals["events"])
+            events = engine_load(chunk, **common, received_at=received_at, first_number=totals["events"])
             assignments = assignment_frame(chunk, **common)
-            totals["events"] += len(events)
+            totals["events"] += events.rows
             loading = time.perf_counter()
             store.bulk_insert("users", joined, conn=conn)
             store.bulk_insert("assignments", assignments, conn=conn)
-            stored += store.bulk_insert("events", events, conn=conn)
+            stored += store.bulk_insert_select("engine_events", ENGINE_COLUMNS, ENGINE_SELECT, events.frames, conn=conn)
             generating += loading - clock
             writing += time.perf_counter() - loading
+        if stored != totals["events"]:  # checked before the commit: a run is stored whole or not at all
+            raise StorageError(f"events: stored {stored:,} of the run's {totals['events']:,} generated events")
         committing = time.perf_counter()
+    committed = time.perf_counter()
+    store.analyze("engine_events")  # the marts' joins need its statistics (PostgreSQL: no index to fall back on)
     finished = time.perf_counter()
-    writing += finished - committing
+    writing += committed - committing
     return EngineRun(
         run_id=run_id,
         experiment_key=record.key,
@@ -253,6 +259,7 @@ def _simulate_and_write(
             "draw": round(drawn - started, 3),
             "generate": round(generating, 3),
             "write": round(writing, 3),
+            "analyze": round(finished - committed, 3),
             "total": round(finished - started, 3),
         },
     )

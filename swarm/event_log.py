@@ -1,4 +1,4 @@
-"""Simulated visits as the rows the HTTP path stores: ``events`` (and ``assignments``) frames for bulk inserts.
+"""Simulated visits as the rows the HTTP path stores: ``events`` (and ``assignments``) rows for bulk loads.
 
 Each visit logs, seconds apart: ``page_view`` (and the user's ``exposure`` on their first visit, at the same
 instant, with ``exposure_event_id`` and the experiment's key and variant), then ``banner_click``, ``search``, one
@@ -6,6 +6,11 @@ instant, with ``exposure_event_id`` and the experiment's key and variant), then 
 the visit sampled them. Outcome events carry no experiment key, as the shop logs them; the marts attribute them to
 the experiment from the user's first exposure on. A visit's events span well under ``VISIT_MARGIN_SECONDS``.
 Event ids are ``f"{run_id}:{n}"`` with ``n`` counting the run's events in the order built here.
+
+The engine stores its events in ``engine_events`` (``marts.schema``): ``engine_load`` gives them as compact frames
+(numbers and codes, one row per visitor for the strings) and the SELECT that expands them in the database, so no
+Python string is built per event. ``event_frame`` builds the same rows as one ``events`` frame, for bulk inserts of
+tracked events.
 """
 
 from dataclasses import dataclass
@@ -66,15 +71,7 @@ def event_frame(
 ) -> pd.DataFrame:
     """The chunk's events as an ``events`` frame, numbered from ``first_number``."""
     log = chunk.visits
-    visit_rows, name_codes, offsets = [], [], []
-    for code, name in enumerate(EVENT_NAMES):
-        rows, offset = _rows(name, log, chunk.exposed)
-        visit_rows.append(rows)
-        name_codes.append(np.full(len(rows), code, dtype=np.int8))
-        offsets.append(offset)
-    visit = np.concatenate(visit_rows)
-    code = np.concatenate(name_codes)
-    offset = np.concatenate(offsets)
+    visit, code, seconds = _events(chunk)
     user = log.user[visit]
     count = len(visit)
     is_exposure = code == 0  # exposures come first
@@ -90,7 +87,6 @@ def event_frame(
     value = np.full(count, np.nan)
     bought = code == EVENT_NAMES.index("purchase")
     value[bought] = log.value[visit[bought]]
-    seconds = log.second[visit] + offset
     return pd.DataFrame(
         {
             "event_id": event_id,
@@ -105,6 +101,111 @@ def event_frame(
         },
         copy=False,
     )
+
+
+ENGINE_COLUMNS = (
+    "run_id",
+    "number",
+    "event_id",
+    "user_id",
+    "name",
+    "ts",
+    "experiment_key",
+    "variant",
+    "value",
+    "received_at",
+)
+"""The ``engine_events`` columns ``ENGINE_SELECT`` yields, in order."""
+ENGINE_SELECT = """
+SELECT r.run_id, e.number, CASE WHEN e.code = 0 THEN v.exposure_id END, v.user_id, n.name, e.ts,
+       CASE WHEN e.code = 0 THEN r.experiment_key END, CASE WHEN e.code = 0 THEN a.variant END, e.value,
+       r.received_at
+FROM {events} AS e
+JOIN {visitors} AS v ON v.visitor = e.visitor
+JOIN {names} AS n ON n.code = e.code
+JOIN {arms} AS a ON a.arm = v.arm
+CROSS JOIN {run} AS r
+"""
+"""Expands ``engine_load``'s frames into ``engine_events`` rows (exposures carry the key, the variant and their id;
+the other events' ids are ``run_id:number``, as ``event_frame`` names them)."""
+
+
+@dataclass(frozen=True)
+class EngineLoad:
+    """A chunk's events as compact frames for ``Store.bulk_insert_select(ENGINE_COLUMNS, ENGINE_SELECT)``.
+
+    Attributes:
+        frames: ``events`` (number, visitor, code, ts, value), ``visitors`` (visitor, user_id, exposure_id, arm),
+            ``names`` (code, name), ``arms`` (arm, variant) and ``run`` (one row: run_id, experiment_key,
+            received_at).
+        rows: events in the chunk.
+    """
+
+    frames: dict[str, pd.DataFrame]
+    rows: int
+
+
+def engine_load(
+    chunk: Chunk,
+    *,
+    experiment_key: str,
+    arms: tuple[str, ...],
+    run_id: str,
+    start: datetime,
+    received_at: datetime,
+    first_number: int,
+) -> EngineLoad:
+    """The chunk's events for ``engine_events``, numbered from ``first_number`` (the rows ``event_frame`` builds)."""
+    visit, code, seconds = _events(chunk)
+    log = chunk.visits
+    count = len(visit)
+    value = np.full(count, np.nan)
+    bought = code == EVENT_NAMES.index("purchase")
+    value[bought] = log.value[visit[bought]]
+    users = len(chunk.user_id)
+    exposure_id = np.full(users, None, dtype=object)
+    exposed = np.flatnonzero(chunk.exposed)
+    exposure_id[exposed] = [exposure_event_id(experiment_key, uid) for uid in chunk.user_id[exposed]]
+    frames = {
+        "events": pd.DataFrame(
+            {
+                "number": np.arange(first_number, first_number + count, dtype=np.int64),
+                "visitor": log.user[visit].astype(np.int32),
+                "code": code,
+                "ts": np.datetime64(start, "s") + seconds.astype("timedelta64[s]"),
+                "value": value,
+            },
+            copy=False,
+        ),
+        "visitors": pd.DataFrame(
+            {
+                "visitor": np.arange(users, dtype=np.int32),
+                "user_id": chunk.user_id,
+                "exposure_id": exposure_id,
+                "arm": chunk.arm.astype(np.int8),
+            },
+            copy=False,
+        ),
+        "names": pd.DataFrame({"code": np.arange(len(EVENT_NAMES), dtype=np.int8), "name": list(EVENT_NAMES)}),
+        "arms": pd.DataFrame({"arm": np.arange(len(arms), dtype=np.int8), "variant": list(arms)}),
+        "run": pd.DataFrame(
+            {"run_id": [run_id], "experiment_key": [experiment_key], "received_at": [pd.Timestamp(received_at)]}
+        ),
+    }
+    return EngineLoad(frames, count)
+
+
+def _events(chunk: Chunk) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each event's visit (a row of ``chunk.visits``), name code (exposures first) and second from the start."""
+    log = chunk.visits
+    visit_rows, name_codes, offsets = [], [], []
+    for code, name in enumerate(EVENT_NAMES):
+        rows, offset = _rows(name, log, chunk.exposed)
+        visit_rows.append(rows)
+        name_codes.append(np.full(len(rows), code, dtype=np.int8))
+        offsets.append(offset)
+    visit = np.concatenate(visit_rows)
+    return visit, np.concatenate(name_codes), log.second[visit] + np.concatenate(offsets)
 
 
 def assignment_frame(

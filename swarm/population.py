@@ -29,7 +29,7 @@ _ARRIVALS = "SELECT COUNT(*) FROM users WHERE signup_at >= :first AND signup_at 
 
 def warehouse_pools(store: Store, experiment_key: str, rng: np.random.Generator) -> dict[str, list[str]]:
     """Per shopper persona, the warehouse users not yet in the experiment, in a seeded random order."""
-    frame = store.frame(_CANDIDATES, {"key": experiment_key})
+    frame = store.bulk_frame(_CANDIDATES, {"key": experiment_key})
     pools: dict[str, list[str]] = {}
     for persona, group in frame.groupby("persona", sort=True, observed=True):
         if persona in PERSONAS and not PERSONAS[persona].is_bot:

@@ -67,6 +67,28 @@ def _create_world(conn: sa.Connection) -> None:
         conn.execute(table.insert().values(world_key=1, secret=secrets.token_hex(32), created_at=_utcnow()))
 
 
+def _split_events(conn: sa.Connection) -> None:
+    """``events`` becomes a view over the keyed ``tracked_events`` and the unkeyed ``engine_events``.
+
+    The rows of the ``events`` table (tracked events and engine runs stored before this step) move to
+    ``tracked_events``, keeping their ids, so every stored event stays readable as before.
+    """
+    schema.storage_metadata.create_all(conn, tables=[schema.tracked_events, schema.engine_events], checkfirst=True)
+    kind = conn.execute(
+        sa.text(
+            "SELECT table_type FROM information_schema.tables "
+            "WHERE table_name = 'events' AND table_schema = current_schema()"
+        )
+    ).scalar()
+    if kind == "VIEW":
+        return
+    if kind is not None:
+        columns = ", ".join(f'"{c.name}"' for c in schema.events.columns)
+        conn.execute(sa.text(f"INSERT INTO tracked_events ({columns}) SELECT {columns} FROM events"))
+        conn.execute(sa.text("DROP TABLE events"))
+    conn.execute(sa.text(schema.EVENT_VIEW))
+
+
 STEPS: tuple[Step, ...] = (
     Step(1, "warehouse: restaurants, menu items, users, sessions, orders, order items", _create_tables_since(1)),
     Step(
@@ -78,6 +100,7 @@ STEPS: tuple[Step, ...] = (
     Step(4, "peeking: results_views", _create_tables_since(4)),
     Step(5, "runs: secret_hash (only a run's own agents write into it)", _add_column("runs", "secret_hash")),
     Step(6, "world: the hidden world_secret the personas' knob sensitivities are drawn from", _create_world),
+    Step(7, "events: a view over tracked_events (keyed, HTTP ingest) and engine_events (unkeyed runs)", _split_events),
 )
 
 LATEST = STEPS[-1].version

@@ -4,7 +4,9 @@
 will run, before any optimisation. Names are resolved there the way DuckDB resolves them when it runs the query:
 CTEs (recursive, ``USING KEY``, nested, shadowing), views, macros, ``query_table``, ``TABLE``, quoted and qualified
 names all end as the same ``LOGICAL_GET`` nodes. Each must be a sequential scan of an allowed table in the app's own
-database and schema, or one of a few table functions that read nothing stored (``range``, ``generate_series``,
+database and schema (an allowed view of the schema, such as ``events``, scans the tables it reads:
+``marts.schema.VIEW_SOURCES``; the syntax layer already refused naming those tables directly), or one of a few table
+functions that read nothing stored (``range``, ``generate_series``,
 ``unnest``). Every other node must be a plain relational operator: no writes, no COPY, no PRAGMA, no other catalog.
 
 A plan DuckDB cannot serialise (a table function reading files, a PIVOT that must first run a query) is refused
@@ -16,6 +18,7 @@ from typing import Any
 
 import duckdb
 
+from marts.schema import VIEW_SOURCES
 from marts.storage.readonly import failed, refused_construct, refused_function, refused_table
 
 SCAN = "seq_scan"
@@ -72,7 +75,8 @@ def check_plan(connection: duckdb.DuckDBPyConnection, query: str, tables: frozen
         if any(word in f"{kind} {message}".lower() for word in UNPLANNABLE):
             raise refused_construct("this query (DuckDB cannot show its plan, so the SQL lab cannot check it)")
         raise failed(RuntimeError(message or "cannot bind the query"))
-    allowed = frozenset(name.lower() for name in tables)
+    sources = {source for view in tables if view in VIEW_SOURCES for source in VIEW_SOURCES[view]}
+    allowed = frozenset(name.lower() for name in tables | sources)
     for node in _operators(found.get("plans", [])):
         _check(node, allowed, str(catalog), str(schema))
 

@@ -228,7 +228,7 @@ def _allow(connection: psycopg.Connection, tree: str, view: int, tables: frozens
         "JOIN pg_namespace AS n ON n.oid = c.relnamespace WHERE c.oid = ANY(%s::oid[]) ORDER BY 1",
         [sorted(relations)],
     ):
-        if not own_schema or kind not in ("r", "p") or name not in tables:
+        if not own_schema or kind not in ("r", "p", "v") or name not in tables:  # "v": the schema's views (events)
             raise refused_table(name if own_schema else f"{schema}.{name}")
     functions = set(references.functions)
     if references.operators:

@@ -2,14 +2,19 @@
 
 Every query is SQLAlchemy ``text()`` with bound parameters (``:name``) or a Core construct; both backends
 run the same SQL. Only bulk loading differs: DuckDB scans a registered DataFrame, PostgreSQL uses COPY.
+``bulk_insert_select`` loads rows that DuckDB computes from compact frames (a join that expands codes into
+strings): DuckDB inserts them straight into its table; for PostgreSQL an in-memory DuckDB writes them as CSV for
+COPY (pandas' own CSV writer is the slow part of a large COPY).
 """
 
 import contextlib
 import io
 import itertools
 import math
-from collections.abc import Iterator, Mapping
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, ClassVar
 
 import duckdb
@@ -19,7 +24,7 @@ import psycopg
 import sqlalchemy as sa
 from psycopg import sql
 
-from marts.schema import metadata
+from marts.schema import VIEW_SOURCES, WRITE_TARGETS, metadata, storage_metadata
 from marts.storage.errors import StorageError
 
 Params = Mapping[str, Any] | None
@@ -61,6 +66,11 @@ class Store:
             result = conn.execute(sa.text(sql), dict(params or {}))
             return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
+    def bulk_frame(self, sql: str, params: Params = None) -> pd.DataFrame:
+        """A large SELECT as a DataFrame, fetched the driver's fastest way (DuckDB: a columnar fetch, about ten times
+        faster than ``frame`` for 50,000 rows). Column dtypes are the driver's (text may be a string dtype)."""
+        return self.frame(sql, params)
+
     def execute(self, sql: str, params: Params = None) -> int:
         """Run one statement in its own transaction; returns the affected row count."""
         with self.transaction() as conn:
@@ -76,7 +86,8 @@ class Store:
         """Refresh the planner's statistics after a bulk change (PostgreSQL plans badly without them)."""
         for name in tables:
             _table(name)
-            self.execute(f'ANALYZE "{name}"')
+            for stored in VIEW_SOURCES.get(name, (name,)):
+                self.execute(f'ANALYZE "{stored}"')
 
     def table_columns(self, table: str) -> list[str]:
         """Column names of a table as the database has it (empty when the table is missing)."""
@@ -90,6 +101,7 @@ class Store:
     def bulk_insert(self, table: str, frame: pd.DataFrame, conn: sa.Connection | None = None) -> int:
         """Append a DataFrame to a table in one bulk load; returns the rows inserted.
 
+        Rows for a view go to its table (``events`` rows to ``tracked_events``, see ``marts.schema.WRITE_TARGETS``).
         Pass ``conn`` to load inside a caller's transaction; otherwise the load is its own transaction.
         """
         target = _table(table)
@@ -98,11 +110,12 @@ class Store:
             raise StorageError(f"{table}: unknown column(s) {', '.join(map(str, unknown))}")
         if frame.empty:
             return 0
+        stored = WRITE_TARGETS.get(table, table)
         try:
             if conn is None:
                 with self.transaction() as own:
-                    return self._load(own, table, frame)
-            return self._load(conn, table, frame)
+                    return self._load(own, stored, frame)
+            return self._load(conn, stored, frame)
         except self._driver_errors as error:
             raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
 
@@ -126,13 +139,45 @@ class Store:
         if repeated.any():
             frame = frame[~repeated]
         load = self._insert_values_ignore if len(frame) <= SMALL_LOAD_ROWS else self._load_ignore
+        stored = WRITE_TARGETS.get(table, table)
         try:
             if conn is None:
                 with self.transaction() as own:
-                    return load(own, table, frame)
-            return load(conn, table, frame)
+                    return load(own, stored, frame)
+            return load(conn, stored, frame)
         except (*self._driver_errors, sa.exc.DBAPIError) as error:
             raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
+
+    def bulk_insert_select(
+        self,
+        table: str,
+        columns: Sequence[str],
+        select: str,
+        frames: Mapping[str, pd.DataFrame],
+        conn: sa.Connection | None = None,
+    ) -> int:
+        """Append the rows of a DuckDB SELECT over DataFrames to a table, in one bulk load; returns the rows inserted.
+
+        ``select`` names each frame as a format field (``FROM {events} AS e JOIN {visitors} AS v ...``) and yields
+        ``columns`` in order. It runs on DuckDB on both backends (on PostgreSQL, in memory, to write the COPY).
+        Pass ``conn`` to load inside a caller's transaction; otherwise the load is its own transaction.
+        """
+        target = _table(table)
+        unknown = [c for c in columns if c not in target.c]
+        if unknown:
+            raise StorageError(f"{table}: unknown column(s) {', '.join(unknown)}")
+        try:
+            if conn is None:
+                with self.transaction() as own:
+                    return self._load_select(own, table, columns, select, frames)
+            return self._load_select(conn, table, columns, select, frames)
+        except (*self._driver_errors, duckdb.Error) as error:
+            raise StorageError(f"{table}: bulk load failed: {str(error).splitlines()[0]}") from error
+
+    def _load_select(
+        self, conn: sa.Connection, table: str, columns: Sequence[str], select: str, frames: Mapping[str, pd.DataFrame]
+    ) -> int:
+        raise NotImplementedError
 
     def _insert_values_ignore(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
         """A few rows: one ``INSERT ... VALUES`` with bound parameters, cheaper than a bulk load's set-up."""
@@ -187,6 +232,25 @@ class DuckDBStore(Store):
         finally:
             raw.unregister(view)
         return len(frame)
+
+    def bulk_frame(self, sql: str, params: Params = None) -> pd.DataFrame:
+        statement = sa.text(sql).bindparams(**params) if params else sa.text(sql)
+        compiled = statement.compile(dialect=self.engine.dialect, compile_kwargs={"render_postcompile": True})
+        values = [compiled.params[name] for name in compiled.positiontup or ()]
+        try:
+            with self.engine.connect() as conn:
+                return conn.connection.dbapi_connection.execute(compiled.string, values).df()
+        except duckdb.Error as error:
+            raise StorageError(f"query failed: {str(error).splitlines()[0]}") from error
+
+    def _load_select(
+        self, conn: sa.Connection, table: str, columns: Sequence[str], select: str, frames: Mapping[str, pd.DataFrame]
+    ) -> int:
+        raw = conn.connection.dbapi_connection
+        targets = ", ".join(f'"{c}"' for c in columns)
+        with _registered(raw, frames, self._view_ids) as names:
+            inserted = raw.execute(f'INSERT INTO "{table}" ({targets}) {select.format(**names)}').fetchone()
+        return int(inserted[0]) if inserted else 0
 
     def _load_ignore(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
         raw = conn.connection.dbapi_connection
@@ -254,6 +318,26 @@ class PostgresStore(Store):
         return len(frame)
 
     _temp_ids = itertools.count()
+    _view_ids = itertools.count()
+    COPY_CHUNK = 1 << 20
+
+    def _load_select(
+        self, conn: sa.Connection, table: str, columns: Sequence[str], select: str, frames: Mapping[str, pd.DataFrame]
+    ) -> int:
+        """DuckDB, in memory, writes the rows as CSV to a temporary file; COPY reads it."""
+        copy = sql.SQL("COPY {} ({}) FROM STDIN (FORMAT csv)").format(
+            sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+        )
+        raw = conn.connection.dbapi_connection
+        with tempfile.TemporaryDirectory(prefix="novarium-copy-") as folder, duckdb.connect() as local:
+            path = Path(folder) / "rows.csv"
+            with _registered(local, frames, self._view_ids) as names:
+                local.execute(f"COPY ({select.format(**names)}) TO '{path}' (FORMAT csv, HEADER false)")
+            with path.open("rb") as rows, raw.cursor() as cursor:
+                with cursor.copy(copy) as loader:
+                    while chunk := rows.read(self.COPY_CHUNK):
+                        loader.write(chunk)
+                return cursor.rowcount
 
     def _load_ignore(self, conn: sa.Connection, table: str, frame: pd.DataFrame) -> int:
         """COPY into a temporary table dropped at commit, then insert what is new from it."""
@@ -275,6 +359,22 @@ class PostgresStore(Store):
             return cursor.rowcount
 
 
+@contextmanager
+def _registered(
+    connection: duckdb.DuckDBPyConnection, frames: Mapping[str, pd.DataFrame], ids: Iterator[int]
+) -> Iterator[dict[str, str]]:
+    """The frames registered on a DuckDB connection under fresh names; yields each frame's name there."""
+    names = {key: f"_novarium_{key}_{next(ids)}" for key in frames}
+    try:
+        for key, frame in frames.items():
+            connection.register(names[key], frame)
+        yield names
+    finally:
+        for name in names.values():
+            with contextlib.suppress(duckdb.Error):  # fails in an aborted transaction; the load's error matters
+                connection.unregister(name)
+
+
 def _referenced_from_outside(tables: list[sa.Table]) -> set[str]:
     """Names of the tables that a table outside ``tables`` references by foreign key."""
     names = {t.name for t in tables}
@@ -291,7 +391,7 @@ def _plain(value: Any) -> Any:
 
 
 def _table(name: str) -> sa.Table:
-    try:
-        return metadata.tables[name]
-    except KeyError:
-        raise StorageError(f"table: unknown table {name!r}") from None
+    found = metadata.tables.get(name, storage_metadata.tables.get(name))
+    if found is None:
+        raise StorageError(f"table: unknown table {name!r}")
+    return found

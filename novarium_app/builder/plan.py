@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import binom
 
-from marts.baselines import Baseline
+from marts.baselines import Baseline, Baselines, window_baselines
+from marts.horizon import Horizon
 from marts.stats.power import (
     MeanMetric,
     PowerConfig,
@@ -112,6 +113,32 @@ def warehouse_std(baseline: Baseline) -> float | None:
         return None if metric.error else metric.std
     assert isinstance(stats, SampleStats)
     return stats.std
+
+
+def warehouse_inputs(baselines: Baselines, horizon: Horizon | None = None) -> dict[str, dict[str, Any]]:
+    """Per metric, what the power step reads from the warehouse (the ``warehouse`` that ``plan_inputs`` takes): the
+    default window's mean, std, n, source, why it is missing and days, plus its baseline over the last 1, 2, ...
+    days (``windows``: mean, std, visitors) for the plan to size itself on the window it plans."""
+    windows: dict[str, list[list[Any]]] = {key: [] for key in baselines.metrics}
+    for days in range(1, (horizon.days if horizon is not None else 0) + 1):
+        for key, found in window_baselines(horizon, days).items():
+            windows[key].append([found.mean, warehouse_std(found), found.n])
+    return {
+        key: {
+            "mean": found.mean,
+            "std": warehouse_std(found),
+            "n": found.n,
+            "source": found.source,
+            "missing": found.missing,
+            "days": baselines.days,
+            **(
+                {"windows": windows[key], "last_day": horizon.last_day.isoformat()}
+                if found.available and horizon is not None
+                else {}
+            ),
+        }
+        for key, found in baselines.metrics.items()
+    }
 
 
 def plan_inputs(

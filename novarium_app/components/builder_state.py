@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import reflex as rx
 import sqlalchemy as sa
 
-from marts.baselines import Baselines, metric_baselines, window_baselines
+from marts.baselines import Baselines, metric_baselines
 from marts.horizon import Horizon, warehouse_horizon
 from marts.storage import StorageError
 from novarium_app import routes
@@ -72,27 +72,6 @@ def _lists(pairs: dict[str, tuple[str, str]]) -> dict[str, list[str]]:
 
 def _first_line(error: BaseException) -> str:
     return (str(error).strip() or type(error).__name__).splitlines()[0]
-
-
-def _warehouse(baselines: Baselines, horizon: Horizon | None) -> dict[str, dict[str, Any]]:
-    """Each metric's default-window baseline, with its baseline over the last 1, 2, ... days (``windows``: mean,
-    std, visitors) for the plan to size itself on the window it plans."""
-    windows: dict[str, list[list[Any]]] = {key: [] for key in baselines.metrics}
-    for days in range(1, (horizon.days if horizon is not None else 0) + 1):
-        for key, found in window_baselines(horizon, days).items():
-            windows[key].append([found.mean, plan.warehouse_std(found), found.n])
-    return {
-        key: {
-            "mean": found.mean,
-            "std": plan.warehouse_std(found),
-            "n": found.n,
-            "source": found.source,
-            "missing": found.missing,
-            "days": baselines.days,
-            **({"windows": windows[key], "last_day": horizon.last_day.isoformat()} if found.available else {}),
-        }
-        for key, found in baselines.metrics.items()
-    }
 
 
 class BuilderState(BuilderEdits, rx.State):
@@ -207,11 +186,11 @@ class BuilderState(BuilderEdits, rx.State):
 
     def _set_baselines(self, baselines: Baselines | None, horizon: Horizon | None) -> None:
         if baselines is None or baselines.is_empty:
-            self._warehouse_json = "" if baselines is None else json.dumps(_warehouse(baselines, None))
+            self._warehouse_json = "" if baselines is None else json.dumps(plan.warehouse_inputs(baselines))
             self._daily = 0.0
             self.daily_visitors = self.daily_days = "—"
             return
-        self._warehouse_json = json.dumps(_warehouse(baselines, horizon))
+        self._warehouse_json = json.dumps(plan.warehouse_inputs(baselines, horizon))
         self._daily = baselines.daily_visitors
         self.daily_visitors = f"{baselines.daily_visitors:,.0f}"
         self.daily_days = str(baselines.days)

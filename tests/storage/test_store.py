@@ -68,12 +68,47 @@ def test_events_event_id_is_unique(store):
     with pytest.raises(StorageError, match="events: bulk load failed"):
         store.bulk_insert("events", pd.DataFrame([event]))
     inserted = store.execute(
-        "INSERT INTO events (event_id, user_id, name, ts, received_at) VALUES (:e, :u, :n, :t, :t) "
+        "INSERT INTO tracked_events (event_id, user_id, name, ts, received_at) VALUES (:e, :u, :n, :t, :t) "
         "ON CONFLICT (event_id) DO NOTHING",
         {"e": "e1", "u": "u1", "n": "page_view", "t": datetime(2026, 1, 1)},
     )
     assert inserted == 0
     assert store.row_count("events") == 1
+
+
+def test_events_stored_before_the_split_stay_readable_and_tracked_ids_stay_unique(database_url, tmp_path: Path):
+    data_dir = tmp_path / "data"
+    old = open_store(database_url, data_dir, upgrade=False)
+    assert migrations.upgrade(old.engine, target=6) == [1, 2, 3, 4, 5, 6]
+    at = datetime(2026, 1, 1, 12)
+    rows = [
+        ("exposure:exp:u1", "u1", "exposure", "exp", "control", None, "eng-260101120000-abcdef"),
+        ("eng-260101120000-abcdef:1", "u1", "purchase", None, None, 12.5, "eng-260101120000-abcdef"),
+        ("tracked-1", "u2", "page_view", None, None, None, None),
+    ]
+    for row in rows:  # events is a table until step 7
+        old.execute(
+            "INSERT INTO events (event_id, user_id, name, experiment_key, variant, value, run_id, ts, received_at) "
+            "VALUES (:e, :u, :n, :k, :v, :value, :r, :t, :t)",
+            dict(zip(["e", "u", "n", "k", "v", "value", "r"], row, strict=True), t=at),
+        )
+    old.close()
+    frame = pd.DataFrame(rows, columns=["event_id", "user_id", "name", "experiment_key", "variant", "value", "run_id"])
+
+    upgraded = open_store(database_url, data_dir)
+    try:
+        assert upgraded.scalar("SELECT max(version) FROM schema_migrations") == migrations.LATEST
+        stored = upgraded.frame("SELECT event_id, user_id, name, value, run_id FROM events ORDER BY event_id")
+        assert list(stored["event_id"]) == sorted(row[0] for row in rows)
+        assert upgraded.row_count("tracked_events") == 3 and upgraded.row_count("engine_events") == 0
+        assert set(upgraded.table_columns("events")) == set(schema.events.c.keys())
+        again = frame.iloc[[2]].assign(ts=at, received_at=at)
+        with pytest.raises(StorageError, match="events: bulk load failed"):
+            upgraded.bulk_insert("events", again)  # the tracked ids are still unique
+        assert upgraded.bulk_insert_ignore("events", again) == 0
+        assert migrations.upgrade(upgraded.engine) == []
+    finally:
+        upgraded.close()
 
 
 def test_older_database_is_upgraded_without_losing_rows(database_url, tmp_path: Path):
