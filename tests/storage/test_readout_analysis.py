@@ -148,7 +148,7 @@ def test_a_decision_keeps_the_analysis_it_was_read_in(simulated):  # noqa: F811
     view = retro_view(retro)
     assert view.analysis == "with CUPED" and retro_view(retro, "ko").analysis == "CUPED 적용"
     assert view.lift == fmt_rel(_primary_row(shown)["rel_lift"]) and view.lift_p == fmt_p(
-        _primary_row(shown)["p_value"]
+        _primary_row(shown)["p_value_adjusted"]  # the p the results page's lift tile shows
     )
     assert "with CUPED" in retrospectives.to_markdown(retro)
 

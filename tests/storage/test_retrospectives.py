@@ -196,7 +196,7 @@ def test_markdown_and_compare_work_on_stored_retrospectives(store, three):
     assert (rows["decision"]["a"], rows["decision"]["b"]) == ("Ship", "Don't ship")
     assert (rows["outcome"]["a"], rows["outcome"]["b"]) == ("Win", "Loss")
     assert rows["primary_metric"]["b"] == "Revenue per visitor"
-    assert rows["primary_lift"]["a"] == "+6.2% (treatment vs control)"
-    assert rows["primary_lift"]["b"] == "-4.0% (treatment vs control)"
+    assert rows["primary_lift"]["a"] == "+6.20% (treatment vs control)"
+    assert rows["primary_lift"]["b"] == "−4.00% (treatment vs control)"
     assert rows["srm"]["same"] is True
     assert rows["decision"]["same"] is False
