@@ -9,8 +9,7 @@ Event ids are ``f"{run_id}:{n}"`` with ``n`` counting the run's events in the or
 
 The engine stores its events in ``engine_events`` (``marts.schema``): ``engine_load`` gives them as compact frames
 (numbers and codes, one row per visitor for the strings) and the SELECT that expands them in the database, so no
-Python string is built per event. ``event_frame`` builds the same rows as one ``events`` frame, for bulk inserts of
-tracked events.
+Python string is built per event.
 """
 
 from dataclasses import dataclass
@@ -59,50 +58,6 @@ class Chunk:
     visits: VisitLog
 
 
-def event_frame(
-    chunk: Chunk,
-    *,
-    experiment_key: str,
-    arms: tuple[str, ...],
-    run_id: str,
-    start: datetime,
-    received_at: datetime,
-    first_number: int,
-) -> pd.DataFrame:
-    """The chunk's events as an ``events`` frame, numbered from ``first_number``."""
-    log = chunk.visits
-    visit, code, seconds = _events(chunk)
-    user = log.user[visit]
-    count = len(visit)
-    is_exposure = code == 0  # exposures come first
-    exposures = int(is_exposure.sum())
-    exposure_users = user[:exposures]
-    event_id = np.empty(count, dtype=object)
-    event_id[:exposures] = [exposure_event_id(experiment_key, uid) for uid in chunk.user_id[exposure_users]]
-    prefix = f"{run_id}:"
-    event_id[exposures:] = [prefix + str(n) for n in range(first_number + exposures, first_number + count)]
-    tagged = np.where(is_exposure, 0, -1).astype(np.int8)
-    variant = np.full(count, -1, dtype=np.int8)
-    variant[is_exposure] = chunk.arm[exposure_users]
-    value = np.full(count, np.nan)
-    bought = code == EVENT_NAMES.index("purchase")
-    value[bought] = log.value[visit[bought]]
-    return pd.DataFrame(
-        {
-            "event_id": event_id,
-            "user_id": pd.Categorical.from_codes(user, pd.Index(chunk.user_id, dtype=object)),
-            "name": pd.Categorical.from_codes(code, EVENT_NAMES),
-            "ts": np.datetime64(start, "s") + seconds.astype("timedelta64[s]"),
-            "experiment_key": pd.Categorical.from_codes(tagged, [experiment_key]),
-            "variant": pd.Categorical.from_codes(variant, arms),
-            "value": value,
-            "run_id": pd.Categorical.from_codes(np.zeros(count, dtype=np.int8), [run_id]),
-            "received_at": np.full(count, np.datetime64(received_at, "us")),
-        },
-        copy=False,
-    )
-
-
 ENGINE_COLUMNS = (
     "run_id",
     "number",
@@ -127,7 +82,7 @@ JOIN {arms} AS a ON a.arm = v.arm
 CROSS JOIN {run} AS r
 """
 """Expands ``engine_load``'s frames into ``engine_events`` rows (exposures carry the key, the variant and their id;
-the other events' ids are ``run_id:number``, as ``event_frame`` names them)."""
+the other events' ids are ``run_id:number``)."""
 
 
 @dataclass(frozen=True)
@@ -155,7 +110,7 @@ def engine_load(
     received_at: datetime,
     first_number: int,
 ) -> EngineLoad:
-    """The chunk's events for ``engine_events``, numbered from ``first_number`` (the rows ``event_frame`` builds)."""
+    """The chunk's events for ``engine_events``, numbered from ``first_number``."""
     visit, code, seconds = _events(chunk)
     log = chunk.visits
     count = len(visit)

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from marts.storage.readonly import TABLE, QueryRefused, run_readonly
-from swarm.event_log import ENGINE_COLUMNS, ENGINE_SELECT, EngineLoad
+from swarm.event_log import ENGINE_COLUMNS, ENGINE_SELECT, EVENT_NAMES, EngineLoad
 
 AT = datetime(2026, 3, 2, 10)
 
@@ -22,16 +22,7 @@ def _engine_rows(store) -> None:
         "names": pd.DataFrame(
             {
                 "code": range(8),
-                "name": [
-                    "exposure",
-                    "page_view",
-                    "banner_click",
-                    "search",
-                    "item_view",
-                    "add_to_cart",
-                    "checkout_start",
-                    "purchase",
-                ],
+                "name": list(EVENT_NAMES),
             }
         ),
         "arms": pd.DataFrame({"arm": [0, 1], "variant": ["control", "treatment"]}),

@@ -110,6 +110,22 @@ def _close(lab, cli, path: str = "") -> None:
         assert cli == lab, path
 
 
+def _cli_and_lab(store, path, cuped: bool) -> tuple[dict, dict]:
+    """``novarium analyze --json`` on the units at ``path`` and the Lab's readout, after checking that every goal
+    metric's number (and segment) agrees."""
+    args = [str(path), "--variant-col", "variant", "--control", "control", "--covariate", "pre_revenue"]
+    args += [option for key in GOALS for option in ("--metric", key)]
+    args += ["--guardrail", "revenue_per_visitor=10%", "--weights", "control=1,treatment=1", "--segment", "persona"]
+    result = CliRunner().invoke(analyze, [*args, "--cuped" if cuped else "--no-cuped", "--json"])
+    assert result.exit_code == 0, result.output
+    cli = json.loads(result.output)
+    lab = experiment_results(store, KEY, **SAME_DATA, cuped=cuped).to_dict()
+    lab_goals = {**lab, "metrics": [m for m in lab["metrics"] if m["metric"] in GOALS]}
+    lab_goals["segments"] = [s for s in lab["segments"] if s["metric"] in GOALS]
+    _close(lab_goals, cli)
+    return cli, lab
+
+
 @pytest.mark.parametrize("cuped", [False, True])
 def test_the_cli_on_the_exported_units_gives_the_labs_numbers(simulated, tmp_path, cuped):  # noqa: F811
     mart = _mart(simulated)
@@ -120,17 +136,8 @@ def test_the_cli_on_the_exported_units_gives_the_labs_numbers(simulated, tmp_pat
     )
     path = tmp_path / "units.csv"
     units.to_csv(path, index=False)
-    args = [str(path), "--variant-col", "variant", "--control", "control", "--covariate", "pre_revenue"]
-    args += [option for key in GOALS for option in ("--metric", key)]
-    args += ["--guardrail", "revenue_per_visitor=10%", "--weights", "control=1,treatment=1", "--segment", "persona"]
-    result = CliRunner().invoke(analyze, [*args, "--cuped" if cuped else "--no-cuped", "--json"])
-    assert result.exit_code == 0, result.output
-    cli = json.loads(result.output)
-    lab = experiment_results(simulated, KEY, **SAME_DATA, cuped=cuped).to_dict()
+    cli, lab = _cli_and_lab(simulated, path, cuped)
     assert [m["metric"] for m in cli["metrics"]] == list(GOALS)
-    lab_goals = {**lab, "metrics": [m for m in lab["metrics"] if m["metric"] in GOALS]}
-    lab_goals["segments"] = [s for s in lab["segments"] if s["metric"] in GOALS]
-    _close(lab_goals, cli)
     assert cli["analysis"]["cuped"] is cuped and cli["decisions"] == lab["decisions"]
 
 
@@ -172,13 +179,4 @@ def test_the_exported_units_give_the_labs_numbers(simulated, tmp_path, cuped):  
     assert "aov" not in units.columns  # a ratio of sums has no value per unit
     path = tmp_path / "units.csv"
     path.write_text(units_csv(simulated, KEY))
-    args = [str(path), "--variant-col", "variant", "--control", "control", "--covariate", "pre_revenue"]
-    args += [option for key in GOALS for option in ("--metric", key)]
-    args += ["--guardrail", "revenue_per_visitor=10%", "--weights", "control=1,treatment=1", "--segment", "persona"]
-    result = CliRunner().invoke(analyze, [*args, "--cuped" if cuped else "--no-cuped", "--json"])
-    assert result.exit_code == 0, result.output
-    cli = json.loads(result.output)
-    lab = experiment_results(simulated, KEY, **SAME_DATA, cuped=cuped).to_dict()
-    lab_goals = {**lab, "metrics": [m for m in lab["metrics"] if m["metric"] in GOALS]}
-    lab_goals["segments"] = [s for s in lab["segments"] if s["metric"] in GOALS]
-    _close(lab_goals, cli)
+    _cli_and_lab(simulated, path, cuped)
